@@ -1,0 +1,59 @@
+import { isCSpace, isSeparator } from './text.js';
+
+/** How a physical line ended: LF, CRLF, or nothing (the last line of a file without a final newline). */
+export type Eol = '\n' | '\r\n' | '';
+
+/** A run of non-separator bytes; offsets are 0-based byte offsets into the line's text. */
+export interface Token {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export type LineKind = 'blank' | 'comment' | 'directive';
+
+/**
+ * One physical line, lossless: `text + eol` are its exact bytes. The other
+ * fields are derived from `text` and never rendered.
+ */
+export interface Line {
+  /** The line's bytes as a binary string, without its line ending. */
+  readonly text: string;
+  readonly eol: Eol;
+  /** blank, comment (first non-space byte is `#`) or directive, as Berkeley DB classifies it. */
+  readonly kind: LineKind;
+  /** Leading bytes that C's isspace() skips (space, tab, VT, FF, CR). */
+  readonly indent: string;
+  /** Space/tab separated tokens after the indent (for comments: of the text after `#`). */
+  readonly tokens: readonly Token[];
+}
+
+/** Split `text` on spaces and tabs from `from` on, as `strsep(" \t\n")` does, dropping empty tokens. */
+export function tokenize(text: string, from = 0): Token[] {
+  const tokens: Token[] = [];
+  let i = from;
+  while (i < text.length) {
+    while (i < text.length && isSeparator(text[i])) i++;
+    if (i >= text.length) break;
+    const start = i;
+    while (i < text.length && !isSeparator(text[i])) i++;
+    tokens.push({ text: text.slice(start, i), start, end: i });
+  }
+  return tokens;
+}
+
+/** Length of the run of isspace() bytes at the start of `text`. */
+export function indentLength(text: string): number {
+  let i = 0;
+  while (i < text.length && isCSpace(text[i])) i++;
+  return i;
+}
+
+/** Parse one physical line's text (without its line ending). */
+export function parseLine(text: string, eol: Eol): Line {
+  const n = indentLength(text);
+  const indent = text.slice(0, n);
+  if (n === text.length) return { text, eol, kind: 'blank', indent, tokens: [] };
+  if (text[n] === '#') return { text, eol, kind: 'comment', indent, tokens: tokenize(text, n + 1) };
+  return { text, eol, kind: 'directive', indent, tokens: tokenize(text, n) };
+}

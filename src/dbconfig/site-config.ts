@@ -1,0 +1,95 @@
+import { asciiLower, matchKeyword, SITE_FLAGS, type SiteFlag } from './catalogue.js';
+import { convertNumber } from './numbers.js';
+import type { Statement } from './statements.js';
+
+/** One `repmgr_site` address, with its flags merged over every line that names it. */
+export interface SiteEntry {
+  readonly host: string;
+  readonly port: number;
+  /** Line and 0-based column of the host on the first line that names this site. */
+  readonly line: number;
+  readonly column: number;
+  readonly lines: number[];
+  readonly flags: Partial<Record<SiteFlag, boolean>>;
+}
+
+/** What a DB_CONFIG configures for replication, read from its well-formed lines. */
+export interface SiteDescription {
+  readonly priority?: { readonly value: bigint; readonly line: number };
+  readonly ackPolicy?: { readonly value: string; readonly line: number };
+  readonly sites: readonly SiteEntry[];
+  /** The site marked db_local_site on (the first, when several are). */
+  readonly local?: SiteEntry;
+  /** The remote sites: every site that is not the local one. */
+  readonly remotes: readonly SiteEntry[];
+  /** Lines of Replication Manager directives. */
+  readonly repmgrLines: readonly number[];
+  readonly nsitesLine?: number;
+}
+
+function flagValue(token: string): boolean | undefined {
+  const t = asciiLower(token);
+  if (t === 'on') return true;
+  if (t === 'off') return false;
+  const n = convertNumber(token, 'uint32');
+  return n.ok ? n.value !== 0n : undefined;
+}
+
+/** Whether a directive line belongs to Replication Manager (cannot be mixed with rep_set_nsites). */
+export function isRepmgrStatement(st: Statement): boolean {
+  const spec = st.spec;
+  if (spec === undefined || spec.repmgr === undefined || spec.repmgr === false) return false;
+  if (spec.repmgr === true) return true;
+  const key = st.tokens[1];
+  return key !== undefined && matchKeyword(spec.repmgr, key.text) !== undefined;
+}
+
+/** Describe the replication site a file configures. Lines that do not parse are skipped. */
+export function describeSite(statements: readonly Statement[]): SiteDescription {
+  let priority: SiteDescription['priority'];
+  let ackPolicy: SiteDescription['ackPolicy'];
+  let nsitesLine: number | undefined;
+  const sites = new Map<string, { host: string; port: number; line: number; column: number; lines: number[]; flags: Partial<Record<SiteFlag, boolean>> }>();
+  const repmgrLines: number[] = [];
+  for (const st of statements) {
+    const spec = st.spec;
+    if (st.kind !== 'directive' || spec === undefined) continue;
+    if (isRepmgrStatement(st)) repmgrLines.push(st.line);
+    const [, a, b] = st.tokens;
+    if (spec.name === 'rep_set_priority' && a && st.tokens.length === 2) {
+      const n = convertNumber(a.text, 'uint');
+      if (n.ok) priority = { value: n.value, line: st.line };
+    } else if (spec.name === 'repmgr_set_ack_policy' && a && st.tokens.length === 2) {
+      const v = matchKeyword(spec.args[0]!.kind === 'keyword' ? spec.args[0]!.values : [], a.text);
+      if (v) ackPolicy = { value: v, line: st.line };
+    } else if (spec.name === 'rep_set_nsites') {
+      nsitesLine = st.line;
+    } else if (spec.shape === 'site' && a && b) {
+      const port = convertNumber(b.text, 'uint');
+      if (!port.ok) continue;
+      const key = `${a.text}\0${port.value}`;
+      let entry = sites.get(key);
+      if (!entry) {
+        entry = { host: a.text, port: Number(port.value), line: st.line, column: a.start, lines: [], flags: {} };
+        sites.set(key, entry);
+      }
+      entry.lines.push(st.line);
+      for (let i = 3; i + 1 < st.tokens.length; i += 2) {
+        const flag = SITE_FLAGS.find((f) => f === asciiLower(st.tokens[i]!.text));
+        const value = flagValue(st.tokens[i + 1]!.text);
+        if (flag && value !== undefined) entry.flags[flag] = value;
+      }
+    }
+  }
+  const all = [...sites.values()];
+  const local = all.find((s) => s.flags.db_local_site === true);
+  return {
+    ...(priority ? { priority } : {}),
+    ...(ackPolicy ? { ackPolicy } : {}),
+    ...(nsitesLine !== undefined ? { nsitesLine } : {}),
+    sites: all,
+    ...(local ? { local } : {}),
+    remotes: all.filter((s) => s !== local),
+    repmgrLines,
+  };
+}

@@ -1,0 +1,81 @@
+import { lookupDirective, MAX_LINE_BYTES, type DirectiveSpec } from './catalogue.js';
+import type { DbConfigDocument } from './document.js';
+import { parseLine, type Line, type Token } from './line.js';
+import { isCSpace } from './text.js';
+
+/**
+ * One line as Berkeley DB reads it. Usually a physical line; a line longer
+ * than 255 bytes is read as several (fgets with a 256-byte buffer), and a NUL
+ * byte ends what is read of a line.
+ */
+export interface Statement {
+  /** 1-based physical line number. */
+  readonly line: number;
+  /** Byte offset in the physical line where this read starts (0 unless the line is longer than 255 bytes). */
+  readonly offset: number;
+  /** 0 for the first read of a physical line, 1, 2, ... for the rest of a long line. */
+  readonly part: number;
+  /** Bytes after the read was cut at a NUL byte, or undefined. */
+  readonly nulAt?: number;
+  readonly kind: Line['kind'];
+  /** Tokens, with offsets in the physical line. */
+  readonly tokens: readonly Token[];
+  /** The catalogue entry the first token names, looked up as Berkeley DB does. */
+  readonly spec?: DirectiveSpec;
+  /**
+   * For a rest-of-line directive: its value, verbatim (trailing spaces kept);
+   * `null` when the name ends the line, which crashes Berkeley DB.
+   */
+  readonly value?: { readonly text: string; readonly start: number } | null;
+  /** The text Berkeley DB parses (after the indent is skipped it starts at `tokens[0].start - offset`). */
+  readonly text: string;
+}
+
+/** What one fgets() read yields after Berkeley DB strips the newline and one CR. */
+function chunkText(raw: string): { text: string; nulAt?: number } {
+  let end = raw.indexOf('\n');
+  const nul = raw.indexOf('\0');
+  let nulAt: number | undefined;
+  if (nul !== -1 && (end === -1 || nul < end)) {
+    end = nul;
+    nulAt = nul;
+  }
+  if (end === -1) end = raw.length;
+  if (end > 0 && raw[end - 1] === '\r') end--;
+  return nulAt === undefined ? { text: raw.slice(0, end) } : { text: raw.slice(0, end), nulAt };
+}
+
+function toStatement(lineNo: number, offset: number, part: number, text: string, nulAt: number | undefined): Statement {
+  const parsed = parseLine(text, '');
+  const tokens = offset === 0 ? parsed.tokens : parsed.tokens.map((t) => ({ ...t, start: t.start + offset, end: t.end + offset }));
+  const base = { line: lineNo, offset, part, kind: parsed.kind, tokens, text, ...(nulAt === undefined ? {} : { nulAt: nulAt + offset }) };
+  const first = parsed.tokens[0];
+  if (parsed.kind !== 'directive' || first === undefined) return base;
+  const spec = lookupDirective(first.text);
+  if (spec === undefined) return base;
+  if (spec.shape !== 'string') return { ...base, spec };
+  if (first.end === text.length) return { ...base, spec, value: null };
+  // strsep consumed one separator after the name; then every isspace() byte is skipped.
+  let at = first.end + 1;
+  while (at < text.length && isCSpace(text[at])) at++;
+  return { ...base, spec, value: { text: text.slice(at), start: at + offset } };
+}
+
+/** Read a document the way Berkeley DB reads DB_CONFIG, one Statement per read. */
+export function readStatements(doc: DbConfigDocument): Statement[] {
+  const out: Statement[] = [];
+  doc.lines.forEach((line, index) => {
+    const lineNo = index + 1;
+    const raw = line.text + line.eol;
+    if (raw.length <= MAX_LINE_BYTES && !line.text.includes('\0')) {
+      const { text } = chunkText(raw);
+      out.push(toStatement(lineNo, 0, 0, text, undefined));
+      return;
+    }
+    for (let offset = 0, part = 0; offset < raw.length; offset += MAX_LINE_BYTES, part++) {
+      const { text, nulAt } = chunkText(raw.slice(offset, offset + MAX_LINE_BYTES));
+      out.push(toStatement(lineNo, offset, part, text, nulAt));
+    }
+  });
+  return out;
+}

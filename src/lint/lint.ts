@@ -1,0 +1,71 @@
+import { lineOffsets, parseDbConfig, renderDbConfigText, type DbConfigDocument } from '../dbconfig/document.js';
+import { describeSite } from '../dbconfig/site-config.js';
+import { readStatements } from '../dbconfig/statements.js';
+import { findDisableComments, isDisabled } from './disable.js';
+import { RULES } from './rules/index.js';
+import type { DirectiveView, LintMessage, LintOptions, LintResult, Report, Rule, RuleContext } from './types.js';
+import { viewDirective } from './views.js';
+
+/** The rules, by ID. */
+export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));
+
+function count(messages: readonly LintMessage[], severity: 1 | 2, fixable = false): number {
+  return messages.filter((m) => m.severity === severity && (!fixable || m.fix !== undefined)).length;
+}
+
+/** Put a result together from its messages (sorted by position). */
+export function toResult(filePath: string, messages: LintMessage[]): LintResult {
+  messages.sort((a, b) => a.line - b.line || a.column - b.column);
+  return {
+    filePath,
+    messages,
+    errorCount: count(messages, 2),
+    warningCount: count(messages, 1),
+    fixableErrorCount: count(messages, 2, true),
+    fixableWarningCount: count(messages, 1, true),
+  };
+}
+
+/**
+ * Lint DB_CONFIG bytes (or a parsed document). Pure: the caller gathers any
+ * environment facts. Never throws on bad input; every problem is a message.
+ */
+export function lintDbConfig(input: Uint8Array | string | DbConfigDocument, options: LintOptions = {}): LintResult {
+  const doc = typeof input === 'string' || input instanceof Uint8Array ? parseDbConfig(input) : input;
+  const statements = readStatements(doc);
+  const directives = statements.map(viewDirective).filter((v): v is DirectiveView => v !== undefined);
+  const offsets = lineOffsets(doc);
+  const disabled = findDisableComments(doc);
+  const messages: LintMessage[] = [];
+  const source = renderDbConfigText(doc);
+  for (const rule of RULES) {
+    const setting = options.rules?.[rule.id] ?? rule.severity;
+    if (setting === 'off') continue;
+    const report = (r: Report) => {
+      if (isDisabled(disabled, r.line, rule.id)) return;
+      // A configured severity applies to every finding; otherwise the rule may grade each one.
+      const severity = options.rules?.[rule.id] ?? r.severity ?? rule.severity;
+      messages.push({
+        ruleId: rule.id,
+        severity: severity === 'error' ? 2 : 1,
+        line: r.line,
+        column: r.start + 1,
+        ...(r.end !== undefined ? { endLine: r.line, endColumn: r.end + 1 } : {}),
+        message: r.message,
+        ...(r.fix ? { fix: r.fix } : {}),
+      });
+    };
+    const ctx: RuleContext = {
+      doc,
+      source,
+      statements,
+      directives,
+      site: describeSite(statements),
+      ...(options.environment ? { environment: options.environment } : {}),
+      offset: (line) => offsets[line - 1] ?? source.length,
+      report,
+    };
+    rule.check(ctx);
+  }
+  return toResult(options.filePath ?? 'DB_CONFIG', messages);
+}

@@ -1,0 +1,30 @@
+import { display } from '../../dbconfig/text.js';
+import type { Rule } from '../types.js';
+
+/** Bytes that look like a separator but are not one: VT, FF, and UTF-8 no-break and ideographic spaces. */
+const LOOKALIKE = /[\v\f]|\xc2\xa0|\xe2\x80[\x80-\x8b\xaf]|\xe3\x80\x80/;
+
+export const badWhitespace: Rule = {
+  id: 'bad-whitespace',
+  severity: 'error',
+  description: 'White space other than space or tab between tokens; Berkeley DB separates tokens only by space and tab.',
+  check(ctx) {
+    for (const v of ctx.directives) {
+      const st = v.st;
+      const from = v.name.start - st.offset;
+      const m = LOOKALIKE.exec(st.text.slice(from));
+      if (!m) continue;
+      const at = from + m.index + st.offset;
+      const inValue = st.value != null && at >= st.value.start;
+      ctx.report({
+        line: st.line,
+        start: at,
+        end: at + m[0].length,
+        message: inValue
+          ? `The value contains ${display(m[0])}, which Berkeley DB keeps as part of it. Use a plain space, or remove it.`
+          : `${display(m[0])} is not a separator for Berkeley DB, so the tokens around it run together. Use a space or a tab.`,
+        severity: inValue ? 'warning' : 'error',
+      });
+    }
+  },
+};

@@ -1,0 +1,16 @@
+import type { Rule } from '../types.js';
+
+export const bom: Rule = {
+  id: 'bom',
+  severity: 'error',
+  description: 'The file starts with a UTF-8 byte order mark, which Berkeley DB reads as part of the first line.',
+  check(ctx) {
+    if (!ctx.doc.bom) return;
+    ctx.report({
+      line: 1,
+      start: 0,
+      message: 'File starts with a UTF-8 byte order mark (BOM); Berkeley DB does not strip it, so line 1 fails to parse. Save the file as UTF-8 without BOM.',
+      fix: { range: [0, 3], text: '' },
+    });
+  },
+};

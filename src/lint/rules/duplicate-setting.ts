@@ -1,0 +1,41 @@
+import { asciiLower } from '../../dbconfig/catalogue.js';
+import { display } from '../../dbconfig/text.js';
+import { argumentProblems } from '../arguments.js';
+import type { DirectiveView, Rule } from '../types.js';
+
+function settingKey(v: DirectiveView): string | undefined {
+  const spec = v.spec!;
+  const name = spec.aliasOf ?? spec.name;
+  if (spec.repeat === 'accumulates') return undefined;
+  if (spec.repeat === 'per-key') return `${name} ${asciiLower(v.args[0]!.text)}`;
+  if (spec.repeat === 'per-site') return `${name} ${v.args[0]!.text} ${Number(v.args[1]!.text)}`;
+  return name;
+}
+
+export const duplicateSetting: Rule = {
+  id: 'duplicate-setting',
+  severity: 'warning',
+  description: 'A setting given twice: the later line silently overrides the earlier one (or, for a site, merges with it).',
+  check(ctx) {
+    const last = new Map<string, DirectiveView>();
+    const valid = ctx.directives.filter((v) => v.spec !== undefined && v.spec.shape !== 'string' && argumentProblems(v).length === 0);
+    for (const v of valid) {
+      const key = settingKey(v);
+      if (key !== undefined) last.set(key, v);
+    }
+    for (const v of valid) {
+      const key = settingKey(v);
+      const winner = key === undefined ? undefined : last.get(key);
+      if (!winner || winner === v) continue;
+      const site = v.spec!.shape === 'site';
+      ctx.report({
+        line: v.st.line,
+        start: v.name.start,
+        end: v.name.end,
+        message: site
+          ? `Site ${display(v.args[0]!.text)} ${v.args[1]!.text} is also named on line ${winner.st.line}; Berkeley DB merges the two and the later flags win. Keep one line per site.`
+          : `${display(v.name.text)} is set again on line ${winner.st.line}, which silently overrides this line. Delete the one you do not mean.`,
+      });
+    }
+  },
+};

@@ -1,0 +1,22 @@
+import { MAX_LINE_BYTES } from '../../dbconfig/catalogue.js';
+import type { Rule } from '../types.js';
+
+export const lineTooLong: Rule = {
+  id: 'line-too-long',
+  severity: 'error',
+  description: `A line longer than ${MAX_LINE_BYTES} bytes: Berkeley DB reads the rest as a separate line.`,
+  check(ctx) {
+    for (const st of ctx.statements) {
+      if (st.part === 0) continue;
+      const parsed = st.kind === 'directive';
+      ctx.report({
+        line: st.line,
+        start: st.offset,
+        message: parsed
+          ? `Line is longer than ${MAX_LINE_BYTES} bytes; Berkeley DB reads bytes ${st.offset + 1} on as a separate line and fails on it. Shorten the line (put a long comment on several lines).`
+          : `Line is longer than ${MAX_LINE_BYTES} bytes; Berkeley DB splits it at byte ${st.offset + 1}. It is harmless here, but fragile: shorten it.`,
+        severity: parsed ? 'error' : 'warning',
+      });
+    }
+  },
+};

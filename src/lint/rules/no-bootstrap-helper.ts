@@ -1,0 +1,20 @@
+import type { Rule } from '../types.js';
+
+export const noBootstrapHelper: Rule = {
+  id: 'no-bootstrap-helper',
+  severity: 'error',
+  description: 'A priority-0 replicant with no db_bootstrap_helper site: a new replicant never joins the group.',
+  check(ctx) {
+    const { priority, local, remotes } = ctx.site;
+    if (!local || priority?.value !== 0n) return;
+    if (remotes.some((s) => s.flags.db_bootstrap_helper === true)) return;
+    const target = remotes[0];
+    ctx.report({
+      line: target?.line ?? local.line,
+      start: target?.column ?? local.column,
+      message: target
+        ? `This replicant (priority 0) has no remote site marked db_bootstrap_helper, so a new replicant never joins the group (DB_REP_UNAVAIL). Add "db_bootstrap_helper on" to the master's repmgr_site line.`
+        : 'This replicant (priority 0) names no other site to join. Add the master: "repmgr_site MASTER PORT db_bootstrap_helper on".',
+    });
+  },
+};

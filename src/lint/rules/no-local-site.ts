@@ -1,0 +1,16 @@
+import type { Rule } from '../types.js';
+
+export const noLocalSite: Rule = {
+  id: 'no-local-site',
+  severity: 'error',
+  description: 'Replication Manager is configured but no site is marked db_local_site on (repmgr_start fails).',
+  check(ctx) {
+    const first = ctx.site.repmgrLines[0];
+    if (first === undefined || ctx.site.local) return;
+    ctx.report({
+      line: first,
+      start: 0,
+      message: 'No local site: no repmgr_site line has "db_local_site on", so the server cannot start replication (BDB3637). Add "repmgr_site THIS_HOST PORT db_local_site on".',
+    });
+  },
+};

@@ -1,0 +1,21 @@
+import { display } from '../../dbconfig/text.js';
+import { checkHost } from '../../site/address.js';
+import type { Rule } from '../types.js';
+
+export const preferIpv4: Rule = {
+  id: 'prefer-ipv4',
+  severity: 'warning',
+  description: 'A site written as a DNS name; the vendors recommend IPv4 addresses, which do not depend on name resolution.',
+  check(ctx) {
+    for (const s of ctx.site.sites) {
+      const h = checkHost(s.host);
+      if (!h.ok || h.kind !== 'name') continue;
+      ctx.report({
+        line: s.line,
+        start: s.column,
+        end: s.column + s.host.length,
+        message: `Site "${display(s.host)}" is a host name; an IPv4 address is recommended, so replication does not depend on DNS. Write the same address on every site.`,
+      });
+    }
+  },
+};

@@ -1,0 +1,18 @@
+import type { Rule } from '../types.js';
+
+export const staleRegionFiles: Rule = {
+  id: 'stale-region-files',
+  severity: 'warning',
+  description: 'Region files (__db.001...) older than DB_CONFIG: Berkeley DB keeps the old settings until they are removed.',
+  check(ctx) {
+    const env = ctx.environment;
+    if (!env) return;
+    const stale = env.regionFiles.filter((f) => f.mtimeMs < env.configMtimeMs).map((f) => f.name).sort();
+    if (stale.length === 0) return;
+    ctx.report({
+      line: 1,
+      start: 0,
+      message: `DB_CONFIG is newer than the region files ${stale.join(', ')}; Berkeley DB keeps the old settings until they are removed with the server stopped (provision clean, or run recovery).`,
+    });
+  },
+};

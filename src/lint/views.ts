@@ -1,0 +1,59 @@
+import { lookupDirective } from '../dbconfig/catalogue.js';
+import type { Token } from '../dbconfig/line.js';
+import type { Statement } from '../dbconfig/statements.js';
+import type { DirectiveView } from './types.js';
+
+/** Where an inline `#` comment starts in a directive line (rest-of-line directives have none: `#` is part of the value). */
+export function inlineCommentAt(st: Statement): number | undefined {
+  if (st.kind !== 'directive' || st.spec?.shape === 'string') return undefined;
+  const name = st.tokens[0]!;
+  const hash = st.text.indexOf('#', name.start - st.offset + 1);
+  return hash === -1 ? undefined : hash + st.offset;
+}
+
+function slice(t: Token, from: number, to: number): Token {
+  return { text: t.text.slice(from, to), start: t.start + from, end: t.start + to };
+}
+
+/** Split tokens at `=` signs, dropping the signs. */
+function splitEquals(tokens: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  for (const t of tokens) {
+    let from = 0;
+    for (let i = 0; i <= t.text.length; i++) {
+      if (i === t.text.length || t.text[i] === '=') {
+        if (i > from) out.push(slice(t, from, i));
+        from = i + 1;
+      }
+    }
+  }
+  return out;
+}
+
+/** A directive statement as its author meant it (see DirectiveView). */
+export function viewDirective(st: Statement): DirectiveView | undefined {
+  if (st.kind !== 'directive' || st.tokens.length === 0) return undefined;
+  if (st.spec?.shape === 'string') return { st, spec: st.spec, name: st.tokens[0]!, args: st.tokens.slice(1) };
+  const hash = inlineCommentAt(st);
+  let tokens = hash === undefined ? [...st.tokens] : st.tokens.filter((t) => t.start < hash).map((t) => (t.end > hash ? slice(t, 0, hash - t.start) : t));
+  tokens = splitEquals(tokens);
+  const name = tokens[0];
+  if (name === undefined) return undefined;
+  const spec = lookupDirective(name.text);
+  let args = tokens.slice(1);
+  const host = args[0];
+  const joined = host && spec?.shape === 'site' ? splitHostPort(host.text) : undefined;
+  if (host && joined) {
+    args = [slice(host, joined.host[0], joined.host[1]), slice(host, joined.port[0], host.text.length), ...args.slice(1)].filter((t) => t.text.length > 0);
+  }
+  return { st, spec, name, args };
+}
+
+/** `host:port` or `[v6]:port` written as one token: the byte ranges of host and port. */
+export function splitHostPort(text: string): { host: [number, number]; port: [number, number] } | undefined {
+  const bracket = /^\[([^\]]*)\]:(.*)$/.exec(text);
+  if (bracket) return { host: [1, 1 + bracket[1]!.length], port: [bracket[1]!.length + 3, text.length] };
+  const colon = text.indexOf(':');
+  if (colon === -1 || text.indexOf(':', colon + 1) !== -1) return undefined;
+  return { host: [0, colon], port: [colon + 1, text.length] };
+}
