@@ -157,7 +157,9 @@ export function setDirective(doc: DbConfigDocument, name: string, args: readonly
   const last = active[active.length - 1];
   if (last !== undefined) {
     const line = doc.lines[last]!;
-    const kept = [line.tokens[0]!.text, ...tokens.slice(1)];
+    // The name and key keep their spelling (case, leading zeros); only the values change.
+    const n = 1 + key.length;
+    const kept = [...line.tokens.slice(0, n).map((t) => t.text), ...tokens.slice(n)];
     const next = restyle(line, kept, line.eol);
     if (next.text === line.text) return doc;
     const lines = doc.lines.slice();
@@ -181,16 +183,7 @@ export function setDirective(doc: DbConfigDocument, name: string, args: readonly
 
 /** Remove every active line of a setting. */
 export function removeDirective(doc: DbConfigDocument, match: DirectiveMatch): DbConfigDocument {
-  const drop = new Set(findDirective(doc, match));
-  if (drop.size === 0) return doc;
-  const lines = doc.lines.filter((_, i) => !drop.has(i));
-  // Removing the last line of a file without a final newline keeps it without one.
-  const lastDropped = Math.max(...drop);
-  if (lastDropped === doc.lines.length - 1 && doc.lines[lastDropped]!.eol === '' && lines.length > 0) {
-    const tail = lines[lines.length - 1]!;
-    lines[lines.length - 1] = parseLine(tail.text, '');
-  }
-  return withLines(doc, lines);
+  return removeLines(doc, findDirective(doc, match));
 }
 
 /** A comment line's directive made active: the `#` and the spaces after it go, the indent stays. */
@@ -250,5 +243,35 @@ export function replaceLine(doc: DbConfigDocument, index: number, text: string):
   if (next.text === old.text) return doc;
   const lines = doc.lines.slice();
   lines[index] = next;
+  return withLines(doc, lines);
+}
+
+/** Rewrite the directive on line index `index` (0-based) to `name args...`, keeping its spacing and line ending. */
+export function rewriteDirective(doc: DbConfigDocument, index: number, name: string, args: readonly string[]): DbConfigDocument {
+  const old = doc.lines[index];
+  if (old === undefined) throw new RangeError(`no line ${index + 1}`);
+  const next = restyle(old, [name, ...args].map(fromText), old.eol);
+  if (next.text === old.text) return doc;
+  const lines = doc.lines.slice();
+  lines[index] = next;
+  return withLines(doc, lines);
+}
+
+/** Insert a directive after line index `after` (0-based; -1 for the top), styled like the line before it. */
+export function insertDirective(doc: DbConfigDocument, after: number, name: string, args: readonly string[]): DbConfigDocument {
+  const model = doc.lines.slice(0, after + 1).reverse().find((l) => l.kind === 'directive');
+  return insertAt(doc, after + 1, (eol) => [freshLine(model, [name, ...args].map(fromText), eol)]);
+}
+
+/** Remove lines by index (0-based), keeping "no final newline" when the last line goes. */
+export function removeLines(doc: DbConfigDocument, indices: Iterable<number>): DbConfigDocument {
+  const drop = new Set(indices);
+  if (drop.size === 0) return doc;
+  const lines = doc.lines.filter((_, i) => !drop.has(i));
+  const hadNoFinalNewline = doc.lines.length > 0 && doc.lines[doc.lines.length - 1]!.eol === '';
+  if (hadNoFinalNewline && lines.length > 0 && drop.has(doc.lines.length - 1)) {
+    const tail = lines[lines.length - 1]!;
+    lines[lines.length - 1] = parseLine(tail.text, '');
+  }
   return withLines(doc, lines);
 }

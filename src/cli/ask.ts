@@ -1,0 +1,41 @@
+import type { Question, Role } from '../site/questions.js';
+import type { Io } from './io.js';
+
+/** The one seam through which provision asks a person anything. */
+export interface Asker {
+  ask(question: Question, role: Role): Promise<string | string[]>;
+  confirm(message: string): Promise<boolean>;
+}
+
+/** Prompts on the terminal with inquirer, validating with the same code as flags and lint. */
+export async function terminalAsker(io: Io): Promise<Asker> {
+  const { input, confirm } = await import('@inquirer/prompts');
+  const context = { input: io.stdin as NodeJS.ReadStream, output: io.stdout as unknown as NodeJS.WriteStream };
+  return {
+    async ask(q, role) {
+      const fallback = q.defaultFor?.(role);
+      const answer = await input(
+        {
+          message: q.message,
+          ...(fallback !== undefined ? { default: fallback } : {}),
+          validate: (value: string) => {
+            if (q.multiple) {
+              for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+                const bad = q.validate(item);
+                if (bad) return bad;
+              }
+              return true;
+            }
+            if (value.trim() === '' && q.required) return 'an answer is required';
+            return q.validate(value.trim()) ?? true;
+          },
+        },
+        context,
+      );
+      return q.multiple ? answer.split(',').map((s) => s.trim()).filter(Boolean) : answer.trim();
+    },
+    async confirm(message) {
+      return confirm({ message, default: true }, context);
+    },
+  };
+}

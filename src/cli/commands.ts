@@ -1,0 +1,154 @@
+import yargs, { type Argv } from 'yargs';
+import { QUESTIONS, type RawAnswers, type Role } from '../site/questions.js';
+import { CliError, EXIT } from './errors.js';
+import type { Io } from './io.js';
+
+/** Options of `provision master|replicant`, declared from the one table of questions. */
+function generatorOptions(y: Argv, role: Role) {
+  let out = y;
+  for (const q of QUESTIONS.filter((x) => x.roles.includes(role))) {
+    out = out.option(q.flag, { describe: `${q.help} [answers file: ${q.key}]`, type: 'string', ...(q.multiple ? { array: true } : {}), group: 'Site:' });
+  }
+  const other = role === 'master' ? 'replicant' : 'master';
+  return out
+    .option('answers', { alias: 'a', describe: 'INI answers file (flags win over it)', type: 'string' })
+    .option('templates', { describe: `Directory with your own ${role}.DB_CONFIG.hbs`, type: 'string' })
+    .option('dry-run', { alias: 'n', describe: 'Show the change; write nothing', type: 'boolean', default: false })
+    .option('json', { describe: 'Print the plan, warnings and next steps as JSON', type: 'boolean', default: false })
+    .option('yes', { alias: 'y', describe: 'Never prompt; a missing answer is an error', type: 'boolean', default: false })
+    .option('keep-backups', { describe: 'How many backups of DB_CONFIG to keep', type: 'number', default: 5 })
+    .example(
+      role === 'master'
+        ? `provision master --env /var/db/app --local 10.0.0.1:5010 --replicant 10.0.0.2:5010 --yes`
+        : `provision replicant --env /var/db/app --local 10.0.0.2:5010 --master 10.0.0.1:5010 --yes`,
+      'No prompts: every answer from flags',
+    )
+    .example(`provision ${role} --answers site.ini`, 'Answers from a file (docs/answers.md); prompts for the rest on a terminal')
+    .example(`provision ${role}`, 'Asks for every answer (on a terminal)')
+    .example(`provision ${role} --answers site.ini --dry-run`, 'Show the DB_CONFIG diff; write nothing')
+    .epilog(`Run provision ${other} on the other machine. IPv6: --local [::1]:5010.\nExit codes: 0 written or unchanged, 1 refused (a generated file lint rejects, or not confirmed), 2 usage or I/O error.`);
+}
+
+function flagAnswers(args: Record<string, unknown>, role: Role): RawAnswers {
+  const out: Record<string, unknown> = {};
+  for (const q of QUESTIONS.filter((x) => x.roles.includes(role))) {
+    const v = args[q.flag];
+    if (v === undefined) continue;
+    out[q.name] = q.multiple ? (v as unknown[]).map(String).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean) : String(v);
+  }
+  return out as RawAnswers;
+}
+
+/**
+ * The command declarations. Each handler lazy-imports its command module,
+ * so `provision lint` never loads what `provision master` needs.
+ */
+export async function runCommand(argv: readonly string[], io: Io, version: string): Promise<number> {
+  let code: number = EXIT.ok;
+  const parser = yargs([...argv])
+    .scriptName('provision')
+    .usage('provision <command> [options]\n\nProvision Berkeley DB replication sites: generate, lint and clean DB_CONFIG files.')
+    .version(version)
+    .alias('v', 'version')
+    .help()
+    .alias('h', 'help')
+    .strict()
+    .demandCommand(1, 'Name a command: provision master, provision replicant, provision lint, provision demo (see provision --help).')
+    .recommendCommands()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new CliError(`${message} (see provision --help)`);
+    })
+    .command(
+      'lint [paths..]',
+      'Check DB_CONFIG files the way Berkeley DB reads them',
+      (y) =>
+        y
+          .positional('paths', { describe: 'Files, directories (every DB_CONFIG below them), globs, or - for stdin', type: 'string', array: true, default: ['.'] })
+          .option('format', { alias: 'f', describe: 'Output format', choices: ['stylish', 'json', 'sarif', 'github'] as const, default: 'stylish' as const })
+          .option('group', { describe: 'Lint the files as one replication group', type: 'boolean', default: false })
+          .option('fix', { describe: 'Apply the safe fixes in place (atomically, with a backup)', type: 'boolean' })
+          .option('fix-dry-run', { describe: 'Print the diff the safe fixes would make; write nothing', type: 'boolean' })
+          .option('max-warnings', { describe: 'Exit 1 when there are more warnings than this (-1: no limit)', type: 'number', default: -1 })
+          .option('quiet', { alias: 'q', describe: 'Report errors only', type: 'boolean', default: false })
+          .option('config', { alias: 'c', describe: 'Rule settings file (default: the nearest .provisionrc)', type: 'string' })
+          .option('stdin-filename', { describe: 'Name to show for input read from stdin', type: 'string', default: '<stdin>' })
+          .conflicts('fix', 'fix-dry-run')
+          .example('provision lint /var/db/DB_CONFIG', 'Lint one file')
+          .example('provision lint C:/POSERA/MAITRED/DATA', 'Lint every DB_CONFIG below a directory')
+          .example("provision lint 'sites/*/DB_CONFIG' --group", 'Lint the files of a group, and the group as a whole')
+          .example('provision lint . --format sarif > lint.sarif', 'SARIF for code scanning')
+          .example('provision lint --fix-dry-run DB_CONFIG', 'Show what --fix would change')
+          .example('cat DB_CONFIG | provision lint -', 'Lint standard input')
+          .epilog('Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usage or I/O error.\nRules: docs/rules.md. Disable one for a line with a comment above it:\n  # provision-disable-next-line RULE -- reason'),
+      async (args) => {
+        const { runLint } = await import('./commands/lint.js');
+        code = await runLint(
+          {
+            paths: args.paths ?? ['.'],
+            format: args.format,
+            group: args.group,
+            fix: args.fix === true,
+            fixDryRun: args['fix-dry-run'] === true,
+            maxWarnings: args['max-warnings'],
+            quiet: args.quiet,
+            ...(args.config !== undefined ? { config: args.config } : {}),
+            stdinFilename: args['stdin-filename'],
+          },
+          io,
+        );
+      },
+    )
+    .command(
+      'master',
+      'Write or update the DB_CONFIG of a master site',
+      (y) => generatorOptions(y, 'master'),
+      async (args) => {
+        code = await generate('master', args as unknown as Record<string, unknown>, io);
+      },
+    )
+    .command(
+      'replicant',
+      'Write or update the DB_CONFIG of a replicant site',
+      (y) => generatorOptions(y, 'replicant'),
+      async (args) => {
+        code = await generate('replicant', args as unknown as Record<string, unknown>, io);
+      },
+    )
+    .command(
+      'demo [dir]',
+      'Provision a demo master and replicant into a scratch folder and lint them',
+      (y) =>
+        y
+          .positional('dir', { describe: 'Scratch folder (default: a new temporary folder)', type: 'string' })
+          .example('provision demo', 'Run the demo in a temporary folder')
+          .example('provision demo ./demo', 'Run it in ./demo'),
+      async (args) => {
+        const { runDemo } = await import('./commands/demo.js');
+        code = await runDemo({ ...(args.dir !== undefined ? { dir: args.dir } : {}) }, io);
+      },
+    );
+  await parser.parseAsync();
+  return code;
+}
+
+async function generate(role: Role, args: Record<string, unknown>, io: Io): Promise<number> {
+  const { runGenerate } = await import('./commands/generate.js');
+  const { terminalAsker } = await import('./ask.js');
+  return runGenerate(
+    {
+      role,
+      flags: flagAnswers(args, role),
+      ...(args.answers !== undefined ? { answers: String(args.answers) } : {}),
+      ...(args.templates !== undefined ? { templates: String(args.templates) } : {}),
+      dryRun: args['dry-run'] === true,
+      json: args.json === true,
+      yes: args.yes === true,
+      keepBackups: Number(args['keep-backups']),
+    },
+    io,
+    () => terminalAsker(io),
+  );
+}

@@ -1,0 +1,91 @@
+import * as path from 'node:path';
+import { parseDbConfig } from '../../dbconfig/document.js';
+import { fixDbConfig } from '../../lint/fix.js';
+import { formatResults, type FormatName } from '../../lint/formatters/index.js';
+import { lintGroup } from '../../lint/group.js';
+import { lintDbConfig, toResult } from '../../lint/lint.js';
+import type { LintResult } from '../../lint/types.js';
+import { applyPlan } from '../../plan/apply.js';
+import { previewPlan } from '../../plan/preview.js';
+import type { Change } from '../../plan/types.js';
+import { CliError, EXIT } from '../errors.js';
+import { environmentFacts, readInput, resolveInputs } from '../files.js';
+import { readAll, shownPath, useColor, type Io } from '../io.js';
+import { loadRc } from '../rc.js';
+
+export interface LintArgs {
+  readonly paths: readonly string[];
+  readonly format: FormatName;
+  readonly group: boolean;
+  readonly fix: boolean;
+  readonly fixDryRun: boolean;
+  readonly maxWarnings: number;
+  readonly quiet: boolean;
+  readonly config?: string;
+  readonly stdinFilename: string;
+}
+
+interface Input {
+  readonly file: string;
+  readonly shown: string;
+  readonly bytes: Buffer;
+}
+
+/** `provision lint`: lint, optionally fix, and print findings; returns the exit code. */
+export async function runLint(args: LintArgs, io: Io): Promise<number> {
+  const rc = loadRc(args.config, io.cwd);
+  const files = resolveInputs(args.paths, io.cwd);
+  if (files.filter((f) => f === '-').length > 1) throw new CliError('read stdin (-) only once');
+  if (files.includes('-') && args.fix) throw new CliError('--fix cannot write to stdin; use --fix-dry-run to see the fixes');
+  const inputs: Input[] = [];
+  for (const file of files) {
+    if (file === '-') inputs.push({ file, shown: args.stdinFilename, bytes: await readAll(io.stdin) });
+    else inputs.push({ file, shown: shownPath(io.cwd, file), bytes: readInput(file) });
+  }
+
+  const options = (input: Input) => {
+    const environment = input.file === '-' ? undefined : environmentFacts(input.file);
+    return { filePath: input.shown, rules: rc.rules, ...(environment ? { environment } : {}) };
+  };
+
+  const changes: Change[] = [];
+  let results: LintResult[] = inputs.map((input) => {
+    if (!args.fix && !args.fixDryRun) return lintDbConfig(input.bytes, options(input));
+    const fixed = fixDbConfig(input.bytes, options(input));
+    if (!fixed.output.equals(input.bytes)) {
+      changes.push({ kind: 'write', path: input.file === '-' ? input.shown : input.file, before: input.bytes, after: fixed.output, reason: `${fixed.fixed} safe fix${fixed.fixed === 1 ? '' : 'es'}` });
+    }
+    return fixed.result;
+  });
+
+  if (args.group) {
+    const group = lintGroup(inputs.map((i) => ({ filePath: i.shown, doc: parseDbConfig(i.bytes) })), rc.rules);
+    results = results.map((r) => toResult(r.filePath, [...r.messages, ...(group.get(r.filePath) ?? [])]));
+  }
+  if (args.quiet) results = results.map((r) => toResult(r.filePath, r.messages.filter((m) => m.severity === 2)));
+
+  if (args.fixDryRun) {
+    const plan = { changes: changes.map((c) => (c.kind === 'write' ? { ...c, path: shownPath(io.cwd, c.path) } : c)) };
+    io.stdout.write(changes.length === 0 ? 'No safe fixes to apply.\n' : previewPlan(plan));
+  } else if (args.fix && changes.length > 0) {
+    for (const applied of applyPlan({ changes })) {
+      const shown = shownPath(io.cwd, applied.change.path);
+      io.stderr.write(`fixed ${shown} (${applied.change.reason})${applied.backup ? `; the old file is ${shownPath(io.cwd, applied.backup)}` : ''}\n`);
+    }
+  } else if (args.fix) {
+    io.stderr.write('Nothing to fix.\n');
+  }
+
+  const output = formatResults(args.format, results, { color: useColor(io), cwd: io.cwd });
+  if (output) io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
+
+  const errors = results.reduce((n, r) => n + r.errorCount, 0);
+  const warnings = results.reduce((n, r) => n + r.warningCount, 0);
+  const maxWarnings = args.maxWarnings >= 0 ? args.maxWarnings : (rc.maxWarnings ?? -1);
+  if (errors > 0) return EXIT.findings;
+  if (maxWarnings >= 0 && warnings > maxWarnings) {
+    io.stderr.write(`provision: ${warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+    return EXIT.findings;
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,128 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { EnvironmentFacts } from '../lint/types.js';
+import { CliError } from './errors.js';
+
+/** Directories never searched for DB_CONFIG files. */
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
+
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*' && glob[i + 1] === '*') {
+      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
+      i += glob[i + 2] === '/' ? 2 : 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i);
+      if (end === -1) re += '\\[';
+      else {
+        re += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function isGlob(p: string): boolean {
+  return /[*?[]/.test(p);
+}
+
+/** Every file below `dir` for which `keep(relativePath)` holds; never follows directory symlinks. */
+function walk(dir: string, keep: (rel: string) => boolean, rel = ''): string[] {
+  const found: string[] = [];
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true });
+  } catch (error) {
+    throw new CliError(`cannot read directory ${path.join(dir, rel)}: ${(error as NodeJS.ErrnoException).code}`, 2, { cause: error });
+  }
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const child = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) {
+      if (!SKIP_DIRS.has(e.name)) found.push(...walk(dir, keep, child));
+    } else if ((e.isFile() || e.isSymbolicLink()) && keep(child)) {
+      found.push(path.join(dir, child));
+    }
+  }
+  return found;
+}
+
+/**
+ * Resolve lint's path arguments to files: a file is itself, a directory is
+ * every file named DB_CONFIG below it, a glob is what it matches, `-` is stdin.
+ */
+export function resolveInputs(args: readonly string[], cwd: string): string[] {
+  const files: string[] = [];
+  for (const arg of args) {
+    if (arg === '-') {
+      files.push('-');
+      continue;
+    }
+    const abs = path.resolve(cwd, arg);
+    if (!isGlob(arg) || fs.existsSync(abs)) {
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(abs);
+      } catch (error) {
+        throw new CliError(`no such file or directory: ${arg}`, 2, { cause: error });
+      }
+      if (stat.isDirectory()) {
+        const found = walk(abs, (rel) => path.posix.basename(rel) === 'DB_CONFIG');
+        if (found.length === 0) throw new CliError(`no file named DB_CONFIG in ${arg} or below it`, 2);
+        files.push(...found);
+      } else files.push(abs);
+      continue;
+    }
+    // A glob: walk from its longest literal directory prefix.
+    const normalized = arg.replace(/\\/g, '/');
+    const parts = normalized.split('/');
+    const literal: string[] = [];
+    while (parts.length > 1 && !isGlob(parts[0]!)) literal.push(parts.shift()!);
+    const base = path.resolve(cwd, literal.join('/') || '.');
+    const re = globToRegExp(parts.join('/'));
+    const found = fs.existsSync(base) ? walk(base, (rel) => re.test(rel)) : [];
+    if (found.length === 0) throw new CliError(`no files match ${arg}`, 2);
+    files.push(...found);
+  }
+  return [...new Set(files)];
+}
+
+export function readInput(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(`cannot read ${file}: ${code === 'EISDIR' ? 'it is a directory' : code}`, 2, { cause: error });
+  }
+}
+
+/** What lint needs to know about the environment directory a DB_CONFIG sits in. */
+export function environmentFacts(file: string): EnvironmentFacts | undefined {
+  try {
+    const dir = path.dirname(file);
+    const configMtimeMs = fs.statSync(file).mtimeMs;
+    const regionFiles = fs
+      .readdirSync(dir)
+      .filter((n) => /^__db\.\d{3}$/.test(n))
+      .map((name) => ({ name, mtimeMs: fs.statSync(path.join(dir, name)).mtimeMs }));
+    return {
+      configMtimeMs,
+      regionFiles,
+      directoryExists: (p) => {
+        // A Windows path cannot be checked from another platform: assume it is there.
+        if (path.sep === '/' && /^[A-Za-z]:[\\/]|^\\\\/.test(p)) return true;
+        try {
+          return fs.statSync(path.resolve(dir, p)).isDirectory();
+        } catch {
+          return false;
+        }
+      },
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { CliError, EXIT } from './errors.js';
+import { processIo, type Io } from './io.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * Run the CLI; returns the exit code. Only this function catches: user errors
+ * become one line on stderr, anything else is reported as a bug.
+ */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  // NOTE: `--version` must not load yargs or the library: start-up time is measured (bench/).
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+    io.stdout.write(`${version()}\n`);
+    return EXIT.ok;
+  }
+  try {
+    const { runCommand } = await import('./commands.js');
+    return await runCommand(argv, io, version());
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.stderr.write(`provision: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const e = error as Error;
+    io.stderr.write(`provision: internal error (this is a bug in provision, please report it): ${e?.stack ?? String(error)}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,51 @@
+import { parse as parseIniLine } from 'ini';
+
+/** One `key = value` of an INI file, with where it stands. */
+export interface IniEntry {
+  /** The section name ('' before the first section header). */
+  readonly section: string;
+  readonly key: string;
+  readonly value: string;
+  readonly line: number;
+}
+
+export interface IniProblem {
+  readonly line: number;
+  readonly message: string;
+}
+
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Read an INI file (answers, settings) into entries with line numbers, so
+ * every error can name file:line. Values are decoded by the `ini` package
+ * (quotes, `;`/`#` comments); keys like `__proto__` are refused.
+ */
+export function readIni(text: string): { entries: IniEntry[]; problems: IniProblem[] } {
+  const entries: IniEntry[] = [];
+  const problems: IniProblem[] = [];
+  let section = '';
+  text.replace(/^\ufeff/, '').split(/\r?\n/).forEach((raw, i) => {
+    const line = i + 1;
+    const trimmed = raw.trim();
+    if (trimmed === '' || trimmed.startsWith(';') || trimmed.startsWith('#')) return;
+    const header = /^\[(.+)\]$/.exec(trimmed);
+    if (header) {
+      section = header[1]!.trim();
+      return;
+    }
+    const kv = /^([^=]+?)\s*=\s*(.*)$/.exec(trimmed);
+    if (!kv) {
+      problems.push({ line, message: `expected "key = value", found "${trimmed}"` });
+      return;
+    }
+    const key = kv[1]!.replace(/\[\]$/, '');
+    if (FORBIDDEN.has(key)) {
+      problems.push({ line, message: `"${key}" is not allowed as a key` });
+      return;
+    }
+    const decoded = parseIniLine(`v = ${kv[2]!}`).v as unknown;
+    entries.push({ section, key, value: decoded === undefined || decoded === null ? '' : String(decoded), line });
+  });
+  return { entries, problems };
+}

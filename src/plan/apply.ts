@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isNoop, type Change, type Plan } from './types.js';
+
+/** What applying one change did. */
+export interface Applied {
+  readonly change: Change;
+  readonly status: 'written' | 'created' | 'unchanged';
+  /** Where the replaced file was saved. */
+  readonly backup?: string;
+}
+
+export interface ApplyOptions {
+  /** Timestamp for backup names (tests pass a fixed one). */
+  readonly now?: Date;
+  /** How many backups of a file to keep (default 5). */
+  readonly keepBackups?: number;
+}
+
+/** An apply that could not go ahead; nothing was written for that change. */
+export class ApplyError extends Error {
+  constructor(message: string, readonly path: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ApplyError';
+  }
+}
+
+function stamp(now: Date): string {
+  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/** `DB_CONFIG.20261122T013000Z.bak` beside the file; older ones beyond the limit are removed. */
+function backupFile(file: string, now: Date, keep: number): string {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  let backup = path.join(dir, `${base}.${stamp(now)}.bak`);
+  for (let n = 1; fs.existsSync(backup); n++) backup = path.join(dir, `${base}.${stamp(now)}-${n}.bak`);
+  fs.copyFileSync(file, backup, fs.constants.COPYFILE_EXCL);
+  const pattern = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d{8}T\\d{6}Z(-\\d+)?\\.bak$`);
+  const old = fs.readdirSync(dir).filter((f) => pattern.test(f)).sort();
+  for (const f of old.slice(0, Math.max(0, old.length - keep))) fs.rmSync(path.join(dir, f));
+  return backup;
+}
+
+/** Write bytes to `file` atomically: a temp file in the same directory, fsync, rename. */
+export function writeFileAtomic(file: string, bytes: Buffer, mode?: number): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fd = fs.openSync(tmp, 'wx', mode ?? 0o644);
+  try {
+    fs.writeSync(fd, bytes);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    if (mode !== undefined) fs.chmodSync(tmp, mode);
+    fs.renameSync(tmp, file);
+  } catch (error) {
+    fs.rmSync(tmp, { force: true });
+    throw error;
+  }
+  try {
+    const dirFd = fs.openSync(path.dirname(file), 'r');
+    try {
+      fs.fsyncSync(dirFd);
+    } finally {
+      fs.closeSync(dirFd);
+    }
+  } catch {
+    // Directories cannot be opened for fsync on every platform (Windows); the rename is still atomic.
+  }
+}
+
+function readIfExists(file: string): Buffer | null {
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+function applyOne(change: Change, options: ApplyOptions): Applied {
+  if (change.kind === 'mkdir') {
+    if (fs.existsSync(change.path)) return { change, status: 'unchanged' };
+    fs.mkdirSync(change.path, { recursive: true, ...(change.mode !== undefined ? { mode: change.mode } : {}) });
+    return { change, status: 'created' };
+  }
+  if (isNoop(change)) return { change, status: 'unchanged' };
+  const current = readIfExists(change.path);
+  const expected = change.before;
+  if ((current === null) !== (expected === null) || (current && expected && !current.equals(expected))) {
+    throw new ApplyError(`${change.path} changed since it was read; nothing was written. Run the command again.`, change.path);
+  }
+  if (current !== null && current.equals(change.after)) return { change, status: 'unchanged' };
+  const mode = current === null ? undefined : fs.statSync(change.path).mode & 0o7777;
+  const backup = current === null ? undefined : backupFile(change.path, options.now ?? new Date(), options.keepBackups ?? 5);
+  writeFileAtomic(change.path, change.after, mode);
+  return { change, status: current === null ? 'created' : 'written', ...(backup ? { backup } : {}) };
+}
+
+/**
+ * The only code that writes what a plan says. Each file is replaced
+ * atomically after its old bytes are backed up; a file that changed since the
+ * plan was made is refused.
+ */
+export function applyPlan(plan: Plan, options: ApplyOptions = {}): Applied[] {
+  return plan.changes.map((change) => {
+    try {
+      return applyOne(change, options);
+    } catch (error) {
+      if (error instanceof ApplyError) throw error;
+      const e = error as NodeJS.ErrnoException;
+      throw new ApplyError(`cannot write ${change.path}: ${e.code ?? e.message}`, change.path, { cause: error });
+    }
+  });
+}

@@ -1,0 +1,38 @@
+import { unifiedDiff } from './diff.js';
+import { effectiveChanges, isNoop, type Plan } from './types.js';
+
+/** A plan as a person reads it: a unified diff per file, a line per directory. */
+export function previewPlan(plan: Plan): string {
+  const changes = effectiveChanges(plan);
+  if (changes.length === 0) return 'Nothing to do: everything is already as planned.\n';
+  let out = '';
+  for (const c of changes) {
+    if (c.kind === 'mkdir') {
+      out += `create directory ${c.path}${c.mode !== undefined ? ` (mode ${c.mode.toString(8)})` : ''}: ${c.reason}\n`;
+      continue;
+    }
+    const before = c.before === null ? '' : c.before.toString('latin1');
+    out += `# ${c.reason}\n`;
+    out += unifiedDiff(before, c.after.toString('latin1'), c.before === null ? '/dev/null' : `a/${c.path}`, `b/${c.path}`);
+  }
+  return Buffer.from(out, 'latin1').toString('utf8');
+}
+
+/** A plan as JSON-ready data (file contents as UTF-8 text). */
+export function planToJson(plan: Plan): unknown {
+  return {
+    changes: plan.changes.map((c) =>
+      c.kind === 'mkdir'
+        ? { kind: c.kind, path: c.path, mode: c.mode, reason: c.reason, unchanged: false }
+        : {
+            kind: c.kind,
+            path: c.path,
+            reason: c.reason,
+            unchanged: isNoop(c),
+            created: c.before === null,
+            diff: Buffer.from(unifiedDiff(c.before?.toString('latin1') ?? '', c.after.toString('latin1'), `a/${c.path}`, `b/${c.path}`), 'latin1').toString('utf8'),
+            content: c.after.toString('utf8'),
+          },
+    ),
+  };
+}
