@@ -1,0 +1,27 @@
+import * as path from 'node:path';
+
+/**
+ * A result's file as the user should see it: relative to `cwd` with forward
+ * slashes, or absolute when it lies outside `cwd`. Names in angle brackets
+ * (`<stdin>`) are not paths and are kept as they are.
+ */
+export function displayPath(filePath: string, cwd: string): string {
+  if (isPseudoPath(filePath)) return filePath;
+  const absolute = path.resolve(cwd, filePath);
+  const relative = path.relative(cwd, absolute);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return toSlashes(absolute);
+  return toSlashes(relative);
+}
+
+/** The absolute path of a result's file (what ESLint's JSON output carries). */
+export function absolutePath(filePath: string, cwd: string): string {
+  return isPseudoPath(filePath) ? filePath : path.resolve(cwd, filePath);
+}
+
+export function isPseudoPath(filePath: string): boolean {
+  return filePath.startsWith('<') && filePath.endsWith('>');
+}
+
+function toSlashes(p: string): string {
+  return p.split(path.sep).join('/');
+}

@@ -1,0 +1,79 @@
+import type { LintMessage, LintResult } from '../types.js';
+import { displayPath } from './paths.js';
+import type { FormatOptions } from './types.js';
+
+/** The few ANSI styles stylish uses; each closes with its own reset so styles nest. */
+const STYLES = {
+  bold: ['\x1b[1m', '\x1b[22m'],
+  dim: ['\x1b[2m', '\x1b[22m'],
+  underline: ['\x1b[4m', '\x1b[24m'],
+  red: ['\x1b[31m', '\x1b[39m'],
+  yellow: ['\x1b[33m', '\x1b[39m'],
+} as const;
+type Style = keyof typeof STYLES;
+
+const pluralize = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/** Control characters would move the cursor or restyle the terminal: show them as escapes instead. */
+const visible = (text: string) =>
+  text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
+/** Width in terminal columns, near enough: one per code point. */
+const width = (text: string) => [...text].length;
+const padEnd = (text: string, to: number) => text + ' '.repeat(Math.max(0, to - width(text)));
+
+/**
+ * ESLint's "stylish" output: each file with problems, one aligned row per
+ * message (`line:col  severity  message  rule-id`), then a summary. A clean
+ * run prints nothing, so scripts and people see silence for success.
+ */
+export function formatStylish(results: readonly LintResult[], options: FormatOptions): string {
+  const paint = (style: Style, text: string) => (options.color ? `${STYLES[style][0]}${text}${STYLES[style][1]}` : text);
+  let errors = 0;
+  let warnings = 0;
+  let fixableErrors = 0;
+  let fixableWarnings = 0;
+  let out = '\n';
+  for (const result of results) {
+    errors += result.errorCount;
+    warnings += result.warningCount;
+    fixableErrors += result.fixableErrorCount;
+    fixableWarnings += result.fixableWarningCount;
+    if (result.messages.length === 0) continue;
+    out += `${paint('underline', visible(displayPath(result.filePath, options.cwd)))}\n`;
+    out += formatRows(result.messages, paint);
+    out += '\n';
+  }
+  const total = errors + warnings;
+  if (total === 0) return '';
+  const color: Style = errors > 0 ? 'red' : 'yellow';
+  const summary = (text: string) => paint(color, paint('bold', text));
+  out += `${summary(`\u2716 ${pluralize(total, 'problem')} (${pluralize(errors, 'error')}, ${pluralize(warnings, 'warning')})`)}\n`;
+  if (fixableErrors > 0 || fixableWarnings > 0) {
+    out += `${summary(`  ${pluralize(fixableErrors, 'error')} and ${pluralize(fixableWarnings, 'warning')} potentially fixable with the --fix option.`)}\n`;
+  }
+  return out;
+}
+
+function formatRows(messages: readonly LintMessage[], paint: (style: Style, text: string) => string): string {
+  const rows = messages.map((m) => ({
+    line: String(m.line),
+    column: String(m.column),
+    severity: m.severity === 2 ? 'error' : 'warning',
+    // Like ESLint, drop the final full stop: the rule ID follows on the same line.
+    message: visible(m.message).replace(/([^ ])\.$/, '$1'),
+    ruleId: m.ruleId,
+  }));
+  const lineWidth = Math.max(...rows.map((r) => r.line.length));
+  const columnWidth = Math.max(...rows.map((r) => r.column.length));
+  const severityWidth = Math.max(...rows.map((r) => r.severity.length));
+  const messageWidth = Math.max(...rows.map((r) => width(r.message)));
+  return rows
+    .map((r) => {
+      // Line numbers right-aligned and columns left-aligned, so the colons line up.
+      const position = `${r.line.padStart(lineWidth)}:${r.column.padEnd(columnWidth)}`;
+      const severity = paint(r.severity === 'error' ? 'red' : 'yellow', r.severity) + ' '.repeat(severityWidth - r.severity.length);
+      return `  ${paint('dim', position)}  ${severity}  ${padEnd(r.message, messageWidth)}  ${paint('dim', r.ruleId)}\n`;
+    })
+    .join('');
+}

@@ -1,0 +1,15 @@
+/**
+ * A fix's replacement text is a binary string (one char per byte); JSON and
+ * SARIF carry text, so decode its bytes as UTF-8. Returns undefined when the
+ * bytes are not valid UTF-8 and decoding would lose them.
+ */
+export function decodeFixText(binary: string): string | undefined {
+  const bytes = Buffer.from(binary, 'latin1');
+  const text = bytes.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(bytes) ? text : undefined;
+}
+
+/** The fix text for output that must be text: UTF-8 decoded, invalid sequences as U+FFFD. */
+export function fixTextLossy(binary: string): string {
+  return Buffer.from(binary, 'latin1').toString('utf8');
+}
