@@ -45,7 +45,9 @@ function flagAnswers(args: Record<string, unknown>, role: Role): RawAnswers {
  */
 export async function runCommand(argv: readonly string[], io: Io, version: string): Promise<number> {
   let code: number = EXIT.ok;
-  const parser = yargs([...argv])
+  // NOTE: yargs drops a lone "-" from positionals; carry it through as a sentinel.
+  const STDIN = '\u0000stdin';
+  const parser = yargs(argv.map((a) => (a === '-' ? STDIN : a)))
     .scriptName('provision')
     .usage('provision <command> [options]\n\nProvision Berkeley DB replication sites: generate, lint and clean DB_CONFIG files.')
     .version(version)
@@ -87,7 +89,7 @@ export async function runCommand(argv: readonly string[], io: Io, version: strin
         const { runLint } = await import('./commands/lint.js');
         code = await runLint(
           {
-            paths: args.paths ?? ['.'],
+            paths: (args.paths ?? ['.']).map((p) => (p === STDIN ? '-' : p)),
             format: args.format,
             group: args.group,
             fix: args.fix === true,

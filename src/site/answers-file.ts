@@ -57,5 +57,5 @@ export function parseAnswersFile(text: string, role: Role): { answers: RawAnswer
       (answers[q.name] as string | undefined) = e.value;
     }
   }
-  return { answers, problems: out };
+  return { answers, problems: out.sort((a, b) => a.line - b.line) };
 }

@@ -1,0 +1,172 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ROOT, tempDir } from '../helpers.js';
+import { provision } from './run.js';
+
+const CLEAN = 'rep_set_priority 1\nrepmgr_site 10.0.0.1 5010 db_local_site on db_group_creator on\nrepmgr_site 10.0.0.2 5010\n';
+const BROKEN = 'rep_set_priority 1 # master\nrep-set-config DB_REP_CONF_BULK on\n';
+
+function site(dir: string, name: string, text: string): string {
+  fs.mkdirSync(path.join(dir, name), { recursive: true });
+  const file = path.join(dir, name, 'DB_CONFIG');
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+test('--version prints the package version and loads nothing else', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const r = provision(['--version']);
+  assert.is(r.code, 0);
+  assert.is(r.stdout, `${pkg.version}\n`);
+});
+
+test('--help lists the commands; lint --help shows examples and exit codes', () => {
+  const top = provision(['--help']);
+  assert.is(top.code, 0);
+  for (const c of ['lint', 'master', 'replicant', 'demo']) assert.match(top.stdout, new RegExp(`provision ${c}`));
+  const lint = provision(['lint', '--help']);
+  assert.match(lint.stdout, /Examples:/);
+  assert.match(lint.stdout, /Exit codes: 0 no errors, 1 errors/);
+});
+
+test('an unknown command or option is a one-line usage error, exit 2', () => {
+  for (const args of [['frobnicate'], ['lint', '--nope'], []]) {
+    const r = provision(args);
+    assert.is(r.code, 2, args.join(' '));
+    assert.not.match(r.stderr, /\n\s+at /, 'no stack trace');
+  }
+});
+
+test('a clean file exits 0 and prints nothing', () => {
+  const t = tempDir();
+  try {
+    const r = provision(['lint', site(t.dir, 'a', CLEAN)]);
+    assert.is(r.code, 0);
+    assert.is(r.stdout, '');
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('errors exit 1 with file:line:col, rule IDs and a summary', () => {
+  const t = tempDir();
+  try {
+    site(t.dir, 'a', BROKEN);
+    const r = provision(['lint', '.'], { cwd: t.dir });
+    assert.is(r.code, 1);
+    assert.match(r.stdout, /a\/DB_CONFIG/);
+    assert.match(r.stdout, /1:20\s+error\s+Comment after a directive.*inline-comment/);
+    assert.match(r.stdout, /2:1\s+error\s+Unknown directive "rep-set-config"; did you mean rep_set_config\?/);
+    assert.match(r.stdout, /2 problems \(2 errors, 0 warnings\)/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a missing file, or a directory with no DB_CONFIG, is exit 2 with one line', () => {
+  const t = tempDir();
+  try {
+    const missing = provision(['lint', 'nope/DB_CONFIG'], { cwd: t.dir });
+    assert.is(missing.code, 2);
+    assert.is(missing.stderr, 'provision: no such file or directory: nope/DB_CONFIG\n');
+    const empty = provision(['lint', '.'], { cwd: t.dir });
+    assert.is(empty.code, 2);
+    assert.match(empty.stderr, /no file named DB_CONFIG in \. or below it/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('directories are searched, globs expanded, stdin read with its name', () => {
+  const t = tempDir();
+  try {
+    site(t.dir, 'sites/a', CLEAN);
+    site(t.dir, 'sites/b', BROKEN);
+    // The JSON format writes absolute paths, as ESLint does.
+    const json = (args: string[], input?: string) =>
+      (JSON.parse(provision(['lint', '-f', 'json', ...args], { cwd: t.dir, ...(input ? { input } : {}) }).stdout) as { filePath: string; errorCount: number }[]).map((r) => ({
+        ...r,
+        filePath: path.relative(t.dir, r.filePath),
+      }));
+    assert.equal(json(['sites']).map((r) => [r.filePath, r.errorCount]), [['sites/a/DB_CONFIG', 0], ['sites/b/DB_CONFIG', 2]]);
+    assert.equal(json(['sites/*/DB_CONFIG']).map((r) => r.filePath), ['sites/a/DB_CONFIG', 'sites/b/DB_CONFIG']);
+    assert.equal(json(['**/b/DB_CONFIG']).map((r) => r.filePath), ['sites/b/DB_CONFIG']);
+    assert.equal(json(['-', '--stdin-filename', 'from-pipe'], BROKEN).map((r) => [r.filePath, r.errorCount]), [['from-pipe', 2]]);
+    const nothing = provision(['lint', 'sites/*/nothing'], { cwd: t.dir });
+    assert.is(nothing.code, 2);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('github annotations and --max-warnings', () => {
+  const t = tempDir();
+  try {
+    site(t.dir, 'a', 'repmgr_site master.example.com 5010 db_local_site on\n');
+    const gh = provision(['lint', '-f', 'github', 'a/DB_CONFIG'], { cwd: t.dir });
+    assert.is(gh.code, 0);
+    assert.match(gh.stdout, /^::warning file=a\/DB_CONFIG,line=1,col=13/m);
+    assert.is(provision(['lint', '--max-warnings', '0', 'a/DB_CONFIG'], { cwd: t.dir }).code, 1);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('--fix-dry-run prints the diff and writes nothing; --fix writes atomically with a backup, once', () => {
+  const t = tempDir();
+  try {
+    const file = site(t.dir, 'a', BROKEN);
+    const dry = provision(['lint', '--fix-dry-run', 'a'], { cwd: t.dir });
+    assert.match(dry.stdout, /-rep_set_priority 1 # master\n-rep-set-config DB_REP_CONF_BULK on\n\+# master\n\+rep_set_priority 1\n\+rep_set_config DB_REP_CONF_BULK on\n/);
+    assert.is(fs.readFileSync(file, 'utf8'), BROKEN);
+    const fix = provision(['lint', '--fix', 'a'], { cwd: t.dir });
+    assert.is(fix.code, 0);
+    assert.is(fs.readFileSync(file, 'utf8'), '# master\nrep_set_priority 1\nrep_set_config DB_REP_CONF_BULK on\n');
+    const backups = fs.readdirSync(path.join(t.dir, 'a')).filter((f) => f.endsWith('.bak'));
+    assert.is(backups.length, 1);
+    assert.is(fs.readFileSync(path.join(t.dir, 'a', backups[0]!), 'utf8'), BROKEN);
+    assert.equal(fs.readdirSync(path.join(t.dir, 'a')).filter((f) => f.endsWith('.tmp')), []);
+    const again = provision(['lint', '--fix', 'a'], { cwd: t.dir });
+    assert.is(again.code, 0);
+    assert.match(again.stderr, /Nothing to fix/);
+    assert.is(fs.readdirSync(path.join(t.dir, 'a')).filter((f) => f.endsWith('.bak')).length, 1);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('.provisionrc sets rule severities; a bad one is exit 2 naming file and line', () => {
+  const t = tempDir();
+  try {
+    site(t.dir, 'a', 'repmgr_site master.example.com 5010 db_local_site on\n');
+    fs.writeFileSync(path.join(t.dir, '.provisionrc'), '[rules]\nprefer-ipv4 = error\n');
+    assert.is(provision(['lint', 'a'], { cwd: t.dir }).code, 1);
+    fs.writeFileSync(path.join(t.dir, '.provisionrc'), '[rules]\nprefer-ipv4 = off\n');
+    assert.is(provision(['lint', '--max-warnings', '0', 'a'], { cwd: t.dir }).code, 0);
+    fs.writeFileSync(path.join(t.dir, '.provisionrc'), '# settings\n[rules]\nprefer-ipv6 = off\n');
+    const bad = provision(['lint', 'a'], { cwd: t.dir });
+    assert.is(bad.code, 2);
+    assert.is(bad.stderr, 'provision: .provisionrc:3: unknown rule "prefer-ipv6" (see docs/rules.md)\n');
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('--group checks that the sites name each other', () => {
+  const t = tempDir();
+  try {
+    site(t.dir, 'm', CLEAN);
+    site(t.dir, 'r', 'rep_set_priority 0\nrepmgr_site 10.0.0.2 5010 db_local_site on\nrepmgr_site 10.0.0.1 5010 db_bootstrap_helper on\n');
+    assert.is(provision(['lint', '--group', 'm', 'r'], { cwd: t.dir }).code, 0);
+    site(t.dir, 'r', 'rep_set_priority 0\nrepmgr_site 10.0.0.2 5010 db_local_site on\nrepmgr_site 10.0.0.1 5011 db_bootstrap_helper on\n');
+    const r = provision(['lint', '--group', 'm', 'r'], { cwd: t.dir });
+    assert.is(r.code, 1);
+    assert.match(r.stdout, /Remote site 10\.0\.0\.1 5011 is not the local site of any file in the group.*group-unknown-remote/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test.run();
