@@ -12,53 +12,53 @@ function isOn(value: string): boolean {
   return n.ok && n.value !== 0n;
 }
 
-/** Replays the repmgr_site lines in order, as Berkeley DB applies them, to find local-site conflicts. */
+const ATTRIBUTES = ['db_bootstrap_helper', 'db_repmgr_peer'];
+
+/**
+ * Replays the repmgr_site flags in file order, as Berkeley DB applies them
+ * (repmgr_method.c set_local_site and __repmgr_site_config), to find
+ * local-site conflicts.
+ */
 export const localSite: Rule = {
   id: 'local-site',
   severity: 'error',
-  description: 'Two different local sites, a local site unset again, or a local site marked helper or peer.',
+  description: 'Two different local sites, a local site unset again, or a local site given helper or peer flags.',
   check(ctx) {
     let local: { key: string; line: number } | undefined;
-    const flagsOf = new Map<string, Map<string, { on: boolean; line: number; start: number; end: number }>>();
+    /** Helper/peer flags currently on, per site. */
+    const attributes = new Map<string, Set<string>>();
     for (const v of validLines(ctx, 'repmgr_site')) {
       const [host, port, ...pairs] = v.args;
       const key = `${host!.text} ${Number(port!.text)}`;
-      const flags = flagsOf.get(key) ?? new Map();
-      flagsOf.set(key, flags);
+      const on = attributes.get(key) ?? new Set<string>();
+      attributes.set(key, on);
       for (let i = 0; i + 1 < pairs.length; i += 2) {
         const flag = asciiLower(pairs[i]!.text);
-        const on = isOn(pairs[i + 1]!.text);
-        flags.set(flag, { on, line: v.st.line, start: pairs[i]!.start, end: pairs[i + 1]!.end });
+        const value = isOn(pairs[i + 1]!.text);
+        const at = { line: v.st.line, start: pairs[i]!.start, end: pairs[i + 1]!.end };
+        if (ATTRIBUTES.includes(flag)) {
+          // NOTE: once a site is local, Berkeley DB refuses these flags even with "off".
+          if (local?.key === key) {
+            ctx.report({ ...at, message: `${flag} on the local site ${display(key)} (made local on line ${local.line}); Berkeley DB refuses it, even with off (site config value not applicable to local site). Put ${flag} on the remote site's line instead.` });
+          } else if (value) on.add(flag);
+          else on.delete(flag);
+          continue;
+        }
         if (flag !== 'db_local_site') continue;
-        if (on && local && local.key !== key) {
-          ctx.report({
-            line: v.st.line,
-            start: pairs[i]!.start,
-            end: pairs[i + 1]!.end,
-            message: `A second local site ${display(key)}; line ${local.line} already made ${display(local.key)} the local site, and Berkeley DB refuses a different one. Keep db_local_site on one site only.`,
-          });
-        } else if (on) {
-          local = { key, line: v.st.line };
-        } else if (local?.key === key) {
-          ctx.report({
-            line: v.st.line,
-            start: pairs[i]!.start,
-            end: pairs[i + 1]!.end,
-            message: `db_local_site off for ${display(key)}, which line ${local.line} made the local site; Berkeley DB refuses to unset it. Delete one of the two.`,
-          });
+        // NOTE: Berkeley DB ignores the value except to refuse unsetting the local site: "off" on another site makes it local.
+        if (!value && local?.key === key) {
+          ctx.report({ ...at, message: `db_local_site off for ${display(key)}, which line ${local.line} made the local site; Berkeley DB refuses to unset it. Delete one of the two.` });
+        } else if (local && local.key !== key) {
+          ctx.report({ ...at, message: `db_local_site ${value ? 'on' : 'off'} for a second site ${display(key)}; line ${local.line} already made ${display(local.key)} the local site, and Berkeley DB refuses any db_local_site on a different site, even off. Keep db_local_site on one site only.` });
+        } else if (on.size > 0) {
+          ctx.report({ ...at, message: `${display(key)} is made the local site but already has ${[...on].join(' and ')} on; Berkeley DB refuses it (local site cannot have HELPER or PEER attributes). Remove ${[...on].join(' and ')} from this site.` });
+        } else {
+          if (!value && !local) {
+            ctx.report({ ...at, severity: 'warning', message: `db_local_site off makes ${display(key)} the local site anyway: Berkeley DB ignores the value here. Write "db_local_site on" on the site that is this server, and no db_local_site on the others.` });
+          }
+          local ??= { key, line: v.st.line };
         }
       }
-    }
-    if (!local) return;
-    for (const flag of ['db_bootstrap_helper', 'db_repmgr_peer']) {
-      const f = flagsOf.get(local.key)?.get(flag);
-      if (!f?.on) continue;
-      ctx.report({
-        line: f.line,
-        start: f.start,
-        end: f.end,
-        message: `${flag} on the local site ${display(local.key)}; Berkeley DB refuses it (site config value not applicable to local site). Put ${flag} on the remote site's line instead.`,
-      });
     }
   },
 };

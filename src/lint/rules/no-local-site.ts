@@ -6,7 +6,8 @@ export const noLocalSite: Rule = {
   description: 'Replication Manager is configured but no site is marked db_local_site on (repmgr_start fails).',
   check(ctx) {
     const first = ctx.site.repmgrLines[0];
-    if (first === undefined || ctx.site.local) return;
+    // Any db_local_site flag names a local site: Berkeley DB makes even a site marked "off" local (see local-site).
+    if (first === undefined || ctx.site.local || ctx.site.sites.some((s) => s.flags.db_local_site !== undefined)) return;
     ctx.report({
       line: first,
       start: 0,
