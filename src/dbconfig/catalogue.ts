@@ -7,8 +7,18 @@
 /** Numeric kinds, named for the C conversion Berkeley DB applies. */
 export type NumberKind = 'uint' | 'uint32' | 'int' | 'long';
 
+/** Limits a setter checks beyond the C type's range. */
+export interface NumberLimits {
+  readonly min?: number;
+  readonly max?: number;
+  /** 0 is accepted whatever `min` says (it means "use the default"). */
+  readonly zeroAllowed?: boolean;
+  /** The value must be a power of two (so 0 is refused). */
+  readonly powerOfTwo?: boolean;
+}
+
 export type ArgSpec =
-  | { readonly kind: NumberKind; readonly name: string; readonly min?: number; readonly max?: number }
+  | ({ readonly kind: NumberKind; readonly name: string } & NumberLimits)
   | { readonly kind: 'keyword'; readonly name: string; readonly values: readonly string[] }
   | { readonly kind: 'onoff'; readonly name: string };
 
@@ -28,13 +38,21 @@ export interface DirectiveSpec {
   readonly repeat: 'last-wins' | 'accumulates' | 'per-key' | 'per-site';
   /** Replication Manager directive (cannot be mixed with rep_set_nsites). */
   readonly repmgr?: boolean | readonly string[];
+  /** First-argument keywords whose numeric value must be above 0 (rep_set_timeout). */
+  readonly positiveFor?: readonly string[];
+  /**
+   * Keywords Berkeley DB knows but refuses unless it was built with
+   * --enable-o_direct (Debian's and most distributions' builds are not):
+   * `always` refuses on and off alike, `on` only turning it on.
+   */
+  readonly unsupported?: Readonly<Record<string, 'always' | 'on'>>;
   readonly summary: string;
   readonly defaultValue?: string;
 }
 
-const uint = (name: string, extra: { min?: number; max?: number } = {}): ArgSpec => ({ kind: 'uint', name, ...extra });
-const uint32 = (name: string, extra: { min?: number; max?: number } = {}): ArgSpec => ({ kind: 'uint32', name, ...extra });
-const int = (name: string, extra: { min?: number; max?: number } = {}): ArgSpec => ({ kind: 'int', name, ...extra });
+const uint = (name: string, extra: NumberLimits = {}): ArgSpec => ({ kind: 'uint', name, ...extra });
+const uint32 = (name: string, extra: NumberLimits = {}): ArgSpec => ({ kind: 'uint32', name, ...extra });
+const int = (name: string, extra: NumberLimits = {}): ArgSpec => ({ kind: 'int', name, ...extra });
 const keyword = (name: string, values: readonly string[]): ArgSpec => ({ kind: 'keyword', name, values });
 const onoff: ArgSpec = { kind: 'onoff', name: 'on|off' };
 
@@ -48,6 +66,11 @@ export const REP_TIMEOUTS = [
   'DB_REP_ACK_TIMEOUT', 'DB_REP_CHECKPOINT_DELAY', 'DB_REP_CONNECTION_RETRY', 'DB_REP_ELECTION_TIMEOUT',
   'DB_REP_ELECTION_RETRY', 'DB_REP_FULL_ELECTION_TIMEOUT', 'DB_REP_HEARTBEAT_MONITOR',
   'DB_REP_HEARTBEAT_SEND', 'DB_REP_LEASE_TIMEOUT',
+] as const;
+
+/** Timeouts that may not be 0 (BDB3566 timeout value must be > 0). */
+export const NONZERO_REP_TIMEOUTS = [
+  'DB_REP_CONNECTION_RETRY', 'DB_REP_ELECTION_RETRY', 'DB_REP_ELECTION_TIMEOUT', 'DB_REP_LEASE_TIMEOUT',
 ] as const;
 
 /** Timeouts that only a Replication Manager application may set. */
@@ -72,7 +95,8 @@ export const MAX_TOKENS = 10;
 export const MAX_LINE_BYTES = 255;
 
 const ENV_FLAGS = [
-  'DB_AUTO_COMMIT', 'DB_CDB_ALLDB', 'DB_DIRECT_DB', 'DB_DSYNC_DB', 'DB_MPOOL_AIO', 'DB_MULTIVERSION',
+  // NOTE: no DB_MPOOL_AIO: newer releases read it, 5.3 refuses it (BDB1584).
+  'DB_AUTO_COMMIT', 'DB_CDB_ALLDB', 'DB_DIRECT_DB', 'DB_DSYNC_DB', 'DB_MULTIVERSION',
   'DB_NOLOCKING', 'DB_NOMMAP', 'DB_NOPANIC', 'DB_OVERWRITE', 'DB_REGION_INIT', 'DB_TIME_NOTGRANTED',
   'DB_TXN_NOSYNC', 'DB_TXN_NOWAIT', 'DB_TXN_SNAPSHOT', 'DB_TXN_WRITE_NOSYNC', 'DB_YIELDCPU',
   // set_flags also takes these log flags (note AUTOREMOVE, against log_set_config's AUTO_REMOVE).
@@ -119,7 +143,7 @@ export const DIRECTIVES: readonly DirectiveSpec[] = [
     optional: 1, repeat: 'per-key', repmgr: ['DB_REPMGR_CONF_2SITE_STRICT', 'DB_REPMGR_CONF_ELECTIONS'],
   }),
   complex('rep_set_timeout', [keyword('timeout', REP_TIMEOUTS), uint32('usec')], 'A replication timeout in microseconds.', {
-    repeat: 'per-key', repmgr: REPMGR_TIMEOUTS,
+    repeat: 'per-key', repmgr: REPMGR_TIMEOUTS, positiveFor: NONZERO_REP_TIMEOUTS,
   }),
   complex('repmgr_set_ack_policy', [keyword('policy', ACK_POLICIES)], 'Which acknowledgements a master waits for.', {
     repmgr: true, defaultValue: 'DB_REPMGR_ACKS_QUORUM',
@@ -144,14 +168,16 @@ export const DIRECTIVES: readonly DirectiveSpec[] = [
   // Logging.
   simple('set_lg_bsize', [uint('bytes')], 'Log buffer size.', { defaultValue: '32000' }),
   simple('set_lg_max', [uint('bytes')], 'Log file size.', { defaultValue: '10485760' }),
-  simple('set_lg_regionmax', [uint('bytes')], 'Log region size.'),
+  simple('set_lg_regionmax', [uint('bytes', { min: 130000, zeroAllowed: true })], 'Log region size (at least 130000, or 0 for the default).'),
   simple('set_lg_filemode', [int('mode')], 'Log file mode.'),
-  complex('log_set_config', [keyword('flag', LOG_CONFIG), onoff], 'Turn a logging option on or off.', { optional: 1, repeat: 'per-key' }),
+  complex('log_set_config', [keyword('flag', LOG_CONFIG), onoff], 'Turn a logging option on or off.', {
+    optional: 1, repeat: 'per-key', unsupported: { DB_LOG_DIRECT: 'always' },
+  }),
   // Locking and transactions.
   simple('set_lk_max_lockers', [uint('count')], 'Maximum lockers.'),
   simple('set_lk_max_locks', [uint('count')], 'Maximum locks.'),
   simple('set_lk_max_objects', [uint('count')], 'Maximum locked objects.'),
-  simple('set_lk_partitions', [uint('count')], 'Lock table partitions.'),
+  simple('set_lk_partitions', [uint('count', { min: 1 })], 'Lock table partitions (0 crashes Berkeley DB with SIGFPE).'),
   simple('set_lk_tablesize', [uint('count')], 'Lock table size.'),
   complex('set_lk_detect', [keyword('policy', LOCK_DETECT)], 'Deadlock detection policy.'),
   complex('set_lock_timeout', [uint32('usec')], 'Lock timeout in microseconds.'),
@@ -168,7 +194,7 @@ export const DIRECTIVES: readonly DirectiveSpec[] = [
   simple('set_mp_mmapsize', [uint('bytes')], 'Maximum file size to map.'),
   simple('set_mp_mtxcount', [uint('count')], 'Mutexes for the cache hash table.'),
   simple('set_mp_pagesize', [uint('bytes')], 'Cache page size.'),
-  simple('mutex_set_align', [uint('bytes')], 'Mutex alignment.'),
+  simple('mutex_set_align', [uint('bytes', { powerOfTwo: true })], 'Mutex alignment (a power of two).'),
   simple('mutex_set_increment', [uint('count')], 'Extra mutexes to allocate.'),
   simple('mutex_set_init', [uint('count')], 'Initial mutexes.'),
   simple('mutex_set_max', [uint('count')], 'Maximum mutexes.'),
@@ -178,7 +204,9 @@ export const DIRECTIVES: readonly DirectiveSpec[] = [
   simple('set_shm_key', [{ kind: 'long', name: 'key' }], 'Base shared memory key.'),
   simple('set_thread_count', [uint('count')], 'Thread count for failchk.'),
   simple('set_data_len', [uint('bytes')], 'Data length shown by utilities.'),
-  complex('set_flags', [keyword('flag', ENV_FLAGS), onoff], 'Turn an environment flag on or off.', { optional: 1, repeat: 'per-key' }),
+  complex('set_flags', [keyword('flag', ENV_FLAGS), onoff], 'Turn an environment flag on or off.', {
+    optional: 1, repeat: 'per-key', unsupported: { DB_DIRECT_DB: 'on', DB_DIRECT_LOG: 'always' },
+  }),
   complex('set_open_flags', [keyword('flag', OPEN_FLAGS), onoff], 'Turn an environment open flag on or off.', { optional: 1, repeat: 'per-key' }),
   complex('set_verbose', [keyword('category', VERBOSE), onoff], 'Turn a verbose message category on or off.', { optional: 1, repeat: 'per-key' }),
   complex('set_region_init', [int('value', { max: 1 })], 'Page-fault the regions in at open (0 or 1).'),

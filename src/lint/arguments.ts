@@ -67,8 +67,12 @@ function checkArg(spec: ArgSpec, token: Token, directive: string): ArgumentProbl
   if (spec.kind === 'onoff') return checkOnOff(token, what);
   const n = convertNumber(token.text, spec.kind);
   if (!n.ok) return numberProblem(n, token, what);
+  if (spec.zeroAllowed && n.value === 0n) return undefined;
+  if (spec.powerOfTwo && (n.value === 0n || (n.value & (n.value - 1n)) !== 0n)) {
+    return { rule: 'number-range', token, message: `${what} is ${n.value}; Berkeley DB wants a power of two (1, 2, 4, 8, ...).` };
+  }
   if ((spec.min !== undefined && n.value < BigInt(spec.min)) || (spec.max !== undefined && n.value > BigInt(spec.max))) {
-    const range = spec.max !== undefined ? `${spec.min ?? 0} to ${spec.max}` : `at least ${spec.min}`;
+    const range = (spec.max !== undefined ? `${spec.min ?? 0} to ${spec.max}` : `at least ${spec.min}`) + (spec.zeroAllowed ? ', or 0 for the default' : '');
     return { rule: 'number-range', token, message: `${what} is ${n.value}; it must be ${range}.` };
   }
   return undefined;
@@ -105,6 +109,28 @@ function checkSite(v: DirectiveView): ArgumentProblem[] {
   return problems;
 }
 
+/** Problems that depend on the keyword a well-formed line starts with. */
+function keyedProblems(v: DirectiveView): ArgumentProblem[] {
+  const spec = v.spec!;
+  const [key, value] = v.args;
+  if (key === undefined) return [];
+  const name = matchKeyword(spec.args[0]?.kind === 'keyword' ? spec.args[0].values : [], key.text);
+  if (name === undefined) return [];
+  const n = value === undefined ? undefined : convertNumber(value.text, 'uint32');
+  if (value !== undefined && n?.ok && n.value === 0n && spec.positiveFor?.includes(name)) {
+    return [{ rule: 'number-range', token: value, message: `${spec.name} ${name} must be above 0; Berkeley DB refuses 0 (timeout value must be > 0).` }];
+  }
+  const unsupported = spec.unsupported?.[name];
+  if (unsupported === 'always' || (unsupported === 'on' && (value === undefined || asciiLower(value.text) === 'on'))) {
+    return [{
+      rule: 'unknown-keyword',
+      token: key,
+      message: `${name} needs direct I/O, which Berkeley DB supports only when built with --enable-o_direct (Debian's libdb5.3 is not), so it refuses this line${unsupported === 'always' ? ', even with off' : ''}. Delete it.`,
+    }];
+  }
+  return [];
+}
+
 const cache = new WeakMap<DirectiveView, ArgumentProblem[]>();
 
 /** Every problem with a known directive's arguments, computed once per line. */
@@ -125,6 +151,7 @@ export function argumentProblems(v: DirectiveView): readonly ArgumentProblem[] {
         const p = checkArg(spec.args[i]!, token, spec.name);
         if (p) problems.push(p);
       });
+      if (problems.length === 0) problems.push(...keyedProblems(v));
     }
   }
   cache.set(v, problems);
