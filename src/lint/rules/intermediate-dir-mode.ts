@@ -6,16 +6,17 @@ const MODE = /^[r-][w-][x-][r-][w-][x-][r-][w-][x-]$/;
 export const intermediateDirMode: Rule = {
   id: 'intermediate-dir-mode',
   severity: 'error',
-  description: 'set_intermediate_dir_mode must be nine characters in rwxr-x--- style.',
+  description: 'set_intermediate_dir_mode must be nine characters in rwxr-x--- style, not all dashes.',
   check(ctx) {
     for (const v of ctx.directives) {
       if (v.spec?.name !== 'set_intermediate_dir_mode' || !v.st.value) continue;
-      if (MODE.test(v.st.value.text)) continue;
+      // Berkeley DB also refuses a mode that grants nothing (---------).
+      if (MODE.test(v.st.value.text) && /[rwx]/.test(v.st.value.text)) continue;
       ctx.report({
         line: v.st.line,
         start: v.st.value.start,
         end: v.st.value.start + v.st.value.text.length,
-        message: `Illegal mode "${display(v.st.value.text)}"; write it as nine characters like rwxr-x--- (octal such as 0755 is rejected, and so are trailing spaces).`,
+        message: `Illegal mode "${display(v.st.value.text)}"; write it as nine characters like rwxr-x--- granting at least one permission (octal such as 0755 is rejected, and so are trailing spaces).`,
       });
     }
   },
