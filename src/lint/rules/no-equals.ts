@@ -6,7 +6,8 @@ export const noEquals: Rule = {
   description: 'A `=` between a name and its value; DB_CONFIG is `name value`, separated by spaces.',
   check(ctx) {
     for (const v of ctx.directives) {
-      if (v.spec?.shape === 'string' || v.spec === undefined) continue;
+      // A `=` in a rest-of-line value is part of the value; one glued to the name (set_data_dir=x) is not.
+      if (v.st.spec?.shape === 'string' || v.spec === undefined) continue;
       const st = v.st;
       const limit = v.args.length > 0 ? v.args[v.args.length - 1]!.end : v.name.end;
       const text = st.text.slice(v.name.start - st.offset, limit - st.offset);
