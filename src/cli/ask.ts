@@ -7,31 +7,33 @@ export interface Asker {
   confirm(message: string): Promise<boolean>;
 }
 
+/** The inquirer `input` configuration of a question: its message, default, and the shared validator. */
+export function inputConfig(q: Question, role: Role): { message: string; default?: string; validate: (value: string) => string | true } {
+  const fallback = q.defaultFor?.(role);
+  return {
+    message: q.message,
+    ...(fallback !== undefined ? { default: fallback } : {}),
+    validate: (value: string) => {
+      if (q.multiple) {
+        for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+          const bad = q.validate(item);
+          if (bad) return bad;
+        }
+        return true;
+      }
+      if (value.trim() === '' && q.required) return 'an answer is required';
+      return q.validate(value.trim()) ?? true;
+    },
+  };
+}
+
 /** Prompts on the terminal with inquirer, validating with the same code as flags and lint. */
 export async function terminalAsker(io: Io): Promise<Asker> {
   const { input, confirm } = await import('@inquirer/prompts');
   const context = { input: io.stdin as NodeJS.ReadStream, output: io.stdout as unknown as NodeJS.WriteStream };
   return {
     async ask(q, role) {
-      const fallback = q.defaultFor?.(role);
-      const answer = await input(
-        {
-          message: q.message,
-          ...(fallback !== undefined ? { default: fallback } : {}),
-          validate: (value: string) => {
-            if (q.multiple) {
-              for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
-                const bad = q.validate(item);
-                if (bad) return bad;
-              }
-              return true;
-            }
-            if (value.trim() === '' && q.required) return 'an answer is required';
-            return q.validate(value.trim()) ?? true;
-          },
-        },
-        context,
-      );
+      const answer = await input(inputConfig(q, role), context);
       return q.multiple ? answer.split(',').map((s) => s.trim()).filter(Boolean) : answer.trim();
     },
     async confirm(message) {

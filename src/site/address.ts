@@ -24,6 +24,8 @@ export function checkHost(host: string): HostCheck {
     const what = code === 0x20 ? 'a space' : code < 0x20 || code === 0x7f ? `a control character (0x${code.toString(16).padStart(2, '0')})` : `"${bad[0]}"`;
     return { ok: false, reason: `the host contains ${what}` };
   }
+  const odd = /[^A-Za-z0-9._:%[\]-]/.exec(host);
+  if (odd) return { ok: false, reason: `the host contains "${odd[0]}", which no host name or address has` };
   const ip = isIP(host);
   if (ip === 4) return { ok: true, kind: 'ipv4' };
   if (ip === 6) return { ok: true, kind: 'ipv6' };

@@ -1,0 +1,83 @@
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ROOT, tempDir } from '../helpers.js';
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+/**
+ * Drive the real `provision replicant` in a pseudo-terminal (util-linux
+ * `script`), answering each prompt as a person would: wait for the question,
+ * type, press Enter.
+ */
+function converse(args: string[], steps: readonly [RegExp, string][], timeoutMs = 20_000): Promise<{ code: number | null; transcript: string; done: number }> {
+  return new Promise((resolve) => {
+    const command = [process.execPath, path.join(ROOT, 'bin/provision.js'), ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, TERM: 'dumb', NO_COLOR: '1' } });
+    let transcript = '';
+    let pending = '';
+    let done = 0;
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+      transcript += text;
+      pending += text;
+      const step = steps[done];
+      if (step && step[0].test(pending)) {
+        done++;
+        pending = '';
+        setTimeout(() => child.stdin.write(step[1]), 30);
+      }
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, transcript, done });
+    });
+  });
+}
+
+test('a person answers the prompts of provision replicant in a terminal, and a wrong answer is asked again', async () => {
+  if (!hasScript) {
+    console.log('  (skipped: util-linux script is not installed)');
+    return;
+  }
+  const t = tempDir();
+  try {
+    const env = path.join(t.dir, 'env');
+    const r = await converse(
+      ['replicant', '--env', env],
+      [
+        [/This site, as HOST:PORT/, '10.0.0.2\r'],
+        // The answer stays on the line with the message under it; the person adds the port.
+        [/"10\.0\.0\.2" is not HOST:PORT/, ':5010\r'],
+        [/The master site, as HOST:PORT/, '10.0.0.1:5010\r'],
+        [/Other replicants/, '\r'],
+        [/Election priority/, '\r'],
+        [/Acknowledgement policy/, '\r'],
+        [/Port clients connect to/, '\r'],
+        [/Write .*DB_CONFIG\?/, 'y\r'],
+      ],
+    );
+    assert.is(r.done, 8, `stopped after ${r.done} answers:\n${r.transcript}`);
+    assert.is(r.code, 0, r.transcript);
+    assert.match(r.transcript, /Next steps:/);
+    const written = fs.readFileSync(path.join(env, 'DB_CONFIG'), 'utf8');
+    assert.match(written, /^rep_set_priority 0$/m);
+    assert.match(written, /^repmgr_site 10\.0\.0\.2 5010 db_local_site on$/m);
+    assert.match(written, /^repmgr_site 10\.0\.0\.1 5010 db_bootstrap_helper on$/m);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('with --yes a terminal gets no prompt: a missing answer is an error naming its flag', async () => {
+  if (!hasScript) return;
+  const r = await converse(['replicant', '--env', '/nonexistent-provision-test', '--yes'], []);
+  assert.is(r.code, 2);
+  assert.match(r.transcript, /missing answer: this site: host:port .*--local \(answers file: local\)/);
+  assert.not.match(r.transcript, /\?/);
+});
+
+test.run();
