@@ -25,7 +25,7 @@ export function checkHost(host: string): HostCheck {
     return { ok: false, reason: `the host contains ${what}` };
   }
   const odd = /[^A-Za-z0-9._:%[\]-]/.exec(host);
-  if (odd) return { ok: false, reason: `the host contains "${odd[0]}", which no host name or address has` };
+  if (odd) return { ok: false, reason: `the host contains ${JSON.stringify(odd[0])}, which no host name or address has` };
   const ip = isIP(host);
   if (ip === 4) return { ok: true, kind: 'ipv4' };
   if (ip === 6) return { ok: true, kind: 'ipv6' };
@@ -37,7 +37,7 @@ export function checkHost(host: string): HostCheck {
   const name = host.endsWith('.') ? host.slice(0, -1) : host;
   for (const label of name.split('.')) {
     if (!LABEL.test(label)) {
-      return { ok: false, reason: `"${label}" is not a valid host name label (letters, digits and hyphens, not starting or ending with a hyphen)` };
+      return { ok: false, reason: `${JSON.stringify(label)} is not a valid host name label (letters, digits and hyphens, not starting or ending with a hyphen)` };
     }
   }
   return { ok: true, kind: 'name' };
@@ -47,7 +47,7 @@ export type PortCheck = { readonly ok: true; readonly port: number } | { readonl
 
 /** A TCP port, 1-65535, written in decimal digits. */
 export function checkPort(text: string): PortCheck {
-  if (!/^[0-9]{1,5}$/.test(text)) return { ok: false, reason: `"${text}" is not a port number (1-65535)` };
+  if (!/^[0-9]{1,5}$/.test(text)) return { ok: false, reason: `${JSON.stringify(text)} is not a port number (1-65535)` };
   const port = Number(text);
   if (port < 1 || port > 65535) return { ok: false, reason: `port ${port} is outside 1-65535` };
   return { ok: true, port };
@@ -64,7 +64,7 @@ export function parseAddress(text: string): { ok: true; address: Address } | { o
   if (!m) {
     return isIP(text) === 6
       ? { ok: false, reason: `write an IPv6 address with brackets and a port: [${text}]:PORT` }
-      : { ok: false, reason: `"${text}" is not HOST:PORT` };
+      : { ok: false, reason: `${JSON.stringify(text)} is not HOST:PORT` };
   }
   const host = checkHost(m[1]!);
   if (!host.ok) return { ok: false, reason: host.reason };

@@ -39,9 +39,12 @@ export class RejectedConfig extends Error {
   }
 }
 
+const FILE_WIDE = new Set(['no-local-site', 'no-bootstrap-helper', 'nsites-with-repmgr']);
+
 function rejection(what: string, text: Buffer, errors: readonly LintMessage[], hint: string): RejectedConfig {
   const lines = text.toString('latin1').split('\n');
-  const first = errors[0]!;
+  // A file-wide finding (no local site, ...) is often the echo of a line's own error: name the line's.
+  const first = errors.find((e) => !FILE_WIDE.has(e.ruleId)) ?? errors[0]!;
   const shown = display((lines[first.line - 1] ?? '').replace(/\r$/, ''));
   return new RejectedConfig(`${what} line ${first.line} "${shown}": ${first.message} [${first.ruleId}]${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}; ${hint}`, errors);
 }

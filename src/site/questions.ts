@@ -51,7 +51,7 @@ const address = (value: string) => {
 
 const usec = (value: string) => {
   const n = convertNumber(value, 'uint32');
-  return n.ok ? undefined : `"${value}" is not a number of microseconds (0-4294967295)`;
+  return n.ok ? undefined : `${JSON.stringify(value)} is not a number of microseconds (0-4294967295)`;
 };
 
 /** The long-form ack policy for a value typed as `one`, `ONE` or `DB_REPMGR_ACKS_ONE`. */
@@ -106,21 +106,21 @@ export const QUESTIONS: readonly Question[] = [
     message: 'Election priority (0: can never become master)',
     help: 'Election priority (default: master 1, replicant 0)',
     defaultFor: (role) => (role === 'master' ? '1' : '0'),
-    validate: (v) => (convertNumber(v, 'uint').ok && /^\d+$/.test(v) ? undefined : `"${v}" is not a priority (a whole number 0-4294967295)`),
+    validate: (v) => (convertNumber(v, 'uint').ok && /^\d+$/.test(v) ? undefined : `${JSON.stringify(v)} is not a priority (a whole number 0-4294967295)`),
   },
   {
     name: 'ackPolicy', flag: 'ack-policy', key: 'ack_policy', roles: ['master', 'replicant'], required: true,
     message: 'Acknowledgement policy',
     help: 'Which acknowledgements a master waits for: ONE, QUORUM, ALL, ... (default ONE)',
     defaultFor: () => 'DB_REPMGR_ACKS_ONE',
-    validate: (v) => (normaliseAckPolicy(v) ? undefined : `"${v}" is not an ack policy; use one of ${ACK_POLICIES.map((p) => p.replace('DB_REPMGR_ACKS_', '')).join(', ')}`),
+    validate: (v) => (normaliseAckPolicy(v) ? undefined : `${JSON.stringify(v)} is not an ack policy; use one of ${ACK_POLICIES.map((p) => p.replace('DB_REPMGR_ACKS_', '')).join(', ')}`),
   },
   {
     name: 'clientPort', flag: 'client-port', key: 'client_port', roles: ['master', 'replicant'], required: true,
     message: 'Port clients connect to (not the replication port)',
     help: 'Port the server answers clients on (default 5000; not a DB_CONFIG setting)',
     defaultFor: () => '5000',
-    validate: (v) => (/^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535 ? undefined : `"${v}" is not a port (1-65535)`),
+    validate: (v) => (/^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535 ? undefined : `${JSON.stringify(v)} is not a port (1-65535)`),
   },
   timeout('connectionRetry', 'connection-retry', 'DB_REP_CONNECTION_RETRY', 'Wait before retrying a lost connection'),
   timeout('ackTimeout', 'ack-timeout', 'DB_REP_ACK_TIMEOUT', 'How long a master waits for acknowledgements'),

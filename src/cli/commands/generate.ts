@@ -61,7 +61,7 @@ export async function collectAnswers(args: GenerateArgs, io: Io, makeAsker: () =
     const values = given === undefined ? [] : Array.isArray(given) ? given : [given];
     for (const v of values) {
       const bad = q.validate(v);
-      if (bad) throw new CliError(`--${q.flag} ${v}: ${bad}`);
+      if (bad) throw new CliError(`--${q.flag}: ${bad}`);
     }
   }
   const interactive = !args.yes && io.stdin.isTTY === true && io.stdout.isTTY === true;
