@@ -148,3 +148,13 @@ export function questionsFor(role: Role): Question[] {
 export function whereToAnswer(q: Question): string {
   return `--${q.flag} (answers file: ${q.key})`;
 }
+
+/** The answers with every unanswered question that has a default filled in. */
+export function withDefaults(role: Role, answers: RawAnswers): RawAnswers {
+  const out: Record<string, unknown> = { ...answers };
+  for (const q of questionsFor(role)) {
+    const fallback = q.defaultFor?.(role);
+    if (out[q.name] === undefined && fallback !== undefined) out[q.name] = fallback;
+  }
+  return out as RawAnswers;
+}

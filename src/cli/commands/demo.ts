@@ -5,32 +5,47 @@ import { parseDbConfig } from '../../dbconfig/document.js';
 import { formatResults } from '../../lint/formatters/index.js';
 import { lintGroup } from '../../lint/group.js';
 import { lintDbConfig, toResult } from '../../lint/lint.js';
-import { EXIT } from '../errors.js';
+import { applyPlan } from '../../plan/apply.js';
+import { parseAnswersFile } from '../../site/answers-file.js';
+import { planSite } from '../../site/plan.js';
+import { withDefaults, type Role } from '../../site/questions.js';
+import { buildSite } from '../../site/site.js';
+import { CliError, EXIT } from '../errors.js';
 import { shownPath, useColor, type Io } from '../io.js';
+import { TEMPLATES_DIR } from './generate.js';
 
-/** The embedded demo group: a master and a replicant on loopback. */
-const DEMO: readonly { site: string; text: string }[] = [
-  {
-    site: 'master',
-    text: 'rep_set_priority 1\nrepmgr_site 127.0.0.1 5010 db_local_site on db_group_creator on\nrepmgr_site 127.0.0.1 5011\nrepmgr_set_ack_policy DB_REPMGR_ACKS_ONE\n',
-  },
-  {
-    site: 'replicant',
-    text: 'rep_set_priority 0\nrepmgr_site 127.0.0.1 5011 db_local_site on\nrepmgr_site 127.0.0.1 5010 db_bootstrap_helper on\nrepmgr_set_ack_policy DB_REPMGR_ACKS_ONE\n',
-  },
+/** The embedded answers files of the demo group: a master and a replicant on loopback. */
+const DEMO: readonly { role: Role; answers: string }[] = [
+  { role: 'master', answers: 'env = master\nlocal = 127.0.0.1:5010\nreplicants = 127.0.0.1:5011\nclient_port = 5000\n' },
+  { role: 'replicant', answers: 'env = replicant\nlocal = 127.0.0.1:5011\nmaster = 127.0.0.1:5010\nclient_port = 5001\nconnection_retry = 1000000\n' },
 ];
 
-/** `provision demo`: write a demo master and replicant into a scratch folder and lint them as a group. */
+/**
+ * `provision demo`: provision a master and a replicant into a scratch folder
+ * with the real generator, then lint them as one replication group.
+ */
 export async function runDemo(args: { dir?: string }, io: Io): Promise<number> {
   const root = args.dir !== undefined ? path.resolve(io.cwd, args.dir) : fs.mkdtempSync(path.join(os.tmpdir(), 'provision-demo-'));
-  const members = DEMO.map(({ site, text }) => {
-    const dir = path.join(root, site);
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, 'DB_CONFIG');
-    fs.writeFileSync(file, text);
-    io.stdout.write(`wrote ${file}\n${text.replace(/^/gm, '  ')}\n`);
-    return { filePath: shownPath(io.cwd, file), doc: parseDbConfig(text) };
-  });
+  io.stdout.write(`Provisioning a demo group in ${shownPath(io.cwd, root)}\n`);
+  const members = [];
+  for (const { role, answers } of DEMO) {
+    const parsed = parseAnswersFile(answers, role);
+    const { site, problems } = buildSite(role, withDefaults(role, { ...parsed.answers, env: path.join(root, parsed.answers.env!) }));
+    if (!site) throw new CliError(`demo answers for the ${role}: ${problems[0]?.message}`, EXIT.internal);
+    const configPath = path.join(site.env, 'DB_CONFIG');
+    const existing = fs.existsSync(configPath) ? fs.readFileSync(configPath) : null;
+    const planned = await planSite({
+      site,
+      template: { name: `${role}.DB_CONFIG.hbs`, text: fs.readFileSync(path.join(TEMPLATES_DIR, `${role}.DB_CONFIG.hbs`), 'utf8') },
+      configPath,
+      existing,
+      envExists: fs.existsSync(site.env),
+      regionFiles: [],
+    });
+    const applied = applyPlan(planned.plan).find((a) => a.change.kind === 'write')!;
+    io.stdout.write(`\n${role}: ${applied.status === 'unchanged' ? 'unchanged' : applied.status} ${shownPath(io.cwd, configPath)}\n${planned.content.toString('utf8').replace(/^/gm, '  | ').replace(/\s*\|\s*$/, '')}\n`);
+    members.push({ filePath: shownPath(io.cwd, configPath), doc: parseDbConfig(planned.content) });
+  }
   const group = lintGroup(members);
   const results = members.map((m) => {
     const r = lintDbConfig(m.doc, { filePath: m.filePath });
@@ -38,6 +53,7 @@ export async function runDemo(args: { dir?: string }, io: Io): Promise<number> {
   });
   const out = formatResults('stylish', results, { color: useColor(io), cwd: io.cwd });
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
-  io.stdout.write(out || `lint: ${results.length} files, no problems (checked as one replication group)\n`);
+  io.stdout.write(`\nprovision lint --group:\n${out || `  ${results.length} files, no problems.\n`}`);
+  io.stdout.write(`\nNext: start the master first (in ${shownPath(io.cwd, path.join(root, 'master'))}), then the replicant.\n`);
   return errors > 0 ? EXIT.findings : EXIT.ok;
 }

@@ -6,7 +6,7 @@ import { planToJson, previewPlan } from '../../plan/preview.js';
 import { effectiveChanges } from '../../plan/types.js';
 import { parseAnswersFile } from '../../site/answers-file.js';
 import { planSite, RejectedConfig } from '../../site/plan.js';
-import { questionsFor, whereToAnswer, type RawAnswers, type Role } from '../../site/questions.js';
+import { questionsFor, whereToAnswer, withDefaults, type RawAnswers, type Role } from '../../site/questions.js';
 import { TemplateError } from '../../site/render.js';
 import { buildSite } from '../../site/site.js';
 import type { Asker } from '../ask.js';
@@ -75,13 +75,11 @@ export async function collectAnswers(args: GenerateArgs, io: Io, makeAsker: () =
       (answers as Record<string, unknown>)[q.name] = await asker.ask(q, args.role);
       continue;
     }
-    const fallback = q.defaultFor?.(args.role);
-    if (fallback !== undefined) (answers as Record<string, unknown>)[q.name] = fallback;
-    else if (q.required) {
+    if (q.required && q.defaultFor?.(args.role) === undefined) {
       throw new CliError(`missing answer: ${q.help.toLowerCase()}; give ${whereToAnswer(q)}${interactive ? '' : ' (no prompts: ' + (args.yes ? '--yes' : 'not a terminal') + ')'}`);
     }
   }
-  return answers;
+  return withDefaults(args.role, answers);
 }
 
 function regionFiles(env: string): string[] {

@@ -1,0 +1,28 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { lintDbConfig } from '../../src/index.js';
+import { tempDir } from '../helpers.js';
+import { provision } from './run.js';
+
+test('the demo provisions a master and a replicant that lint clean as a group, and is idempotent', () => {
+  const t = tempDir();
+  try {
+    const r = provision(['demo', 'demo'], { cwd: t.dir });
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, /provision lint --group:\n  2 files, no problems/);
+    for (const site of ['master', 'replicant']) {
+      const bytes = fs.readFileSync(path.join(t.dir, 'demo', site, 'DB_CONFIG'));
+      assert.is(lintDbConfig(bytes).errorCount, 0, site);
+    }
+    const again = provision(['demo', 'demo'], { cwd: t.dir });
+    assert.is(again.code, 0);
+    assert.match(again.stdout, /master: unchanged/);
+    assert.match(again.stdout, /replicant: unchanged/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test.run();
