@@ -78,6 +78,16 @@ export function runOnce(command: string, args: readonly string[], options: RunOp
   }
 }
 
+/**
+ * Throw unless the command exited with one of `codes`. Lint exits 1 when it
+ * finds errors, which the corpus has on purpose, so lint passes `[0, 1]`.
+ */
+export function expectExit(run: Run, what: string, codes: readonly number[] = [0]): void {
+  if (run.status === null || !codes.includes(run.status)) {
+    throw new Error(`${what} exited with ${run.status}:\n${run.stderr.trim()}`);
+  }
+}
+
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;

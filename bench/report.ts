@@ -2,7 +2,8 @@ import type { CorpusSummary } from './corpus.js';
 import type { ImportStep } from './imports.js';
 import type { LibraryFigures } from './library.js';
 import type { Profile } from './profile.js';
-import type { Timing } from './measure.js';
+import type { Startup } from './startup.js';
+import type { WholeTree } from './whole-tree.js';
 
 /** The goals stated in the project's issue. */
 export const GOALS = {
@@ -12,9 +13,6 @@ export const GOALS = {
   startupOverBareNode: 1.3,
 } as const;
 
-type WithRss = Timing & { readonly maxRssKb: number | null };
-type Startup = WithRss & { readonly ratio: number };
-
 export interface Results {
   readonly date: string;
   readonly node: string;
@@ -23,15 +21,9 @@ export interface Results {
   readonly cpuModel: string;
   readonly memoryFrom: string;
   readonly corpus: Omit<CorpusSummary, 'dir'> & { readonly errors: number; readonly warnings: number; readonly cleanFiles: number };
-  readonly tree: { readonly readFloor: WithRss; readonly lint: WithRss; readonly ratio: number; readonly goal: number };
+  readonly tree: Omit<WholeTree, 'errors' | 'warnings' | 'cleanFiles'> & { readonly goal: number };
   readonly library: LibraryFigures;
-  readonly startup: {
-    readonly bareNode: WithRss;
-    readonly version: Startup;
-    readonly lintOneFile: Startup;
-    readonly masterHelp: Startup;
-    readonly goal: number;
-  };
+  readonly startup: Startup & { readonly goal: number };
   readonly imports: readonly ImportStep[];
   readonly profile?: Profile;
 }
@@ -59,7 +51,7 @@ export function formatReport(r: Results): string {
     `corpus: ${c.files} files (${kinds}; ${c.crlf} CRLF), ${(c.bytes / 1e6).toFixed(2)} MB, ${c.lines} lines;` +
       ` lint finds ${c.errors} errors and ${c.warnings} warnings, ${c.cleanFiles} files clean`,
     '',
-    `Whole tree (median of ${t.lint.runs} runs)`,
+    `Whole tree (median of ${t.lint.runs} run${t.lint.runs === 1 ? '' : 's'})`,
     table([
       ['', 'median', 'min', 'max', 'maxRSS', 'vs floor'],
       ['read floor: walk + read every file', ms(t.readFloor.medianMs), ms(t.readFloor.minMs), ms(t.readFloor.maxMs), mb(t.readFloor.maxRssKb), x(1)],
@@ -69,7 +61,7 @@ export function formatReport(r: Results): string {
     `lint / read floor = ${x(t.ratio)}: ${verdict(t.ratio, t.goal)}.` +
       ` Library: ${r.library.perFileUs.toFixed(0)} us a file warm, first pass ${ms(r.library.coldMs)}.`,
     '',
-    `Start-up (median of ${s.bareNode.runs} runs)`,
+    `Start-up (median of ${s.bareNode.runs} run${s.bareNode.runs === 1 ? '' : 's'})`,
     table([
       ['', 'median', 'min', 'max', 'maxRSS', 'vs node'],
       ['node -e 0', ms(s.bareNode.medianMs), ms(s.bareNode.minMs), ms(s.bareNode.maxMs), mb(s.bareNode.maxRssKb), x(1)],
