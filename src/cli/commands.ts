@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { QUESTIONS, type RawAnswers, type Role } from '../site/questions.js';
 import { CliError, EXIT } from './errors.js';
+import { LINT_OPTIONS, toLintArgs } from './lint-options.js';
 import type { Io } from './io.js';
 
 /** Options of `provision master|replicant`, declared from the one table of questions. */
@@ -69,14 +70,7 @@ export async function runCommand(argv: readonly string[], io: Io, version: strin
       (y) =>
         y
           .positional('paths', { describe: 'Files, directories (every DB_CONFIG below them), globs, or - for stdin', type: 'string', array: true, default: ['.'] })
-          .option('format', { alias: 'f', describe: 'Output format', choices: ['stylish', 'json', 'sarif', 'github'] as const, default: 'stylish' as const })
-          .option('group', { describe: 'Lint the files as one replication group', type: 'boolean', default: false })
-          .option('fix', { describe: 'Apply the safe fixes in place (atomically, with a backup)', type: 'boolean' })
-          .option('fix-dry-run', { describe: 'Print the diff the safe fixes would make; write nothing', type: 'boolean' })
-          .option('max-warnings', { describe: 'Exit 1 when there are more warnings than this (-1: no limit)', type: 'number', default: -1 })
-          .option('quiet', { alias: 'q', describe: 'Report errors only', type: 'boolean', default: false })
-          .option('config', { alias: 'c', describe: 'Rule settings file (default: the nearest .provisionrc)', type: 'string' })
-          .option('stdin-filename', { describe: 'Name to show for input read from stdin', type: 'string', default: '<stdin>' })
+          .options(LINT_OPTIONS)
           .conflicts('fix', 'fix-dry-run')
           .example('provision lint /var/db/DB_CONFIG', 'Lint one file')
           .example('provision lint C:/POSERA/MAITRED/DATA', 'Lint every DB_CONFIG below a directory')
@@ -88,17 +82,7 @@ export async function runCommand(argv: readonly string[], io: Io, version: strin
       async (args) => {
         const { runLint } = await import('./commands/lint.js');
         code = await runLint(
-          {
-            paths: (args.paths ?? ['.']).map((p) => (p === STDIN ? '-' : p)),
-            format: args.format,
-            group: args.group,
-            fix: args.fix === true,
-            fixDryRun: args['fix-dry-run'] === true,
-            maxWarnings: args['max-warnings'],
-            quiet: args.quiet,
-            ...(args.config !== undefined ? { config: args.config } : {}),
-            stdinFilename: args['stdin-filename'],
-          },
+          toLintArgs(args, (args.paths ?? ['.']).map((p) => (p === STDIN ? '-' : p))),
           io,
         );
       },

@@ -1,11 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { CliError, EXIT } from './errors.js';
 import { processIo, type Io } from './io.js';
+import { packageVersion as version } from './package-root.js';
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /**
  * Run the CLI; returns the exit code. Only this function catches: user errors
@@ -18,6 +14,14 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return EXIT.ok;
   }
   try {
+    if (argv[0] === 'lint') {
+      const { parseLintArgsFast } = await import('./lint-options.js');
+      const args = parseLintArgsFast(argv.slice(1));
+      if (args) {
+        const { runLint } = await import('./commands/lint.js');
+        return await runLint(args, io);
+      }
+    }
     const { runCommand } = await import('./commands.js');
     return await runCommand(argv, io, version());
   } catch (error) {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readIni } from '../config/ini.js';
-import { GROUP_RULES } from '../lint/group.js';
+import { GROUP_RULES } from '../lint/group-rules.js';
 import { RULES } from '../lint/rules/index.js';
 import type { RuleSetting } from '../lint/types.js';
 import { CliError } from './errors.js';

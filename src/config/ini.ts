@@ -1,4 +1,13 @@
-import { parse as parseIniLine } from 'ini';
+import { createRequire } from 'node:module';
+
+type IniParse = (text: string) => Record<string, unknown>;
+let iniParse: IniParse | undefined;
+
+/** The `ini` package's parser, loaded on first use (most lint runs have no .provisionrc). */
+function parseIniLine(text: string): Record<string, unknown> {
+  iniParse ??= (createRequire(import.meta.url)('ini') as { parse: IniParse }).parse;
+  return iniParse(text);
+}
 
 /** One `key = value` of an INI file, with where it stands. */
 export interface IniEntry {

@@ -218,7 +218,8 @@ const folded = new Map(DIRECTIVES.filter((d) => !d.caseSensitive).map((d) => [d.
 
 /** ASCII-only lower case, as strcasecmp in the C locale compares. */
 export function asciiLower(s: string): string {
-  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  // Only bytes A-Z fold (a binary string may hold bytes 0xC0-0xDE, which toLowerCase would change).
+  return /[\x80-\xff]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s.toLowerCase();
 }
 
 /** Look a name up exactly as Berkeley DB does: simple names case-sensitively, complex ones in any case. */
@@ -226,10 +227,16 @@ export function lookupDirective(name: string): DirectiveSpec | undefined {
   return exact.get(name) ?? folded.get(asciiLower(name));
 }
 
+const foldedKeywords = new WeakMap<readonly string[], Map<string, string>>();
+
 /** Case-insensitive keyword match; returns the canonical spelling. */
 export function matchKeyword(values: readonly string[], token: string): string | undefined {
-  const t = asciiLower(token);
-  return values.find((v) => asciiLower(v) === t);
+  let folded = foldedKeywords.get(values);
+  if (!folded) {
+    folded = new Map(values.map((v) => [asciiLower(v), v]));
+    foldedKeywords.set(values, folded);
+  }
+  return folded.get(asciiLower(token));
 }
 
 /**

@@ -38,6 +38,8 @@ export function lintDbConfig(input: Uint8Array | string | DbConfigDocument, opti
   const disabled = findDisableComments(doc);
   const messages: LintMessage[] = [];
   const source = renderDbConfigText(doc);
+  const site = describeSite(statements);
+  const offset = (line: number) => offsets[line - 1] ?? source.length;
   for (const rule of RULES) {
     const setting = options.rules?.[rule.id] ?? rule.severity;
     if (setting === 'off') continue;
@@ -60,9 +62,9 @@ export function lintDbConfig(input: Uint8Array | string | DbConfigDocument, opti
       source,
       statements,
       directives,
-      site: describeSite(statements),
+      site,
       ...(options.environment ? { environment: options.environment } : {}),
-      offset: (line) => offsets[line - 1] ?? source.length,
+      offset,
       report,
     };
     rule.check(ctx);

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isNoop, type Change, type Plan } from './types.js';
@@ -43,10 +42,23 @@ function backupFile(file: string, now: Date, keep: number): string {
   return backup;
 }
 
+let tmpCounter = 0;
+
+/** Create a temp file beside `file` that no one else can have (exclusive create); returns its name and descriptor. */
+function openTemp(file: string, mode: number): { tmp: string; fd: number } {
+  for (;;) {
+    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.${tmpCounter++}.tmp`);
+    try {
+      return { tmp, fd: fs.openSync(tmp, 'wx', mode) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
 /** Write bytes to `file` atomically: a temp file in the same directory, fsync, rename. */
 export function writeFileAtomic(file: string, bytes: Buffer, mode?: number): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fd = fs.openSync(tmp, 'wx', mode ?? 0o644);
+  const { tmp, fd } = openTemp(file, mode ?? 0o644);
   try {
     fs.writeSync(fd, bytes);
     fs.fsyncSync(fd);

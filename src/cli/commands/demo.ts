@@ -12,7 +12,7 @@ import { withDefaults, type Role } from '../../site/questions.js';
 import { buildSite } from '../../site/site.js';
 import { CliError, EXIT } from '../errors.js';
 import { shownPath, useColor, type Io } from '../io.js';
-import { TEMPLATES_DIR } from './generate.js';
+import { templatesDir } from './generate.js';
 
 /** The embedded answers files of the demo group: a master and a replicant on loopback. */
 const DEMO: readonly { role: Role; answers: string }[] = [
@@ -36,7 +36,7 @@ export async function runDemo(args: { dir?: string }, io: Io): Promise<number> {
     const existing = fs.existsSync(configPath) ? fs.readFileSync(configPath) : null;
     const planned = await planSite({
       site,
-      template: { name: `${role}.DB_CONFIG.hbs`, text: fs.readFileSync(path.join(TEMPLATES_DIR, `${role}.DB_CONFIG.hbs`), 'utf8') },
+      template: { name: `${role}.DB_CONFIG.hbs`, text: fs.readFileSync(path.join(templatesDir(), `${role}.DB_CONFIG.hbs`), 'utf8') },
       configPath,
       existing,
       envExists: fs.existsSync(site.env),

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { applyPlan, ApplyError } from '../../plan/apply.js';
 import { planToJson, previewPlan } from '../../plan/preview.js';
 import { effectiveChanges } from '../../plan/types.js';
@@ -12,6 +11,7 @@ import { buildSite } from '../../site/site.js';
 import type { Asker } from '../ask.js';
 import { CliError, EXIT } from '../errors.js';
 import { shownPath, type Io } from '../io.js';
+import { packageRoot } from '../package-root.js';
 
 export interface GenerateArgs {
   readonly role: Role;
@@ -26,7 +26,9 @@ export interface GenerateArgs {
 }
 
 /** The templates shipped with provision. */
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../../../templates/', import.meta.url));
+export function templatesDir(): string {
+  return path.join(packageRoot(), 'templates');
+}
 
 function readText(file: string, what: string): string {
   try {
@@ -100,7 +102,7 @@ export async function runGenerate(args: GenerateArgs, io: Io, makeAsker: () => P
   }
   const env = path.resolve(io.cwd, site.env);
   const configPath = path.join(env, 'DB_CONFIG');
-  const templateFile = path.join(args.templates !== undefined ? path.resolve(io.cwd, args.templates) : TEMPLATES_DIR, `${args.role}.DB_CONFIG.hbs`);
+  const templateFile = path.join(args.templates !== undefined ? path.resolve(io.cwd, args.templates) : templatesDir(), `${args.role}.DB_CONFIG.hbs`);
   const envExists = fs.existsSync(env);
   if (envExists && !fs.statSync(env).isDirectory()) throw new CliError(`--env ${site.env}: it is a file, not a directory`);
   let planned;

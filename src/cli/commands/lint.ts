@@ -1,12 +1,9 @@
 import * as path from 'node:path';
 import { parseDbConfig } from '../../dbconfig/document.js';
-import { fixDbConfig } from '../../lint/fix.js';
-import { formatResults, type FormatName } from '../../lint/formatters/index.js';
-import { lintGroup } from '../../lint/group.js';
+import type { FormatName } from '../../lint/formatters/index.js';
+import { loadFormatter } from '../../lint/formatters/load.js';
 import { lintDbConfig, toResult } from '../../lint/lint.js';
 import type { LintResult } from '../../lint/types.js';
-import { applyPlan } from '../../plan/apply.js';
-import { previewPlan } from '../../plan/preview.js';
 import type { Change } from '../../plan/types.js';
 import { CliError, EXIT } from '../errors.js';
 import { environmentFacts, readInput, resolveInputs } from '../files.js';
@@ -49,9 +46,11 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
   };
 
   const changes: Change[] = [];
+  // Fixing, planning and group checks load only when asked for (start-up time).
+  const { fixDbConfig } = args.fix || args.fixDryRun ? await import('../../lint/fix.js') : { fixDbConfig: undefined };
   let results: LintResult[] = inputs.map((input) => {
     if (!args.fix && !args.fixDryRun) return lintDbConfig(input.bytes, options(input));
-    const fixed = fixDbConfig(input.bytes, options(input));
+    const fixed = fixDbConfig!(input.bytes, options(input));
     if (!fixed.output.equals(input.bytes)) {
       changes.push({ kind: 'write', path: input.file === '-' ? input.shown : input.file, before: input.bytes, after: fixed.output, reason: `${fixed.fixed} safe fix${fixed.fixed === 1 ? '' : 'es'}` });
     }
@@ -59,15 +58,18 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
   });
 
   if (args.group) {
+    const { lintGroup } = await import('../../lint/group.js');
     const group = lintGroup(inputs.map((i) => ({ filePath: i.shown, doc: parseDbConfig(i.bytes) })), rc.rules);
     results = results.map((r) => toResult(r.filePath, [...r.messages, ...(group.get(r.filePath) ?? [])]));
   }
   if (args.quiet) results = results.map((r) => toResult(r.filePath, r.messages.filter((m) => m.severity === 2)));
 
   if (args.fixDryRun) {
+    const { previewPlan } = await import('../../plan/preview.js');
     const plan = { changes: changes.map((c) => (c.kind === 'write' ? { ...c, path: shownPath(io.cwd, c.path) } : c)) };
     io.stdout.write(changes.length === 0 ? 'No safe fixes to apply.\n' : previewPlan(plan));
   } else if (args.fix && changes.length > 0) {
+    const { applyPlan } = await import('../../plan/apply.js');
     for (const applied of applyPlan({ changes })) {
       const shown = shownPath(io.cwd, applied.change.path);
       io.stderr.write(`fixed ${shown} (${applied.change.reason})${applied.backup ? `; the old file is ${shownPath(io.cwd, applied.backup)}` : ''}\n`);
@@ -76,7 +78,7 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
     io.stderr.write('Nothing to fix.\n');
   }
 
-  const output = formatResults(args.format, results, { color: useColor(io), cwd: io.cwd });
+  const output = (await loadFormatter(args.format))(results, { color: useColor(io), cwd: io.cwd });
   if (output) io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
 
   const errors = results.reduce((n, r) => n + r.errorCount, 0);

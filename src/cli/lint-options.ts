@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import type { FormatName } from '../lint/formatters/index.js';
+import type { LintArgs } from './commands/lint.js';
+
+const FORMAT_CHOICES: readonly FormatName[] = ['stylish', 'json', 'sarif', 'github'];
+
+/**
+ * The options of `provision lint`, declared once: yargs reads them for
+ * --help and errors, and the fast path below for an ordinary run.
+ */
+export const LINT_OPTIONS = {
+  format: { alias: 'f', describe: 'Output format', type: 'string', choices: FORMAT_CHOICES, default: 'stylish' },
+  group: { describe: 'Lint the files as one replication group', type: 'boolean', default: false },
+  fix: { describe: 'Apply the safe fixes in place (atomically, with a backup)', type: 'boolean' },
+  'fix-dry-run': { describe: 'Print the diff the safe fixes would make; write nothing', type: 'boolean' },
+  'max-warnings': { describe: 'Exit 1 when there are more warnings than this (-1: no limit)', type: 'number', default: -1 },
+  quiet: { alias: 'q', describe: 'Report errors only', type: 'boolean', default: false },
+  config: { alias: 'c', describe: 'Rule settings file (default: the nearest .provisionrc)', type: 'string' },
+  'stdin-filename': { describe: 'Name to show for input read from stdin', type: 'string', default: '<stdin>' },
+} as const;
+
+/** LintArgs from parsed option values (yargs' or the fast path's). */
+export function toLintArgs(values: Record<string, unknown>, paths: readonly string[]): LintArgs {
+  return {
+    paths: paths.length > 0 ? paths : ['.'],
+    format: (values.format ?? 'stylish') as FormatName,
+    group: values.group === true,
+    fix: values.fix === true,
+    fixDryRun: values['fix-dry-run'] === true,
+    maxWarnings: values['max-warnings'] === undefined ? -1 : Number(values['max-warnings']),
+    quiet: values.quiet === true,
+    ...(values.config !== undefined ? { config: String(values.config) } : {}),
+    stdinFilename: String(values['stdin-filename'] ?? '<stdin>'),
+  };
+}
+
+/**
+ * Parse `provision lint ...` without loading yargs (start-up time counts for
+ * a linter run once per file by editors and hooks). Anything unusual (help,
+ * an unknown option, a bad value) returns undefined, and yargs handles it
+ * with its full messages.
+ */
+export function parseLintArgsFast(argv: readonly string[]): LintArgs | undefined {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const [name, o] of Object.entries(LINT_OPTIONS)) {
+    options[name] = { type: o.type === 'boolean' ? 'boolean' : 'string', ...('alias' in o ? { short: o.alias } : {}) };
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch {
+    return undefined;
+  }
+  const v = parsed.values as Record<string, unknown>;
+  if (v.format !== undefined && !FORMAT_CHOICES.includes(v.format as FormatName)) return undefined;
+  if (v['max-warnings'] !== undefined && !/^-?\d+$/.test(String(v['max-warnings']))) return undefined;
+  if (v.fix === true && v['fix-dry-run'] === true) return undefined;
+  return toLintArgs(v, parsed.positionals);
+}
