@@ -1,4 +1,4 @@
-import type { Question, Role } from '../site/questions.js';
+import { splitList, type Question, type Role } from '../site/questions.js';
 import type { Io } from './io.js';
 
 /** The one seam through which provision asks a person anything. */
@@ -15,7 +15,7 @@ export function inputConfig(q: Question, role: Role): { message: string; default
     ...(fallback !== undefined ? { default: fallback } : {}),
     validate: (value: string) => {
       if (q.multiple) {
-        for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+        for (const item of splitList(value)) {
           const bad = q.validate(item);
           if (bad) return bad;
         }
@@ -30,11 +30,12 @@ export function inputConfig(q: Question, role: Role): { message: string; default
 /** Prompts on the terminal with inquirer, validating with the same code as flags and lint. */
 export async function terminalAsker(io: Io): Promise<Asker> {
   const { input, confirm } = await import('@inquirer/prompts');
-  const context = { input: io.stdin as NodeJS.ReadStream, output: io.stdout as unknown as NodeJS.WriteStream };
+  // Prompts go to stderr, so stdout carries only results (--json stays parseable).
+  const context = { input: io.stdin as NodeJS.ReadStream, output: io.stderr as unknown as NodeJS.WriteStream };
   return {
     async ask(q, role) {
       const answer = await input(inputConfig(q, role), context);
-      return q.multiple ? answer.split(',').map((s) => s.trim()).filter(Boolean) : answer.trim();
+      return q.multiple ? splitList(answer) : answer.trim();
     },
     async confirm(message) {
       return confirm({ message, default: true }, context);

@@ -1,5 +1,5 @@
 import yargs, { type Argv } from 'yargs';
-import { QUESTIONS, type RawAnswers, type Role } from '../site/questions.js';
+import { QUESTIONS, splitList, type RawAnswers, type Role } from '../site/questions.js';
 import { CliError, EXIT } from './errors.js';
 import { LINT_OPTIONS, toLintArgs } from './lint-options.js';
 import type { Io } from './io.js';
@@ -18,16 +18,25 @@ function generatorOptions(y: Argv, role: Role) {
     .option('json', { describe: 'Print the plan, warnings and next steps as JSON', type: 'boolean', default: false })
     .option('yes', { alias: 'y', describe: 'Never prompt; a missing answer is an error', type: 'boolean', default: false })
     .option('keep-backups', { describe: 'How many backups of DB_CONFIG to keep', type: 'number', default: 5 })
-    .example(
-      role === 'master'
-        ? `provision master --env /var/db/app --local 10.0.0.1:5010 --replicant 10.0.0.2:5010 --yes`
-        : `provision replicant --env /var/db/app --local 10.0.0.2:5010 --master 10.0.0.1:5010 --yes`,
-      'No prompts: every answer from flags',
-    )
-    .example(`provision ${role} --answers site.ini`, 'Answers from a file (docs/answers.md); prompts for the rest on a terminal')
-    .example(`provision ${role}`, 'Asks for every answer (on a terminal)')
-    .example(`provision ${role} --answers site.ini --dry-run`, 'Show the DB_CONFIG diff; write nothing')
-    .epilog(`Run provision ${other} on the other machine. IPv6: --local [::1]:5010.\nExit codes: 0 written or unchanged, 1 refused (a generated file lint rejects, or not confirmed), 2 usage or I/O error.`);
+    .epilog(
+      [
+        'Examples:',
+        '  Every answer from flags, no prompts:',
+        role === 'master'
+          ? '    provision master --env /var/db/app --local 10.0.0.1:5010 --replicant 10.0.0.2:5010 --yes'
+          : '    provision replicant --env /var/db/app --local 10.0.0.2:5010 --master 10.0.0.1:5010 --yes',
+        '  Answers from a file (docs/answers.md); on a terminal, prompts for the rest:',
+        `    provision ${role} --answers site.ini`,
+        '  Ask for every answer (on a terminal):',
+        `    provision ${role}`,
+        '  Show the DB_CONFIG change; write nothing:',
+        `    provision ${role} --answers site.ini --dry-run`,
+        '',
+        `Run provision ${other} on the other machine. IPv6: --local [::1]:5010.`,
+        'Exit codes: 0 written or unchanged, 1 refused (a file lint rejects, or not confirmed),',
+        '2 usage or I/O error, 130 cancelled at a prompt.',
+      ].join('\n'),
+    );
 }
 
 function flagAnswers(args: Record<string, unknown>, role: Role): RawAnswers {
@@ -35,7 +44,7 @@ function flagAnswers(args: Record<string, unknown>, role: Role): RawAnswers {
   for (const q of QUESTIONS.filter((x) => x.roles.includes(role))) {
     const v = args[q.flag];
     if (v === undefined) continue;
-    out[q.name] = q.multiple ? (v as unknown[]).map(String).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean) : String(v);
+    out[q.name] = q.multiple ? (v as unknown[]).map(String).flatMap(splitList) : String(v);
   }
   return out as RawAnswers;
 }
@@ -50,15 +59,29 @@ export async function runCommand(argv: readonly string[], io: Io, version: strin
   const STDIN = '\u0000stdin';
   const parser = yargs(argv.map((a) => (a === '-' ? STDIN : a)))
     .scriptName('provision')
-    .usage('provision <command> [options]\n\nProvision Berkeley DB replication sites: generate, lint and clean DB_CONFIG files.')
+    .usage('provision <command> [options]\n\nWrite, update and lint Berkeley DB DB_CONFIG files for replication sites.')
     .version(version)
     .alias('v', 'version')
     .help()
     .alias('h', 'help')
     .strict()
-    .demandCommand(1, 'Name a command: provision master, provision replicant, provision lint, provision demo (see provision --help).')
+    .demandCommand(1, 'Name a command: provision master, provision replicant, provision lint or provision demo')
     .recommendCommands()
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .epilog(
+      [
+        'Examples:',
+        '  Set up this machine as a replicant, then the other as its master:',
+        '    provision replicant --env /var/db/app --local 10.0.0.2:5010 --master 10.0.0.1:5010',
+        '    provision master --env /var/db/app --local 10.0.0.1:5010 --replicant 10.0.0.2:5010',
+        '  Check every DB_CONFIG below a directory:',
+        '    provision lint /var/db/app',
+        '  Try it: a master and a replicant in a scratch folder:',
+        '    provision demo',
+        '',
+        'Run provision <command> --help for its options. Docs: README.md and docs/.',
+      ].join('\n'),
+    )
+    .wrap(process.stdout.isTTY ? Math.min(120, process.stdout.columns || 80) : 120)
     .exitProcess(false)
     .fail((message, error) => {
       if (error) throw error;
@@ -121,6 +144,8 @@ export async function runCommand(argv: readonly string[], io: Io, version: strin
 }
 
 async function generate(role: Role, args: Record<string, unknown>, io: Io): Promise<number> {
+  const keep = Number(args['keep-backups']);
+  if (!Number.isInteger(keep) || keep < 1) throw new CliError(`--keep-backups must be a whole number of at least 1, found ${JSON.stringify(String(args['keep-backups']))}`);
   const { runGenerate } = await import('./commands/generate.js');
   const { terminalAsker } = await import('./ask.js');
   return runGenerate(
@@ -132,7 +157,7 @@ async function generate(role: Role, args: Record<string, unknown>, io: Io): Prom
       dryRun: args['dry-run'] === true,
       json: args.json === true,
       yes: args.yes === true,
-      keepBackups: Number(args['keep-backups']),
+      keepBackups: keep,
     },
     io,
     () => terminalAsker(io),

@@ -5,6 +5,8 @@ export const EXIT = {
   findings: 1,
   /** Bad usage, or input that cannot be read. */
   usage: 2,
+  /** Interrupted at a prompt (Ctrl-C), as shells report SIGINT. */
+  cancelled: 130,
   /** A bug in provision. */
   internal: 70,
 } as const;

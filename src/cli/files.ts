@@ -105,16 +105,12 @@ export function environmentFacts(file: string): EnvironmentFacts | undefined {
   try {
     const dir = path.dirname(file);
     const configMtimeMs = fs.statSync(file).mtimeMs;
-    const regionFiles = fs
-      .readdirSync(dir)
-      .filter((n) => /^__db\.\d{3}$/.test(n))
-      .map((name) => ({ name, mtimeMs: fs.statSync(path.join(dir, name)).mtimeMs }));
     return {
       configMtimeMs,
-      regionFiles,
+      regionFiles: regionFiles(dir).map((name) => ({ name, mtimeMs: fs.statSync(path.join(dir, name)).mtimeMs })),
       directoryExists: (p) => {
         // A Windows path cannot be checked from another platform: assume it is there.
-        if (path.sep === '/' && /^[A-Za-z]:[\\/]|^\\\\/.test(p)) return true;
+        if (path.sep === '/' && (/^[A-Za-z]:[\\/]/.test(p) || p.includes('\\'))) return true;
         try {
           return fs.statSync(path.resolve(dir, p)).isDirectory();
         } catch {
@@ -124,5 +120,14 @@ export function environmentFacts(file: string): EnvironmentFacts | undefined {
     };
   } catch {
     return undefined;
+  }
+}
+
+/** The region files (`__db.001`, ...) of an environment directory, sorted; none when it cannot be read. */
+export function regionFiles(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).filter((n) => /^__db\.\d{3}$/.test(n)).sort();
+  } catch {
+    return [];
   }
 }

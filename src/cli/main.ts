@@ -29,6 +29,16 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       io.stderr.write(`provision: ${error.message}\n`);
       return error.exitCode;
     }
+    const name = (error as Error | undefined)?.name;
+    if (name === 'ApplyError') {
+      // Writing failed (permissions, a full disk, a file changed meanwhile): nothing half-written, exit 2.
+      io.stderr.write(`provision: ${(error as Error).message}\n`);
+      return EXIT.usage;
+    }
+    if (name === 'ExitPromptError') {
+      io.stderr.write('provision: cancelled; nothing was written.\n');
+      return EXIT.cancelled;
+    }
     const e = error as Error;
     io.stderr.write(`provision: internal error (this is a bug in provision, please report it): ${e?.stack ?? String(error)}\n`);
     return EXIT.internal;

@@ -275,3 +275,29 @@ export function removeLines(doc: DbConfigDocument, indices: Iterable<number>): D
   }
   return withLines(doc, lines);
 }
+
+/**
+ * Split a directive line that carries a `#` comment (which Berkeley DB reads
+ * as more values) into the comment, on a line of its own, and the directive.
+ * Rest-of-line directives are left alone: for them `#` is part of the value.
+ */
+export function splitInlineComment(line: Line): { comment: string; directive: string } | undefined {
+  const name = line.tokens[0];
+  if (line.kind !== 'directive' || name === undefined || lookupDirective(name.text)?.shape === 'string') return undefined;
+  const hash = line.text.indexOf('#', name.end);
+  if (hash === -1) return undefined;
+  return { comment: line.indent + line.text.slice(hash).replace(/[ \t]+$/, ''), directive: line.text.slice(0, hash).replace(/[ \t]+$/, '') };
+}
+
+/** Every inline comment moved to its own line above its directive. */
+export function moveInlineComments(doc: DbConfigDocument): DbConfigDocument {
+  const eol = dominantEol(doc);
+  let changed = false;
+  const lines = doc.lines.flatMap((line) => {
+    const split = splitInlineComment(line);
+    if (!split) return [line];
+    changed = true;
+    return [parseLine(split.comment, line.eol === '' ? eol : line.eol), parseLine(split.directive, line.eol)];
+  });
+  return changed ? withLines(doc, lines) : doc;
+}

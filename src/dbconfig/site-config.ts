@@ -27,7 +27,8 @@ export interface SiteDescription {
   readonly nsitesLine?: number;
 }
 
-function flagValue(token: string): boolean | undefined {
+/** A repmgr_site flag's value: on/off in any case, or a number (non-zero is on); undefined when neither. */
+export function siteFlagValue(token: string): boolean | undefined {
   const t = asciiLower(token);
   if (t === 'on') return true;
   if (t === 'off') return false;
@@ -76,7 +77,7 @@ export function describeSite(statements: readonly Statement[]): SiteDescription 
       entry.lines.push(st.line);
       for (let i = 3; i + 1 < st.tokens.length; i += 2) {
         const flag = SITE_FLAGS.find((f) => f === asciiLower(st.tokens[i]!.text));
-        const value = flagValue(st.tokens[i + 1]!.text);
+        const value = siteFlagValue(st.tokens[i + 1]!.text);
         if (flag && value !== undefined) entry.flags[flag] = value;
       }
     }

@@ -29,13 +29,17 @@ function stamp(now: Date): string {
   return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
-/** `DB_CONFIG.20261122T013000Z.bak` beside the file; older ones beyond the limit are removed. */
-function backupFile(file: string, now: Date, keep: number): string {
+/** `DB_CONFIG.20261122T013000Z.bak` beside the file; older ones beyond the limit (at least 1) are removed. */
+function backupFile(file: string, now: Date, keepBackups: number): string {
+  const keep = Math.max(1, Math.floor(keepBackups));
   const dir = path.dirname(file);
   const base = path.basename(file);
   let backup = path.join(dir, `${base}.${stamp(now)}.bak`);
   for (let n = 1; fs.existsSync(backup); n++) backup = path.join(dir, `${base}.${stamp(now)}-${n}.bak`);
   fs.copyFileSync(file, backup, fs.constants.COPYFILE_EXCL);
+  const stat = fs.statSync(file);
+  fs.chmodSync(backup, stat.mode & 0o7777);
+  if (process.getuid?.() === 0) fs.chownSync(backup, stat.uid, stat.gid);
   const pattern = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d{8}T\\d{6}Z(-\\d+)?\\.bak$`);
   const old = fs.readdirSync(dir).filter((f) => pattern.test(f)).sort();
   for (const f of old.slice(0, Math.max(0, old.length - keep))) fs.rmSync(path.join(dir, f));
@@ -56,17 +60,32 @@ function openTemp(file: string, mode: number): { tmp: string; fd: number } {
   }
 }
 
-/** Write bytes to `file` atomically: a temp file in the same directory, fsync, rename. */
-export function writeFileAtomic(file: string, bytes: Buffer, mode?: number): void {
-  const { tmp, fd } = openTemp(file, mode ?? 0o644);
+/** The owner and mode a replaced file had. */
+export interface FileIdentity {
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/**
+ * Write bytes to `file` atomically: a temp file in the same directory, fsync,
+ * rename. The new file keeps the mode and, when we may set it, the owner of
+ * the one it replaces: Berkeley DB silently ignores a DB_CONFIG its server
+ * user cannot read.
+ */
+export function writeFileAtomic(file: string, bytes: Buffer, like?: FileIdentity): void {
+  const { tmp, fd } = openTemp(file, like?.mode ?? 0o644);
   try {
     fs.writeSync(fd, bytes);
+    if (like) {
+      fs.fchmodSync(fd, like.mode);
+      if (process.getuid?.() === 0) fs.fchownSync(fd, like.uid, like.gid);
+    }
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
   try {
-    if (mode !== undefined) fs.chmodSync(tmp, mode);
     fs.renameSync(tmp, file);
   } catch (error) {
     fs.rmSync(tmp, { force: true });
@@ -84,7 +103,8 @@ export function writeFileAtomic(file: string, bytes: Buffer, mode?: number): voi
   }
 }
 
-function readIfExists(file: string): Buffer | null {
+/** A file's bytes, or null when it does not exist. */
+export function readIfExists(file: string): Buffer | null {
   try {
     return fs.readFileSync(file);
   } catch (error) {
@@ -106,9 +126,11 @@ function applyOne(change: Change, options: ApplyOptions): Applied {
     throw new ApplyError(`${change.path} changed since it was read; nothing was written. Run the command again.`, change.path);
   }
   if (current !== null && current.equals(change.after)) return { change, status: 'unchanged' };
-  const mode = current === null ? undefined : fs.statSync(change.path).mode & 0o7777;
-  const backup = current === null ? undefined : backupFile(change.path, options.now ?? new Date(), options.keepBackups ?? 5);
-  writeFileAtomic(change.path, change.after, mode);
+  // A symlinked DB_CONFIG is updated where it points, not replaced by a file.
+  const target = current === null ? change.path : fs.realpathSync(change.path);
+  const stat = current === null ? undefined : fs.statSync(target);
+  const backup = current === null ? undefined : backupFile(target, options.now ?? new Date(), options.keepBackups ?? 5);
+  writeFileAtomic(target, change.after, stat && { mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid });
   return { change, status: current === null ? 'created' : 'written', ...(backup ? { backup } : {}) };
 }
 

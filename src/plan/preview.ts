@@ -30,7 +30,7 @@ export function planToJson(plan: Plan): unknown {
             reason: c.reason,
             unchanged: isNoop(c),
             created: c.before === null,
-            diff: Buffer.from(unifiedDiff(c.before?.toString('latin1') ?? '', c.after.toString('latin1'), `a/${c.path}`, `b/${c.path}`), 'latin1').toString('utf8'),
+            diff: Buffer.from(unifiedDiff(c.before?.toString('latin1') ?? '', c.after.toString('latin1'), c.before === null ? '/dev/null' : `a/${c.path}`, `b/${c.path}`), 'latin1').toString('utf8'),
             content: c.after.toString('utf8'),
           },
     ),

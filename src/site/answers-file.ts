@@ -1,5 +1,5 @@
 import { readIni } from '../config/ini.js';
-import { QUESTIONS, type RawAnswers, type Role } from './questions.js';
+import { QUESTIONS, splitList, type RawAnswers, type Role } from './questions.js';
 
 export interface AnswersFileProblem {
   readonly line: number;
@@ -45,7 +45,7 @@ export function parseAnswersFile(text: string, role: Role): { answers: RawAnswer
     }
     seen.set(e.key, e.line);
     if (q.multiple) {
-      const list = e.value.split(',').map((s) => s.trim()).filter(Boolean);
+      const list = splitList(e.value);
       for (const item of list) {
         const bad = q.validate(item);
         if (bad) out.push({ line: e.line, message: `${e.key}: ${bad}` });

@@ -1,8 +1,9 @@
 import { asciiLower } from '../dbconfig/catalogue.js';
 import type { DbConfigDocument } from '../dbconfig/document.js';
 import {
-  commentedTokens, findDirective, insertDirective, removeDirective, removeLines, rewriteDirective, setDirective, uncommentLines,
+  commentedTokens, findDirective, insertDirective, moveInlineComments, removeDirective, removeLines, rewriteDirective, setDirective, uncommentLines,
 } from '../dbconfig/edit.js';
+import { siteFlagValue } from '../dbconfig/site-config.js';
 import { fromText } from '../dbconfig/text.js';
 import type { Role } from './questions.js';
 
@@ -10,7 +11,7 @@ const isSite = (name: string | undefined) => name !== undefined && asciiLower(na
 
 function isLocalSite(tokens: readonly string[]): boolean {
   for (let i = 3; i + 1 < tokens.length; i += 2) {
-    if (asciiLower(tokens[i]!) === 'db_local_site') return asciiLower(tokens[i + 1]!) !== 'off' && tokens[i + 1] !== '0';
+    if (asciiLower(tokens[i]!) === 'db_local_site') return siteFlagValue(tokens[i + 1]!) === true;
   }
   return false;
 }
@@ -30,10 +31,16 @@ export function reviveVendorBlock(doc: DbConfigDocument, role: Role): DbConfigDo
     return value !== undefined && (value === '0') === (role === 'replicant');
   });
   if (pick === undefined) return doc;
-  let from = pick;
-  let to = pick + 1;
-  while (from > 0 && commentedTokens(doc.lines[from - 1]!) !== undefined) from--;
-  while (to < doc.lines.length && commentedTokens(doc.lines[to]!) !== undefined) to++;
+  // The block: the run of commented-out directives around it; when the master and replicant blocks touch,
+  // the run is cut at each #rep_set_priority (lines before the first one belong to the first block).
+  const commented = (i: number) => i >= 0 && i < doc.lines.length && commentedTokens(doc.lines[i]!) !== undefined;
+  let runStart = pick;
+  let runEnd = pick + 1;
+  while (commented(runStart - 1)) runStart--;
+  while (commented(runEnd)) runEnd++;
+  const inRun = candidates.filter((i) => i >= runStart && i < runEnd);
+  const from = inRun[0] === pick ? runStart : pick;
+  const to = inRun.find((i) => i > pick) ?? runEnd;
   return uncommentLines(doc, from, to);
 }
 
@@ -97,7 +104,8 @@ function reconcileSites(doc: DbConfigDocument, wanted: readonly string[][]): DbC
  * only the lines that must change change.
  */
 export function mergeSiteConfig(existing: DbConfigDocument, rendered: DbConfigDocument, role: Role): DbConfigDocument {
-  let doc = reviveVendorBlock(existing, role);
+  // Comments written after a directive survive: they move to their own line above it.
+  let doc = reviveVendorBlock(moveInlineComments(existing), role);
   const directives = rendered.lines.filter((l) => l.kind === 'directive').map((l) => l.tokens.map((t) => Buffer.from(t.text, 'latin1').toString('utf8')));
   doc = reconcileSites(doc, directives.filter((t) => isSite(t[0])).map((t) => t.slice(1)));
   for (const [name, ...args] of directives) {

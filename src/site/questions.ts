@@ -158,3 +158,8 @@ export function withDefaults(role: Role, answers: RawAnswers): RawAnswers {
   }
   return out as RawAnswers;
 }
+
+/** A list answer as typed: comma-separated, blanks dropped. */
+export function splitList(text: string): string[] {
+  return text.split(',').map((s) => s.trim()).filter(Boolean);
+}

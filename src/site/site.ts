@@ -17,6 +17,8 @@ export interface Site {
 }
 
 export interface SiteProblem {
+  /** The question whose answer to correct. */
+  readonly question: keyof RawAnswers;
   /** The flag (and answers-file key) to correct. */
   readonly where: string;
   readonly message: string;
@@ -38,12 +40,12 @@ export function buildSite(role: Role, answers: RawAnswers): { site?: Site; probl
   const check = (name: keyof RawAnswers, value: string | undefined): string | undefined => {
     const q = question(name);
     if (value === undefined) {
-      if (q.required && q.roles.includes(role)) problems.push({ where: whereToAnswer(q), message: `missing: ${q.help.toLowerCase()}` });
+      if (q.required && q.roles.includes(role)) problems.push({ question: name, where: whereToAnswer(q), message: `missing: ${q.help.toLowerCase()}` });
       return undefined;
     }
     const bad = q.validate(value);
     if (bad) {
-      problems.push({ where: whereToAnswer(q), message: bad });
+      problems.push({ question: name, where: whereToAnswer(q), message: bad });
       return undefined;
     }
     return value;
@@ -59,7 +61,7 @@ export function buildSite(role: Role, answers: RawAnswers): { site?: Site; probl
   const local = addr('local', answers.local);
   const master = role === 'replicant' ? addr('master', answers.master) : undefined;
   const others = (role === 'master' ? answers.replicants : answers.sites) ?? [];
-  const othersName = role === 'master' ? 'replicants' : 'sites';
+  const othersName: keyof RawAnswers = role === 'master' ? 'replicants' : 'sites';
   const otherAddrs = others.map((o) => addr(othersName, o)).filter((a): a is Address => a !== undefined);
   const priorityText = check('priority', answers.priority);
   const ackText = check('ackPolicy', answers.ackPolicy);
@@ -70,14 +72,14 @@ export function buildSite(role: Role, answers: RawAnswers): { site?: Site; probl
     for (const r of remotes) {
       if (same(r.address, local)) {
         const name = r.helper ? 'master' : othersName;
-        problems.push({ where: whereToAnswer(question(name)), message: `${r.address.host}:${r.address.port} is this site's own address (--local); name the other site` });
+        problems.push({ question: name, where: whereToAnswer(question(name)), message: `${r.address.host}:${r.address.port} is this site's own address (--local); name the other site` });
       }
     }
     const hosts = new Map<string, string>();
     for (const a of [local, ...remotes.map((r) => r.address)]) {
       const other = hosts.get(a.host.toLowerCase());
       if (other !== undefined && other !== a.host) {
-        problems.push({ where: whereToAnswer(question('local')), message: `host "${a.host}" differs only in case from "${other}"; Berkeley DB compares host strings exactly, so write it the same everywhere` });
+        problems.push({ question: 'local', where: whereToAnswer(question('local')), message: `host "${a.host}" differs only in case from "${other}"; Berkeley DB compares host strings exactly, so write it the same everywhere` });
       }
       hosts.set(a.host.toLowerCase(), a.host);
     }
@@ -85,16 +87,16 @@ export function buildSite(role: Role, answers: RawAnswers): { site?: Site; probl
   const seen = new Set<string>();
   for (const r of remotes) {
     const k = `${r.address.host} ${r.address.port}`;
-    if (seen.has(k)) problems.push({ where: whereToAnswer(question(othersName)), message: `${r.address.host}:${r.address.port} is named twice` });
+    if (seen.has(k)) problems.push({ question: othersName, where: whereToAnswer(question(othersName)), message: `${r.address.host}:${r.address.port} is named twice` });
     seen.add(k);
   }
   const priority = priorityText === undefined ? undefined : Number(priorityText);
   if (role === 'master' && priority === 0) {
-    problems.push({ where: whereToAnswer(question('priority')), message: 'a master needs a priority above 0 (0 means it can never be elected master)' });
+    problems.push({ question: 'priority', where: whereToAnswer(question('priority')), message: 'a master needs a priority above 0 (0 means it can never be elected master)' });
   }
   const clientPort = clientText === undefined ? undefined : Number(clientText);
   if (local && clientPort === local.port) {
-    problems.push({ where: whereToAnswer(question('clientPort')), message: `the client port ${clientPort} is also the replication port of --local; clients and replication need different ports (the vendor default is 5000 for clients, 5010 for replication)` });
+    problems.push({ question: 'clientPort', where: whereToAnswer(question('clientPort')), message: `the client port ${clientPort} is also the replication port of --local; clients and replication need different ports (the vendor default is 5000 for clients, 5010 for replication)` });
   }
   const timeouts: { name: string; usec: number }[] = [];
   for (const [name, bdbName] of Object.entries(TIMEOUT_NAMES) as [keyof RawAnswers, string][]) {

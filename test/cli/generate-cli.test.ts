@@ -149,4 +149,47 @@ test('a master lists its replicants and creates the group', () => {
   });
 });
 
+test('lint warnings of the written file are shown; --json reports what was written and the backup', () => {
+  inTemp((dir) => {
+    const first = provision(['master', '--env', 'env', '--local', 'db1.example.com:5010', '--yes'], { cwd: dir });
+    assert.is(first.code, 0, first.stderr);
+    assert.match(first.stderr, /warning: env\/DB_CONFIG:5:13: Site "db1\.example\.com" is a host name.*\[prefer-ipv4\]/);
+    const second = provision(['master', '--env', 'env', '--local', '10.0.0.1:5010', '--yes', '--json'], { cwd: dir });
+    const json = JSON.parse(second.stdout) as { applied: { path: string; status: string; backup?: string }[] };
+    assert.is(json.applied.length, 1);
+    assert.is(json.applied[0]!.status, 'written');
+    assert.match(json.applied[0]!.backup!, /^env\/DB_CONFIG\.\d{8}T\d{6}Z\.bak$/);
+  });
+});
+
+test('a dry run with changes also prints the next steps; a bad --keep-backups is refused', () => {
+  inTemp((dir) => {
+    const dry = provision([...REPLICANT, '--dry-run'], { cwd: dir });
+    assert.match(dry.stdout, /Next steps:/);
+    const bad = provision([...REPLICANT, '--keep-backups', '0'], { cwd: dir });
+    assert.is(bad.code, 2);
+    assert.match(bad.stderr, /--keep-backups must be a whole number of at least 1/);
+  });
+});
+
+test('a symlinked DB_CONFIG is updated where it points, and keeps its owner and mode', () => {
+  inTemp((dir) => {
+    fs.mkdirSync(path.join(dir, 'real'));
+    fs.mkdirSync(path.join(dir, 'env'));
+    const real = path.join(dir, 'real/DB_CONFIG');
+    fs.writeFileSync(real, 'rep_set_priority 5\n');
+    fs.chmodSync(real, 0o600);
+    const root = process.getuid?.() === 0;
+    if (root) fs.chownSync(real, 65534, 65534);
+    fs.symlinkSync('../real/DB_CONFIG', path.join(dir, 'env/DB_CONFIG'));
+    const r = provision(REPLICANT, { cwd: dir });
+    assert.is(r.code, 0, r.stderr);
+    assert.ok(fs.lstatSync(path.join(dir, 'env/DB_CONFIG')).isSymbolicLink(), 'still a link');
+    assert.match(fs.readFileSync(real, 'utf8'), /^rep_set_priority 0$/m);
+    const st = fs.statSync(real);
+    assert.is(st.mode & 0o777, 0o600);
+    if (root) assert.equal([st.uid, st.gid], [65534, 65534]);
+  });
+});
+
 test.run();

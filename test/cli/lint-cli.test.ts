@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'uvu';
@@ -164,6 +165,33 @@ test('--group checks that the sites name each other', () => {
     const r = provision(['lint', '--group', 'm', 'r'], { cwd: t.dir });
     assert.is(r.code, 1);
     assert.match(r.stdout, /Remote site 10\.0\.0\.1 5011 is not the local site of any file in the group.*group-unknown-remote/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('--fix-dry-run with a machine format keeps stdout parseable; group findings use the fixed lines', () => {
+  const t = tempDir();
+  try {
+    site(t.dir, 'm', CLEAN);
+    site(t.dir, 'r', 'rep_set_priority 0 # replica\nrepmgr_site 10.0.0.2 5010 db_local_site on\nrepmgr_site 10.0.0.1 5011 db_bootstrap_helper on\n');
+    const r = provision(['lint', '--group', '--fix-dry-run', '-f', 'json', 'm', 'r'], { cwd: t.dir });
+    const json = JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string; line: number }[] }[];
+    assert.match(r.stderr, /\+# replica/);
+    const remote = json.flatMap((f) => f.messages).find((m) => m.ruleId === 'group-unknown-remote')!;
+    assert.is(remote.line, 4, 'line after the fix moved the comment up');
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a reader that stops early ends the run quietly', () => {
+  const t = tempDir();
+  try {
+    for (let i = 0; i < 200; i++) site(t.dir, `s${i}`, BROKEN);
+    const r = spawnSync('bash', ['-c', `node ${JSON.stringify(path.join(ROOT, 'bin/provision.js'))} lint . | head -1`], { cwd: t.dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    assert.is(r.stdout.split('\n').length, 2);
+    assert.not.match(r.stderr, /Error|at /);
   } finally {
     t.cleanup();
   }

@@ -80,4 +80,18 @@ test('with --yes a terminal gets no prompt: a missing answer is an error naming 
   assert.not.match(r.transcript, /\?/);
 });
 
+test('Ctrl-C at a prompt cancels cleanly: exit 130, nothing written, no stack trace', async () => {
+  if (!hasScript) return;
+  const t = tempDir();
+  try {
+    const r = await converse(['replicant', '--env', path.join(t.dir, 'env')], [[/This site, as HOST:PORT/, '\x03']]);
+    assert.is(r.code, 130, r.transcript);
+    assert.match(r.transcript, /cancelled; nothing was written/);
+    assert.not.match(r.transcript, /internal error|\n\s+at /);
+    assert.not.ok(fs.existsSync(path.join(t.dir, 'env')));
+  } finally {
+    t.cleanup();
+  }
+});
+
 test.run();

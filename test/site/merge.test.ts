@@ -82,4 +82,18 @@ test('a file without a final newline keeps it that way', () => {
   assert.ok(out.endsWith('repmgr_set_ack_policy DB_REPMGR_ACKS_ONE'));
 });
 
+test('touching master and replicant blocks: only the role\'s block is un-commented', () => {
+  const before = '#rep_set_priority 1\n#repmgr_site M 5010 db_local_site on\n#repmgr_site R 5010\n#rep_set_priority 0\n#repmgr_site R 5010 db_local_site on\n#repmgr_site M 5010 db_bootstrap_helper on\n';
+  const out = merge(before, REPLICANT, 'replicant');
+  assert.fixture(
+    out,
+    '#rep_set_priority 1\n#repmgr_site M 5010 db_local_site on\n#repmgr_site R 5010\nrep_set_priority 0\nrepmgr_site 10.0.0.2 5010 db_local_site on\nrepmgr_site 10.0.0.1 5010 db_bootstrap_helper on\nrepmgr_set_ack_policy DB_REPMGR_ACKS_ONE\n',
+  );
+});
+
+test('a comment written after a directive is kept, on its own line above it', () => {
+  const out = merge('rep_set_priority 5 # keep me: this is the replica\r\nset_cachesize 0 1048576 1\r\n', REPLICANT, 'replicant');
+  assert.ok(out.startsWith('# keep me: this is the replica\r\nrep_set_priority 0\r\n'), JSON.stringify(out));
+});
+
 test.run();

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyPlan, ApplyError } from '../../plan/apply.js';
+import { applyPlan, readIfExists, type Applied } from '../../plan/apply.js';
 import { planToJson, previewPlan } from '../../plan/preview.js';
 import { effectiveChanges } from '../../plan/types.js';
 import { parseAnswersFile } from '../../site/answers-file.js';
@@ -10,6 +10,7 @@ import { TemplateError } from '../../site/render.js';
 import { buildSite } from '../../site/site.js';
 import type { Asker } from '../ask.js';
 import { CliError, EXIT } from '../errors.js';
+import { regionFiles } from '../files.js';
 import { shownPath, type Io } from '../io.js';
 import { packageRoot } from '../package-root.js';
 
@@ -38,12 +39,11 @@ function readText(file: string, what: string): string {
   }
 }
 
-function readIfExists(file: string): Buffer | null {
+function readExisting(file: string): Buffer | null {
   try {
-    return fs.readFileSync(file);
+    return readIfExists(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
     throw new CliError(`cannot read ${file}: ${code === 'EISDIR' ? 'it is a directory' : code}`, EXIT.usage, { cause: error });
   }
 }
@@ -66,7 +66,7 @@ export async function collectAnswers(args: GenerateArgs, io: Io, makeAsker: () =
       if (bad) throw new CliError(`--${q.flag}: ${bad}`);
     }
   }
-  const interactive = !args.yes && io.stdin.isTTY === true && io.stdout.isTTY === true;
+  const interactive = isInteractive(args, io);
   const answers: RawAnswers = { ...fromFile, ...Object.fromEntries(Object.entries(args.flags).filter(([, v]) => v !== undefined)) };
   let asker: Asker | undefined;
   for (const q of questionsFor(args.role)) {
@@ -81,16 +81,29 @@ export async function collectAnswers(args: GenerateArgs, io: Io, makeAsker: () =
       throw new CliError(`missing answer: ${q.help.toLowerCase()}; give ${whereToAnswer(q)}${interactive ? '' : ' (no prompts: ' + (args.yes ? '--yes' : 'not a terminal') + ')'}`);
     }
   }
+  if (asker) await reaskUntilConsistent(args.role, answers, asker, io);
   return withDefaults(args.role, answers);
 }
 
-function regionFiles(env: string): string[] {
-  try {
-    return fs.readdirSync(env).filter((n) => /^__db\.\d{3}$/.test(n)).sort();
-  } catch {
-    return [];
+/** Prompts only on a terminal, and never with --yes. */
+function isInteractive(args: GenerateArgs, io: Io): boolean {
+  return !args.yes && io.stdin.isTTY === true && io.stderr.isTTY === true;
+}
+
+/**
+ * Answers can be wrong together (the master's address is this site's own, the
+ * client port is the replication port): at a prompt, ask the question at fault again.
+ */
+async function reaskUntilConsistent(role: Role, answers: RawAnswers, asker: Asker, io: Io): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const problem = buildSite(role, withDefaults(role, answers)).problems[0];
+    const q = problem && questionsFor(role).find((x) => x.name === problem.question);
+    if (!problem || !q) return;
+    io.stderr.write(`> ${problem.message}\n`);
+    (answers as Record<string, unknown>)[q.name] = await asker.ask(q, role);
   }
 }
+
 
 /** `provision master` / `provision replicant`. */
 export async function runGenerate(args: GenerateArgs, io: Io, makeAsker: () => Promise<Asker>): Promise<number> {
@@ -111,7 +124,7 @@ export async function runGenerate(args: GenerateArgs, io: Io, makeAsker: () => P
       site,
       template: { name: shownPath(io.cwd, templateFile), text: readText(templateFile, 'template') },
       configPath,
-      existing: envExists ? readIfExists(configPath) : null,
+      existing: envExists ? readExisting(configPath) : null,
       envExists,
       regionFiles: regionFiles(env),
     });
@@ -121,33 +134,42 @@ export async function runGenerate(args: GenerateArgs, io: Io, makeAsker: () => P
   }
   const changes = effectiveChanges(planned.plan);
   const shownPlan = { changes: planned.plan.changes.map((c) => ({ ...c, path: shownPath(io.cwd, c.path) })) };
-  if (args.json) {
-    io.stdout.write(`${JSON.stringify({ role: site.role, site, dryRun: args.dryRun, unchanged: changes.length === 0, ...(planToJson(shownPlan) as object), warnings: planned.warnings, findings: planned.findings, nextSteps: planned.nextSteps }, null, 2)}\n`);
-  } else {
-    io.stdout.write(changes.length === 0 ? `${shownPath(io.cwd, configPath)} is unchanged: it already says this.\n` : previewPlan(shownPlan));
-    for (const w of planned.warnings) io.stderr.write(`warning: ${w}\n`);
+  const shownConfig = shownPath(io.cwd, configPath);
+  const warnings = [
+    ...planned.warnings,
+    ...planned.findings.map((f) => `${shownConfig}:${f.line}:${f.column}: ${f.message} [${f.ruleId}]`),
+  ];
+  if (!args.json) {
+    io.stdout.write(changes.length === 0 ? `${shownConfig} is unchanged: it already says this.\n` : previewPlan(shownPlan));
+    for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
   }
+  const json = (applied: readonly Applied[]) => {
+    const written = applied.filter((a) => a.status !== 'unchanged').map((a) => ({ path: shownPath(io.cwd, a.change.path), status: a.status, ...(a.backup ? { backup: shownPath(io.cwd, a.backup) } : {}) }));
+    io.stdout.write(`${JSON.stringify({ role: site.role, site, dryRun: args.dryRun, unchanged: changes.length === 0, ...(planToJson(shownPlan) as object), applied: written, warnings, findings: planned.findings, nextSteps: planned.nextSteps }, null, 2)}\n`);
+  };
   if (args.dryRun || changes.length === 0) {
-    if (!args.json && args.dryRun && changes.length > 0) io.stdout.write('Dry run: nothing was written.\n');
-    if (!args.json && changes.length === 0) printSteps(io, planned.nextSteps);
+    if (args.json) json([]);
+    else {
+      if (args.dryRun && changes.length > 0) io.stdout.write('Dry run: nothing was written.\n');
+      printSteps(io, planned.nextSteps);
+    }
     return EXIT.ok;
   }
-  const interactive = !args.yes && io.stdin.isTTY === true && io.stdout.isTTY === true;
-  if (interactive && !(await (await makeAsker()).confirm(`Write ${shownPath(io.cwd, configPath)}?`))) {
+  if (isInteractive(args, io) && !(await (await makeAsker()).confirm(`Write ${shownConfig}?`))) {
     io.stderr.write('Nothing was written.\n');
     return EXIT.findings;
   }
-  try {
-    for (const a of applyPlan(planned.plan, { keepBackups: args.keepBackups })) {
-      if (args.json || a.status === 'unchanged') continue;
-      const shown = shownPath(io.cwd, a.change.path);
-      io.stdout.write(a.change.kind === 'mkdir' ? `created ${shown}/\n` : `${a.status === 'created' ? 'wrote' : 'updated'} ${shown}${a.backup ? ` (the old file is ${shownPath(io.cwd, a.backup)})` : ''}\n`);
-    }
-  } catch (error) {
-    if (error instanceof ApplyError) throw new CliError(error.message, EXIT.usage, { cause: error });
-    throw error;
+  const applied = applyPlan(planned.plan, { keepBackups: args.keepBackups });
+  if (args.json) {
+    json(applied);
+    return EXIT.ok;
   }
-  if (!args.json) printSteps(io, planned.nextSteps);
+  for (const a of applied) {
+    if (a.status === 'unchanged') continue;
+    const shown = shownPath(io.cwd, a.change.path);
+    io.stdout.write(a.change.kind === 'mkdir' ? `created ${shown}/\n` : `${a.status === 'created' ? 'wrote' : 'updated'} ${shown}${a.backup ? ` (the old file is ${shownPath(io.cwd, a.backup)})` : ''}\n`);
+  }
+  printSteps(io, planned.nextSteps);
   return EXIT.ok;
 }
 

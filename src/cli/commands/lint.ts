@@ -16,7 +16,8 @@ export interface LintArgs {
   readonly group: boolean;
   readonly fix: boolean;
   readonly fixDryRun: boolean;
-  readonly maxWarnings: number;
+  /** Undefined: the .provisionrc setting, else no limit; -1: no limit. */
+  readonly maxWarnings?: number;
   readonly quiet: boolean;
   readonly config?: string;
   readonly stdinFilename: string;
@@ -31,8 +32,8 @@ interface Input {
 /** `provision lint`: lint, optionally fix, and print findings; returns the exit code. */
 export async function runLint(args: LintArgs, io: Io): Promise<number> {
   const rc = loadRc(args.config, io.cwd);
+  if (args.paths.filter((p) => p === '-').length > 1) throw new CliError('read stdin (-) only once');
   const files = resolveInputs(args.paths, io.cwd);
-  if (files.filter((f) => f === '-').length > 1) throw new CliError('read stdin (-) only once');
   if (files.includes('-') && args.fix) throw new CliError('--fix cannot write to stdin; use --fix-dry-run to see the fixes');
   const inputs: Input[] = [];
   for (const file of files) {
@@ -41,16 +42,20 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
   }
 
   const options = (input: Input) => {
-    const environment = input.file === '-' ? undefined : environmentFacts(input.file);
+    // Only a file named DB_CONFIG sits in an environment whose directory lint may judge.
+    const environment = input.file === '-' || path.basename(input.file) !== 'DB_CONFIG' ? undefined : environmentFacts(input.file);
     return { filePath: input.shown, rules: rc.rules, ...(environment ? { environment } : {}) };
   };
 
   const changes: Change[] = [];
   // Fixing, planning and group checks load only when asked for (start-up time).
   const { fixDbConfig } = args.fix || args.fixDryRun ? await import('../../lint/fix.js') : { fixDbConfig: undefined };
+  // What each file says after the fixes (the same bytes without --fix): the group is judged on that.
+  const after = new Map<Input, Buffer>();
   let results: LintResult[] = inputs.map((input) => {
     if (!args.fix && !args.fixDryRun) return lintDbConfig(input.bytes, options(input));
     const fixed = fixDbConfig!(input.bytes, options(input));
+    after.set(input, fixed.output);
     if (!fixed.output.equals(input.bytes)) {
       changes.push({ kind: 'write', path: input.file === '-' ? input.shown : input.file, before: input.bytes, after: fixed.output, reason: `${fixed.fixed} safe fix${fixed.fixed === 1 ? '' : 'es'}` });
     }
@@ -59,7 +64,7 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
 
   if (args.group) {
     const { lintGroup } = await import('../../lint/group.js');
-    const group = lintGroup(inputs.map((i) => ({ filePath: i.shown, doc: parseDbConfig(i.bytes) })), rc.rules);
+    const group = lintGroup(inputs.map((i) => ({ filePath: i.shown, doc: parseDbConfig(after.get(i) ?? i.bytes) })), rc.rules);
     results = results.map((r) => toResult(r.filePath, [...r.messages, ...(group.get(r.filePath) ?? [])]));
   }
   if (args.quiet) results = results.map((r) => toResult(r.filePath, r.messages.filter((m) => m.severity === 2)));
@@ -67,7 +72,9 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
   if (args.fixDryRun) {
     const { previewPlan } = await import('../../plan/preview.js');
     const plan = { changes: changes.map((c) => (c.kind === 'write' ? { ...c, path: shownPath(io.cwd, c.path) } : c)) };
-    io.stdout.write(changes.length === 0 ? 'No safe fixes to apply.\n' : previewPlan(plan));
+    // Machine-readable formats keep stdout to themselves; the diff then goes to stderr.
+    const out = args.format === 'stylish' ? io.stdout : io.stderr;
+    out.write(changes.length === 0 ? 'No safe fixes to apply.\n' : previewPlan(plan));
   } else if (args.fix && changes.length > 0) {
     const { applyPlan } = await import('../../plan/apply.js');
     for (const applied of applyPlan({ changes })) {
@@ -83,7 +90,7 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
 
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);
-  const maxWarnings = args.maxWarnings >= 0 ? args.maxWarnings : (rc.maxWarnings ?? -1);
+  const maxWarnings = args.maxWarnings ?? rc.maxWarnings ?? -1;
   if (errors > 0) return EXIT.findings;
   if (maxWarnings >= 0 && warnings > maxWarnings) {
     io.stderr.write(`provision: ${warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
