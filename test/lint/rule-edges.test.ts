@@ -55,4 +55,44 @@ test('stray-cr: a CR that only ends a comment, or is followed by more comments, 
   }
 });
 
+// ---------------------------------------------------------------- white space Berkeley DB skips
+
+test('bad-whitespace and stray-cr: a VT, FF or CR before a number is skipped by strtoul, so fine', () => {
+  const accepted = [
+    'rep_set_priority \v3\n',
+    'rep_set_priority \f3\n',
+    'rep_set_priority \r3\n',
+    'rep_set_priority \v\r\f+3\n',
+    'set_cachesize 0 \f1048576 1\n',
+    'rep_set_timeout DB_REP_ACK_TIMEOUT \v1000\n',
+    'repmgr_site 127.0.0.1 \v5010 db_local_site \v1\n',
+    '\rrep_set_priority 1\n',
+    'set_data_dir \vdata\n',
+  ];
+  for (const text of accepted) {
+    const r = lint(text);
+    assert.equal(r.messages.filter((m) => m.ruleId === 'bad-whitespace' || m.ruleId === 'stray-cr'), [], JSON.stringify(text));
+  }
+});
+
+test('bad-whitespace and stray-cr: a VT, FF or CR anywhere else is still reported', () => {
+  const refused: [string, string][] = [
+    ['rep_set_priority 3\v\n', 'bad-whitespace'],
+    ['rep_set_priority\v3\n', 'bad-whitespace'],
+    ['rep_set_config \vDB_REP_CONF_BULK on\n', 'bad-whitespace'],
+    ['repmgr_site 127.0.0.1 5010 db_local_site \von\n', 'bad-whitespace'],
+    ['rep_set_priority \r\r\n', 'stray-cr'],
+    ['rep_set_priority 3\r\r\n', 'stray-cr'],
+    ['rep_set_priority \r 3\n', 'stray-cr'],
+    ['rep_set_priority 1\rrep_set_nsites 2\r', 'stray-cr'],
+  ];
+  for (const [text, ruleId] of refused) {
+    const found = hits(text, ruleId);
+    assert.is(found.length, 1, `${ruleId} on ${JSON.stringify(text)}`);
+    assert.is(found[0]!.severity, 2);
+  }
+  // A value keeps the VT after its first byte: a warning, as before.
+  assert.is(hits('set_data_dir my\vdata\n', 'bad-whitespace')[0]!.severity, 1);
+});
+
 test.run();

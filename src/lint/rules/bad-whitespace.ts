@@ -1,8 +1,9 @@
 import { display } from '../../dbconfig/text.js';
+import { isSkippedSpace } from '../skipped-space.js';
 import type { Rule } from '../types.js';
 
 /** Bytes that look like a separator but are not one: VT, FF, and UTF-8 no-break and ideographic spaces. */
-const LOOKALIKE = /[\v\f]|\xc2\xa0|\xe2\x80[\x80-\x8b\xaf]|\xe3\x80\x80/;
+const LOOKALIKE = /[\v\f]|\xc2\xa0|\xe2\x80[\x80-\x8b\xaf]|\xe3\x80\x80/g;
 
 export const badWhitespace: Rule = {
   id: 'bad-whitespace',
@@ -12,19 +13,21 @@ export const badWhitespace: Rule = {
     for (const v of ctx.directives) {
       const st = v.st;
       const from = v.name.start - st.offset;
-      const m = LOOKALIKE.exec(st.text.slice(from));
-      if (!m) continue;
-      const at = from + m.index + st.offset;
-      const inValue = st.value != null && at >= st.value.start;
-      ctx.report({
-        line: st.line,
-        start: at,
-        end: at + m[0].length,
-        message: inValue
-          ? `The value contains ${display(m[0])}, which Berkeley DB keeps as part of it. Use a plain space, or remove it.`
-          : `${display(m[0])} is not a separator for Berkeley DB, so the tokens around it run together. Use a space or a tab.`,
-        severity: inValue ? 'warning' : 'error',
-      });
+      for (const m of st.text.slice(from).matchAll(LOOKALIKE)) {
+        const at = from + m.index + st.offset;
+        if (m[0].length === 1 && isSkippedSpace(v, at)) continue;
+        const inValue = st.value != null && at >= st.value.start;
+        ctx.report({
+          line: st.line,
+          start: at,
+          end: at + m[0].length,
+          message: inValue
+            ? `The value contains ${display(m[0])}, which Berkeley DB keeps as part of it. Use a plain space, or remove it.`
+            : `${display(m[0])} is not a separator for Berkeley DB, so the tokens around it run together. Use a space or a tab.`,
+          severity: inValue ? 'warning' : 'error',
+        });
+        break;
+      }
     }
   },
 };
