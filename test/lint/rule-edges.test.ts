@@ -95,4 +95,15 @@ test('bad-whitespace and stray-cr: a VT, FF or CR anywhere else is still reporte
   assert.is(hits('set_data_dir my\vdata\n', 'bad-whitespace')[0]!.severity, 1);
 });
 
+// ---------------------------------------------------------------- no-bootstrap-helper
+
+test('no-bootstrap-helper: a priority-0 group creator needs no helper, any other priority-0 site does', () => {
+  const creator = 'rep_set_priority 0\nrepmgr_site 127.0.0.1 5010 db_local_site on db_group_creator on\n';
+  assert.equal(hits(creator, 'no-bootstrap-helper'), []);
+  assert.equal(hits(`${creator}repmgr_site 127.0.0.1 5011\n`, 'no-bootstrap-helper'), []);
+  const joiner = 'rep_set_priority 0\nrepmgr_site 127.0.0.1 5010 db_local_site on db_group_creator off\nrepmgr_site 127.0.0.1 5011\n';
+  assert.is(hits(joiner, 'no-bootstrap-helper')[0]?.severity, 2);
+  assert.is(hits('rep_set_priority 0\nrepmgr_site 127.0.0.1 5010 db_local_site on\n', 'no-bootstrap-helper').length, 1);
+});
+
 test.run();

@@ -3,10 +3,12 @@ import type { Rule } from '../types.js';
 export const noBootstrapHelper: Rule = {
   id: 'no-bootstrap-helper',
   severity: 'error',
-  description: 'A priority-0 replicant with no db_bootstrap_helper site: a new replicant never joins the group.',
+  description: 'A priority-0 replicant with no db_bootstrap_helper site: a new replicant never joins the group (a db_group_creator site is exempt).',
   check(ctx) {
     const { priority, local, remotes } = ctx.site;
     if (!local || priority?.value !== 0n) return;
+    // A group creator starts the group as master at its first start, priority 0 or not: it joins nobody.
+    if (local.flags.db_group_creator === true) return;
     if (remotes.some((s) => s.flags.db_bootstrap_helper === true)) return;
     const target = remotes[0];
     ctx.report({
