@@ -106,4 +106,18 @@ test('no-bootstrap-helper: a priority-0 group creator needs no helper, any other
   assert.is(hits('rep_set_priority 0\nrepmgr_site 127.0.0.1 5010 db_local_site on\n', 'no-bootstrap-helper').length, 1);
 });
 
+// ---------------------------------------------------------------- line-too-long
+
+test('line-too-long: a line Berkeley DB reads whole is fine, one it splits is reported', () => {
+  const directive = (n: number) => `rep_set_priority ${'0'.repeat(n - 'rep_set_priority '.length - 1)}1`;
+  const comment = (n: number) => `#${'x'.repeat(n - 1)}`;
+  for (const text of [`${directive(255)}\n`, `${directive(254)}\r\n`, `${directive(255)}\r\n`, `${comment(255)}\n`, `${comment(254)}\r\n`, directive(255)]) {
+    assert.equal(hits(text, 'line-too-long'), [], `${text.length} bytes ending ${JSON.stringify(text.slice(-2))}`);
+  }
+  assert.is(hits(`${directive(256)}\n`, 'line-too-long')[0]?.severity, 2);
+  assert.is(hits(`${comment(255)}# more\r\n`, 'line-too-long')[0]?.severity, 1);
+  // The second CR of \r\r\n is read as a line of its own, which is blank.
+  assert.equal(hits(`${directive(255)}\r\r\n`, 'line-too-long'), []);
+});
+
 test.run();

@@ -7,7 +7,8 @@ export const lineTooLong: Rule = {
   description: `A line longer than ${MAX_LINE_BYTES} bytes: Berkeley DB reads the rest as a separate line.`,
   check(ctx) {
     for (const st of ctx.statements) {
-      if (st.part === 0) continue;
+      // A blank continuation is just the line end past byte 255 (255 bytes + LF, 254 + CRLF): BDB reads the line whole.
+      if (st.part === 0 || st.kind === 'blank') continue;
       const parsed = st.kind === 'directive';
       ctx.report({
         line: st.line,
