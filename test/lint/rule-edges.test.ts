@@ -120,4 +120,13 @@ test('line-too-long: a line Berkeley DB reads whole is fine, one it splits is re
   assert.equal(hits(`${directive(255)}\r\r\n`, 'line-too-long'), []);
 });
 
+// ---------------------------------------------------------------- inline-comment
+
+test('inline-comment: the fix on a last line with no line end uses the file\'s line ends', () => {
+  assert.is(fixed('rep_set_nsites 2\r\nrep_set_priority 1 # master'), 'rep_set_nsites 2\r\n# master\r\nrep_set_priority 1');
+  assert.is(fixed('rep_set_nsites 2\nrep_set_priority 1 # master'), 'rep_set_nsites 2\n# master\nrep_set_priority 1');
+  assert.is(fixed('rep_set_priority 1 # master'), '# master\nrep_set_priority 1');
+  assert.is(fixed('rep_set_priority 1 # master\r\n'), '# master\r\nrep_set_priority 1\r\n');
+});
+
 test.run();

@@ -1,3 +1,4 @@
+import { dominantEol } from '../../dbconfig/document.js';
 import type { Rule } from '../types.js';
 import { inlineCommentAt } from '../views.js';
 
@@ -15,7 +16,8 @@ export const inlineComment: Rule = {
       while (cut > 0 && (line.text[cut - 1] === ' ' || line.text[cut - 1] === '\t')) cut--;
       const comment = line.text.slice(at, v.st.offset + v.st.text.length).replace(/[ \t]+$/, '');
       const start = ctx.offset(v.st.line);
-      const eol = line.eol === '' ? '\n' : line.eol;
+      // The last line may have no line end: the new line break follows the rest of the file.
+      const eol = line.eol === '' ? dominantEol(ctx.doc) : line.eol;
       const safe = v.st.part === 0 && v.st.nulAt === undefined && !line.text.slice(at).includes('\r');
       ctx.report({
         line: v.st.line,
