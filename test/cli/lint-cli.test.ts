@@ -189,7 +189,7 @@ test('a reader that stops early ends the run quietly', () => {
   const t = tempDir();
   try {
     for (let i = 0; i < 200; i++) site(t.dir, `s${i}`, BROKEN);
-    const r = spawnSync('bash', ['-c', `node ${JSON.stringify(path.join(ROOT, 'bin/provision.js'))} lint . | head -1`], { cwd: t.dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync('bash', ['-c', `node ${JSON.stringify(path.join(ROOT, 'bin/provision.cjs'))} lint . | head -1`], { cwd: t.dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     assert.is(r.stdout.split('\n').length, 2);
     assert.not.match(r.stderr, /Error|at /);
   } finally {
