@@ -64,10 +64,17 @@ function formatRows(messages: readonly LintMessage[], paint: (style: Style, text
     message: visible(m.message).replace(/([^ ])\.$/, '$1'),
     ruleId: m.ruleId,
   }));
-  const lineWidth = Math.max(...rows.map((r) => r.line.length));
-  const columnWidth = Math.max(...rows.map((r) => r.column.length));
-  const severityWidth = Math.max(...rows.map((r) => r.severity.length));
-  const messageWidth = Math.max(...rows.map((r) => width(r.message)));
+  // NOTE: a loop, not Math.max(...rows): spreading 100k+ arguments overflows the call stack.
+  let lineWidth = 0;
+  let columnWidth = 0;
+  let severityWidth = 0;
+  let messageWidth = 0;
+  for (const r of rows) {
+    lineWidth = Math.max(lineWidth, r.line.length);
+    columnWidth = Math.max(columnWidth, r.column.length);
+    severityWidth = Math.max(severityWidth, r.severity.length);
+    messageWidth = Math.max(messageWidth, width(r.message));
+  }
   return rows
     .map((r) => {
       // Line numbers right-aligned and columns left-aligned, so the colons line up.
