@@ -5,7 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsPlugin from 'ajv-formats';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lintDbConfig, RULES, type LintResult } from '../../src/index.js';
+import { GROUP_RULES, lintDbConfig, RULES, type LintResult } from '../../src/index.js';
 import { escapeData, escapeProperty } from '../../src/lint/formatters/github.js';
 import { FORMATS, FORMATTERS, formatResults, isFormatName } from '../../src/lint/formatters/index.js';
 
@@ -301,18 +301,34 @@ test('sarif keeps replacement bytes that are not UTF-8, as base64', () => {
   assert.ok(validateSarif(log).ok, validateSarif(log).errors);
 });
 
-test('sarif describes rules outside the file catalogue by their ID', () => {
+test('sarif describes the group rules a run reports with their own descriptions', () => {
   const withGroup: LintResult = {
     ...clean,
-    messages: [{ ruleId: 'group-no-master', severity: 2, line: 1, column: 1, message: 'No site can become master.' }],
+    messages: [
+      { ruleId: 'group-no-master', severity: 2, line: 1, column: 1, message: 'No site can become master.' },
+      // Reported as a warning when no site is a creator; the rule's default is still error.
+      { ruleId: 'group-creator', severity: 1, line: 1, column: 1, message: 'No site is marked db_group_creator.' },
+    ],
     errorCount: 1,
+    warningCount: 1,
   };
   const log = sarifOf([withGroup, withGroup]);
   const rules = log.runs[0].tool.driver.rules;
-  assert.is(rules.length, RULES.length + 1);
-  assert.equal(rules[RULES.length], { id: 'group-no-master', shortDescription: { text: 'group-no-master' }, defaultConfiguration: { level: 'error' } });
-  assert.equal(log.runs[0].results.map((r: { ruleIndex: number }) => r.ruleIndex), [RULES.length, RULES.length]);
+  assert.is(rules.length, RULES.length + 2);
+  for (const [i, id] of ['group-no-master', 'group-creator'].entries()) {
+    const rule = GROUP_RULES.find((r) => r.id === id)!;
+    assert.equal(rules[RULES.length + i], { id, shortDescription: { text: rule.description }, defaultConfiguration: { level: 'error' } });
+    assert.is.not(rule.description, id);
+  }
+  assert.equal(log.runs[0].results.map((r: { ruleIndex: number }) => r.ruleIndex), [RULES.length, RULES.length + 1, RULES.length, RULES.length + 1]);
+  assert.equal(log.runs[0].results.map((r: { level: string }) => r.level), ['error', 'warning', 'error', 'warning']);
   assert.ok(validateSarif(log).ok, validateSarif(log).errors);
+});
+
+test('sarif describes a rule it does not know by its ID', () => {
+  const unknown: LintResult = { ...clean, messages: [{ ruleId: 'made-up', severity: 1, line: 1, column: 1, message: 'Something.' }], warningCount: 1 };
+  const rules = sarifOf([unknown]).runs[0].tool.driver.rules;
+  assert.equal(rules[RULES.length], { id: 'made-up', shortDescription: { text: 'made-up' }, defaultConfiguration: { level: 'warning' } });
 });
 
 test('no format depends on colour except stylish', () => {

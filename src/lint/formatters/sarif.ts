@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { GROUP_RULES } from '../group-rules.js';
 import { RULES } from '../rules/index.js';
 import type { LintMessage, LintResult } from '../types.js';
 import { absolutePath, isPseudoPath } from './paths.js';
@@ -38,9 +39,14 @@ export function formatSarif(results: readonly LintResult[], options: FormatOptio
     return result.messages.map((m) => {
       let index = ruleIndex.get(m.ruleId);
       if (index === undefined) {
-        // A rule outside the file catalogue (the replication-group checks): describe it by its ID
-        // so every result still points at a descriptor.
-        index = rules.push({ id: m.ruleId, shortDescription: { text: m.ruleId }, defaultConfiguration: { level: level(m) } }) - 1;
+        // A replication-group rule (or, should one ever appear, a rule nobody declared: described
+        // by its ID), listed once it is used so every result still points at a descriptor.
+        const group = GROUP_RULES.find((r) => r.id === m.ruleId);
+        index = rules.push({
+          id: m.ruleId,
+          shortDescription: { text: group?.description ?? m.ruleId },
+          defaultConfiguration: { level: group?.severity ?? level(m) },
+        }) - 1;
         ruleIndex.set(m.ruleId, index);
       }
       return {
