@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixDbConfig, lintDbConfig } from '../../src/index.js';
+import { fixDbConfig, lintDbConfig, type EnvironmentFacts } from '../../src/index.js';
 
 const lint = (text: string) => lintDbConfig(Buffer.from(text, 'latin1'));
 const hits = (text: string, ruleId: string) => lint(text).messages.filter((m) => m.ruleId === ruleId);
@@ -127,6 +127,19 @@ test('inline-comment: the fix on a last line with no line end uses the file\'s l
   assert.is(fixed('rep_set_nsites 2\nrep_set_priority 1 # master'), 'rep_set_nsites 2\n# master\nrep_set_priority 1');
   assert.is(fixed('rep_set_priority 1 # master'), '# master\nrep_set_priority 1');
   assert.is(fixed('rep_set_priority 1 # master\r\n'), '# master\r\nrep_set_priority 1\r\n');
+});
+
+// ---------------------------------------------------------------- log-dir-missing
+
+test('log-dir-missing: names a missing log or metadata directory, and not one that exists', () => {
+  const environment = (existing: string[]): EnvironmentFacts => ({ configMtimeMs: 0, regionFiles: [], directoryExists: (p) => existing.includes(p) });
+  const text = 'set_lg_dir logs\nset_metadata_dir meta\n';
+  const found = lintDbConfig(text, { environment: environment([]) }).messages.filter((m) => m.ruleId === 'log-dir-missing');
+  assert.equal(found.map((m) => m.line), [1, 2]);
+  assert.match(found[0]!.message, /^The log or metadata directory "logs" \(set_lg_dir\) does not exist/);
+  assert.match(found[1]!.message, /^The log or metadata directory "meta" \(set_metadata_dir\) does not exist/);
+  const none = lintDbConfig(text, { environment: environment(['logs', 'meta']) }).messages.filter((m) => m.ruleId === 'log-dir-missing');
+  assert.equal(none, []);
 });
 
 test.run();

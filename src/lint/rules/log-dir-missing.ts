@@ -1,20 +1,18 @@
 import { display } from '../../dbconfig/text.js';
 import type { Rule } from '../types.js';
 
-/** Directories Berkeley DB must find at open (it panics otherwise), with how a message names them. */
-const MUST_EXIST = [
-  { directive: 'set_lg_dir', what: 'Log directory' },
-  { directive: 'set_metadata_dir', what: 'Metadata directory' },
-];
+/** Directories Berkeley DB must find at open (it panics otherwise). */
+const MUST_EXIST = ['set_lg_dir', 'set_metadata_dir'];
 
+// NOTE: the ID says "log" for history (IDs are API); the rule covers the metadata directory too.
 export const logDirMissing: Rule = {
   id: 'log-dir-missing',
   severity: 'error',
-  description: 'set_lg_dir or set_metadata_dir names a directory that does not exist (Berkeley DB panics at open).',
+  description: 'A log or metadata directory (set_lg_dir, set_metadata_dir) that does not exist: Berkeley DB panics at open.',
   check(ctx) {
     const env = ctx.environment;
     if (!env) return;
-    for (const { directive, what } of MUST_EXIST) {
+    for (const directive of MUST_EXIST) {
       const lines = ctx.directives.filter((v) => (v.spec?.aliasOf ?? v.spec?.name) === directive && v.st.value);
       const last = lines[lines.length - 1];
       if (!last || !last.st.value || last.st.value.text.length === 0) continue;
@@ -23,7 +21,7 @@ export const logDirMissing: Rule = {
         line: last.st.line,
         start: last.st.value.start,
         end: last.st.value.start + last.st.value.text.length,
-        message: `${what} "${display(last.st.value.text)}" does not exist; Berkeley DB panics at open (run recovery). Create it before starting the server.`,
+        message: `The log or metadata directory "${display(last.st.value.text)}" (${last.name.text}) does not exist; Berkeley DB panics at open (run recovery). Create it before starting the server.`,
       });
     }
   },
