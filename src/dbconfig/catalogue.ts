@@ -87,10 +87,14 @@ export const ACK_POLICIES = [
 export const SITE_FLAGS = ['db_bootstrap_helper', 'db_group_creator', 'db_legacy', 'db_local_site', 'db_repmgr_peer'] as const;
 export type SiteFlag = (typeof SITE_FLAGS)[number];
 
-/** `repmgr_site host port` takes at most this many keyword/value pairs (a line holds at most 10 tokens). */
-export const MAX_SITE_PAIRS = 3;
-/** Berkeley DB splits a line into at most this many tokens (CFG_SLOTS). */
+/** Berkeley DB splits a line into at most this many tokens (CFG_SLOTS); the rest of the line is dropped. */
 export const MAX_TOKENS = 10;
+/**
+ * `repmgr_site host port` takes at most this many keyword/value pairs: with
+ * the name, host and port, a fourth pair would need 11 tokens, and the 10 that
+ * are read leave a keyword without its value (BDB1584).
+ */
+export const MAX_SITE_PAIRS = Math.floor((MAX_TOKENS - 3) / 2);
 /** fgets reads into a 256-byte buffer: longer lines are read as several. */
 export const MAX_LINE_BYTES = 255;
 
