@@ -3,11 +3,8 @@ import { describeSite } from '../dbconfig/site-config.js';
 import { readStatements } from '../dbconfig/statements.js';
 import { findDisableComments, isDisabled } from './disable.js';
 import { RULES } from './rules/index.js';
-import type { DirectiveView, LintMessage, LintOptions, LintResult, Report, Rule, RuleContext } from './types.js';
+import type { DirectiveView, LintMessage, LintOptions, LintResult, Report, RuleContext } from './types.js';
 import { viewDirective } from './views.js';
-
-/** The rules, by ID. */
-export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));
 
 function count(messages: readonly LintMessage[], severity: 1 | 2, fixable = false): number {
   return messages.filter((m) => m.severity === severity && (!fixable || m.fix !== undefined)).length;
