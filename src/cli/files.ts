@@ -3,6 +3,12 @@ import * as path from 'node:path';
 import type { EnvironmentFacts } from '../lint/types.js';
 import { CliError } from './errors.js';
 
+/** Region files: `__db.001` ... (never `__db.rep.*`, `__dbq.*` or `__dbp.*`). */
+const REGION_FILE = /^__db\.\d{3}$/;
+
+/** Region files of the directories the last walk listed, so lint need not list them again. */
+const regionFilesSeen = new Map<string, string[]>();
+
 /** Directories never searched for DB_CONFIG files. */
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
@@ -40,7 +46,9 @@ function walk(dir: string, keep: (rel: string) => boolean, rel = ''): string[] {
   } catch (error) {
     throw new CliError(`cannot read directory ${path.join(dir, rel)}: ${(error as NodeJS.ErrnoException).code}`, 2, { cause: error });
   }
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  const regions = entries.filter((e) => REGION_FILE.test(e.name)).map((e) => e.name).sort();
+  regionFilesSeen.set(path.join(dir, rel), regions);
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const child = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) {
       if (!SKIP_DIRS.has(e.name)) found.push(...walk(dir, keep, child));
@@ -104,10 +112,11 @@ export function readInput(file: string): Buffer {
 export function environmentFacts(file: string): EnvironmentFacts | undefined {
   try {
     const dir = path.dirname(file);
-    const configMtimeMs = fs.statSync(file).mtimeMs;
+    const regions = regionFilesSeen.get(dir) ?? regionFiles(dir);
     return {
-      configMtimeMs,
-      regionFiles: regionFiles(dir).map((name) => ({ name, mtimeMs: fs.statSync(path.join(dir, name)).mtimeMs })),
+      // Only compared with region files: no stat when there are none (most runs).
+      configMtimeMs: regions.length > 0 ? fs.statSync(file).mtimeMs : 0,
+      regionFiles: regions.map((name) => ({ name, mtimeMs: fs.statSync(path.join(dir, name)).mtimeMs })),
       directoryExists: (p) => {
         // A Windows path cannot be checked from another platform: assume it is there.
         if (path.sep === '/' && (/^[A-Za-z]:[\\/]/.test(p) || p.includes('\\'))) return true;
@@ -126,7 +135,7 @@ export function environmentFacts(file: string): EnvironmentFacts | undefined {
 /** The region files (`__db.001`, ...) of an environment directory, sorted; none when it cannot be read. */
 export function regionFiles(dir: string): string[] {
   try {
-    return fs.readdirSync(dir).filter((n) => /^__db\.\d{3}$/.test(n)).sort();
+    return fs.readdirSync(dir).filter((n) => REGION_FILE.test(n)).sort();
   } catch {
     return [];
   }

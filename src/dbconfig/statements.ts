@@ -45,20 +45,25 @@ function chunkText(raw: string): { text: string; nulAt?: number } {
   return nulAt === undefined ? { text: raw.slice(0, end) } : { text: raw.slice(0, end), nulAt };
 }
 
-function toStatement(lineNo: number, offset: number, part: number, text: string, nulAt: number | undefined): Statement {
-  const parsed = parseLine(text, '');
+function toStatement(lineNo: number, offset: number, part: number, text: string, nulAt: number | undefined, parsed: Line = parseLine(text, '')): Statement {
   const tokens = offset === 0 ? parsed.tokens : parsed.tokens.map((t) => ({ ...t, start: t.start + offset, end: t.end + offset }));
-  const base = { line: lineNo, offset, part, kind: parsed.kind, tokens, text, ...(nulAt === undefined ? {} : { nulAt: nulAt + offset }) };
   const first = parsed.tokens[0];
-  if (parsed.kind !== 'directive' || first === undefined) return base;
-  const spec = lookupDirective(first.text);
-  if (spec === undefined) return base;
-  if (spec.shape !== 'string') return { ...base, spec };
-  if (first.end === text.length) return { ...base, spec, value: null };
-  // strsep consumed one separator after the name; then every isspace() byte is skipped.
-  let at = first.end + 1;
-  while (at < text.length && isCSpace(text[at])) at++;
-  return { ...base, spec, value: { text: text.slice(at), start: at + offset } };
+  const spec = parsed.kind === 'directive' && first !== undefined ? lookupDirective(first.text) : undefined;
+  let value: Statement['value'];
+  if (spec?.shape === 'string') {
+    if (first!.end === text.length) value = null;
+    else {
+      // strsep consumed one separator after the name; then every isspace() byte is skipped.
+      let at = first!.end + 1;
+      while (at < text.length && isCSpace(text[at])) at++;
+      value = { text: text.slice(at), start: at + offset };
+    }
+  }
+  const st: { -readonly [K in keyof Statement]: Statement[K] } = { line: lineNo, offset, part, kind: parsed.kind, tokens, text };
+  if (nulAt !== undefined) st.nulAt = nulAt + offset;
+  if (spec !== undefined) st.spec = spec;
+  if (value !== undefined) st.value = value;
+  return st;
 }
 
 /** Read a document the way Berkeley DB reads DB_CONFIG, one Statement per read. */
@@ -69,7 +74,8 @@ export function readStatements(doc: DbConfigDocument): Statement[] {
     const raw = line.text + line.eol;
     if (raw.length <= MAX_LINE_BYTES && !line.text.includes('\0')) {
       const { text } = chunkText(raw);
-      out.push(toStatement(lineNo, 0, 0, text, undefined));
+      // Usually Berkeley DB reads exactly the physical line: reuse its parse.
+      out.push(toStatement(lineNo, 0, 0, text, undefined, text === line.text ? line : undefined));
       return;
     }
     for (let offset = 0, part = 0; offset < raw.length; offset += MAX_LINE_BYTES, part++) {

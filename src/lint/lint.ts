@@ -1,9 +1,10 @@
 import { lineOffsets, parseDbConfig, renderDbConfigText, type DbConfigDocument } from '../dbconfig/document.js';
 import { describeSite } from '../dbconfig/site-config.js';
+import { fromBytes } from '../dbconfig/text.js';
 import { readStatements } from '../dbconfig/statements.js';
 import { findDisableComments, isDisabled } from './disable.js';
 import { RULES } from './rules/index.js';
-import type { DirectiveView, LintMessage, LintOptions, LintResult, Report, RuleContext } from './types.js';
+import type { DirectiveView, LintMessage, LintOptions, LintResult, Report, Rule, RuleContext } from './types.js';
 import { viewDirective } from './views.js';
 
 function count(messages: readonly LintMessage[], severity: 1 | 2, fixable = false): number {
@@ -34,37 +35,39 @@ export function lintDbConfig(input: Uint8Array | string | DbConfigDocument, opti
   const offsets = lineOffsets(doc);
   const disabled = findDisableComments(doc);
   const messages: LintMessage[] = [];
-  const source = renderDbConfigText(doc);
+  const source = input instanceof Uint8Array ? fromBytes(input) : renderDbConfigText(doc);
   const site = describeSite(statements);
-  const offset = (line: number) => offsets[line - 1] ?? source.length;
-  for (const rule of RULES) {
-    const setting = options.rules?.[rule.id] ?? rule.severity;
-    if (setting === 'off') continue;
-    const report = (r: Report) => {
-      if (isDisabled(disabled, r.line, rule.id)) return;
+  let rule: Rule = RULES[0]!;
+  // One context for every rule; `rule` says whose findings `report` is receiving.
+  const ctx: RuleContext = {
+    doc,
+    source,
+    statements,
+    directives,
+    site,
+    ...(options.environment ? { environment: options.environment } : {}),
+    offset: (line) => offsets[line - 1] ?? source.length,
+    report: (r: Report) => {
+      if (disabled.length > 0 && isDisabled(disabled, r.line, rule.id)) return;
       // A configured severity applies to every finding; otherwise the rule may grade each one.
       const severity = options.rules?.[rule.id] ?? r.severity ?? rule.severity;
-      messages.push({
+      const message: { -readonly [K in keyof LintMessage]: LintMessage[K] } = {
         ruleId: rule.id,
         severity: severity === 'error' ? 2 : 1,
         line: r.line,
         column: r.start + 1,
-        ...(r.end !== undefined ? { endLine: r.line, endColumn: r.end + 1 } : {}),
         message: r.message,
-        ...(r.fix ? { fix: r.fix } : {}),
-      });
-    };
-    const ctx: RuleContext = {
-      doc,
-      source,
-      statements,
-      directives,
-      site,
-      ...(options.environment ? { environment: options.environment } : {}),
-      offset,
-      report,
-    };
-    rule.check(ctx);
+      };
+      if (r.end !== undefined) {
+        message.endLine = r.line;
+        message.endColumn = r.end + 1;
+      }
+      if (r.fix) message.fix = r.fix;
+      messages.push(message);
+    },
+  };
+  for (rule of RULES) {
+    if ((options.rules?.[rule.id] ?? rule.severity) !== 'off') rule.check(ctx);
   }
   return toResult(options.filePath ?? 'DB_CONFIG', messages);
 }

@@ -35,6 +35,11 @@ export function viewDirective(st: Statement): DirectiveView | undefined {
   if (st.kind !== 'directive' || st.tokens.length === 0) return undefined;
   if (st.spec?.shape === 'string') return { st, spec: st.spec, name: st.tokens[0]!, args: st.tokens.slice(1) };
   const hash = inlineCommentAt(st);
+  // The common case: nothing to take apart.
+  const address = st.spec?.shape === 'site' ? st.tokens[1] : undefined;
+  if (hash === undefined && !st.text.includes('=') && !(address && splitHostPort(address.text))) {
+    return { st, spec: st.spec, name: st.tokens[0]!, args: st.tokens.slice(1) };
+  }
   let tokens = hash === undefined ? [...st.tokens] : st.tokens.filter((t) => t.start < hash).map((t) => (t.end > hash ? slice(t, 0, hash - t.start) : t));
   tokens = splitEquals(tokens);
   const name = tokens[0];
