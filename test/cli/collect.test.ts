@@ -26,6 +26,9 @@ function terminal(script: Record<string, string[]>): { io: Io; asked: string[]; 
     async confirm() {
       return true;
     },
+    async confirmByTyping() {
+      return true;
+    },
   };
   return { io, asked, said, makeAsker: async () => asker };
 }
