@@ -18,6 +18,7 @@ function generatorOptions(y: Argv, role: Role) {
     .option('json', { describe: 'Print the plan, warnings and next steps as JSON', type: 'boolean', default: false })
     .option('yes', { alias: 'y', describe: 'Never prompt; a missing answer is an error', type: 'boolean', default: false })
     .option('keep-backups', { describe: 'How many backups of DB_CONFIG to keep', type: 'number', default: 5 })
+    .option('reset-state', { describe: 'Also move the stale region files to quarantine (provision clean), in the same plan', type: 'boolean', default: false })
     .epilog(
       [
         'Examples:',
@@ -219,6 +220,7 @@ async function generate(role: Role, args: Record<string, unknown>, io: Io): Prom
       json: args.json === true,
       yes: args.yes === true,
       keepBackups: keep,
+      resetState: args['reset-state'] === true,
     },
     io,
     () => terminalAsker(io),

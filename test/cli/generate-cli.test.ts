@@ -192,4 +192,25 @@ test('a symlinked DB_CONFIG is updated where it points, and keeps its owner and 
   });
 });
 
+test('--reset-state previews and applies the config change and the state cleanup as one plan', () => {
+  inTemp((dir) => {
+    fs.mkdirSync(path.join(dir, 'env'));
+    fs.writeFileSync(path.join(dir, 'env/DB_CONFIG'), fs.readFileSync(path.join(ROOT, 'fixtures/vendor/tapetrack-shipped.DB_CONFIG')));
+    for (const f of ['__db.001', '__db.002', '__db.rep.gen', 'app.db']) fs.writeFileSync(path.join(dir, 'env', f), f);
+    const dry = provision([...REPLICANT, '--reset-state', '--dry-run'], { cwd: dir });
+    assert.is(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /\+rep_set_priority 0/);
+    assert.match(dry.stdout, /# and move 2 stale state files to quarantine \(provision clean\):\n  env\/__db\.001/);
+    assert.not.match(dry.stderr, /Region files/);
+    assert.ok(fs.existsSync(path.join(dir, 'env/__db.001')));
+    const r = provision([...REPLICANT, '--reset-state'], { cwd: dir });
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, /moved 2 state files to .*undo: provision clean --env env --undo /);
+    const left = fs.readdirSync(path.join(dir, 'env')).filter((f) => !f.endsWith('.bak')).sort();
+    assert.equal(left, ['DB_CONFIG', '__db.rep.gen', 'app.db']);
+    const again = provision([...REPLICANT, '--reset-state'], { cwd: dir });
+    assert.match(again.stdout, /unchanged/);
+  });
+});
+
 test.run();

@@ -8,6 +8,11 @@ import { planSite, RejectedConfig } from '../../site/plan.js';
 import { questionsFor, whereToAnswer, withDefaults, type RawAnswers, type Role } from '../../site/questions.js';
 import { TemplateError } from '../../site/render.js';
 import { buildSite } from '../../site/site.js';
+import { planClean } from '../../env/clean-plan.js';
+import { findHolders } from '../../env/in-use.js';
+import { environmentLayout } from '../../env/layout.js';
+import { CleanError, quarantineEntries, undoQuarantine } from '../../env/quarantine.js';
+import { scanEnvironment, type Entry } from '../../env/scan.js';
 import type { Asker } from '../ask.js';
 import { CliError, EXIT } from '../errors.js';
 import { regionFiles } from '../files.js';
@@ -24,6 +29,8 @@ export interface GenerateArgs {
   readonly json: boolean;
   readonly yes: boolean;
   readonly keepBackups: number;
+  /** Also move the region files to quarantine, as one plan with the config change (provision clean's default mode). */
+  readonly resetState?: boolean;
 }
 
 /** The templates shipped with provision. */
@@ -126,13 +133,16 @@ export async function runGenerate(args: GenerateArgs, io: Io, makeAsker: () => P
       configPath,
       existing: envExists ? readExisting(configPath) : null,
       envExists,
-      regionFiles: regionFiles(env),
+      // With --reset-state the region files go in the same plan: no warning, no step for them.
+      regionFiles: args.resetState ? [] : regionFiles(env),
     });
   } catch (error) {
     if (error instanceof RejectedConfig || error instanceof TemplateError) throw new CliError(error.message, EXIT.findings, { cause: error });
     throw error;
   }
   const changes = effectiveChanges(planned.plan);
+  const reset = args.resetState && envExists ? planStateReset(env, planned.content) : undefined;
+  const removals = reset?.remove ?? [];
   const shownPlan = { changes: planned.plan.changes.map((c) => ({ ...c, path: shownPath(io.cwd, c.path) })) };
   const shownConfig = shownPath(io.cwd, configPath);
   const warnings = [
@@ -141,13 +151,25 @@ export async function runGenerate(args: GenerateArgs, io: Io, makeAsker: () => P
   ];
   if (!args.json) {
     io.stdout.write(changes.length === 0 ? `${shownConfig} is unchanged: it already says this.\n` : previewPlan(shownPlan));
+    if (removals.length > 0) {
+      io.stdout.write(`# and move ${removals.length} stale state file${removals.length === 1 ? '' : 's'} to quarantine (provision clean):\n`);
+      for (const e of removals) io.stdout.write(`  ${shownPath(io.cwd, path.join(e.dir, e.name))}  (${e.class}: ${e.reason})\n`);
+    }
     for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
   }
-  const json = (applied: readonly Applied[]) => {
+  const json = (applied: readonly Applied[], quarantined?: { id: string; folder: string }) => {
     const written = applied.filter((a) => a.status !== 'unchanged').map((a) => ({ path: shownPath(io.cwd, a.change.path), status: a.status, ...(a.backup ? { backup: shownPath(io.cwd, a.backup) } : {}) }));
-    io.stdout.write(`${JSON.stringify({ role: site.role, site, dryRun: args.dryRun, unchanged: changes.length === 0, ...(planToJson(shownPlan) as object), applied: written, warnings, findings: planned.findings, nextSteps: planned.nextSteps }, null, 2)}\n`);
+    const clean = reset ? { clean: { remove: removals.map((e) => ({ path: shownPath(io.cwd, path.join(e.dir, e.name)), class: e.class, reason: e.reason })), quarantine: quarantined ? { id: quarantined.id, folder: shownPath(io.cwd, quarantined.folder) } : null } } : {};
+    io.stdout.write(`${JSON.stringify({ role: site.role, site, dryRun: args.dryRun, unchanged: changes.length === 0 && removals.length === 0, ...(planToJson(shownPlan) as object), applied: written, ...clean, warnings, findings: planned.findings, nextSteps: planned.nextSteps }, null, 2)}\n`);
   };
-  if (args.dryRun || changes.length === 0) {
+  if (removals.length > 0) {
+    const inUse = findHolders(reset!.dirs, reset!.port !== undefined ? [reset!.port] : []);
+    if (inUse.holders.length > 0) {
+      const who = inUse.holders.map((h) => (h.pid > 0 ? `pid ${h.pid} (${h.command}) ${h.what}` : `${h.command} ${h.what}`)).join('; ');
+      throw new CliError(`refused: the environment is in use: ${who}. Stop the server first; nothing was written.`, EXIT.findings);
+    }
+  }
+  if (args.dryRun || (changes.length === 0 && removals.length === 0)) {
     if (args.json) json([]);
     else {
       if (args.dryRun && changes.length > 0) io.stdout.write('Dry run: nothing was written.\n');
@@ -155,15 +177,32 @@ export async function runGenerate(args: GenerateArgs, io: Io, makeAsker: () => P
     }
     return EXIT.ok;
   }
-  if (isInteractive(args, io) && !(await (await makeAsker()).confirm(`Write ${shownConfig}?`))) {
+  if (isInteractive(args, io) && !(await (await makeAsker()).confirm(removals.length > 0 ? `Write ${shownConfig} and move ${removals.length} state files to quarantine?` : `Write ${shownConfig}?`))) {
     io.stderr.write('Nothing was written.\n');
     return EXIT.findings;
   }
-  const applied = applyPlan(planned.plan, { keepBackups: args.keepBackups });
+  // The state files move first: if writing DB_CONFIG then fails, they are moved back (all or nothing).
+  let quarantined: { id: string; folder: string } | undefined;
+  if (removals.length > 0) {
+    try {
+      quarantined = quarantineEntries(env, 'state', removals);
+    } catch (error) {
+      if (error instanceof CleanError) throw new CliError(`refused: ${error.message}`, EXIT.findings, { cause: error });
+      throw error;
+    }
+  }
+  let applied: Applied[];
+  try {
+    applied = applyPlan(planned.plan, { keepBackups: args.keepBackups });
+  } catch (error) {
+    if (quarantined) undoQuarantine(env, quarantined.id);
+    throw error;
+  }
   if (args.json) {
-    json(applied);
+    json(applied, quarantined);
     return EXIT.ok;
   }
+  if (quarantined) io.stdout.write(`moved ${removals.length} state files to ${shownPath(io.cwd, quarantined.folder)} (undo: provision clean --env ${shownPath(io.cwd, env)} --undo ${quarantined.id})\n`);
   for (const a of applied) {
     if (a.status === 'unchanged') continue;
     const shown = shownPath(io.cwd, a.change.path);
@@ -171,6 +210,13 @@ export async function runGenerate(args: GenerateArgs, io: Io, makeAsker: () => P
   }
   printSteps(io, planned.nextSteps);
   return EXIT.ok;
+}
+
+/** The default clean of an environment, planned against the DB_CONFIG about to be written. */
+function planStateReset(env: string, config: Buffer): { remove: readonly Entry[]; dirs: string[]; port?: number } {
+  const layout = environmentLayout(env, config);
+  const plan = planClean(scanEnvironment(layout).entries, layout, 'state');
+  return { remove: plan.remove, dirs: layout.dirs.map((d) => d.path), ...(layout.port !== undefined ? { port: layout.port } : {}) };
 }
 
 function printSteps(io: Io, steps: readonly string[]): void {
