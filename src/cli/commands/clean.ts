@@ -129,6 +129,11 @@ export async function runClean(args: CleanArgs, io: Io, makeAsker: () => Promise
     io.stderr.write(`provision: refused: the environment is in use: ${who}. Stop the server first.\n`);
     return EXIT.findings;
   }
+  if (!inUse.supported) {
+    io.stderr.write('warning: cannot look for processes using the environment on this system: make sure the server is stopped (a file in use stops the clean).\n');
+  } else if ((inUse.unreadable ?? 0) > 0) {
+    io.stderr.write(`warning: ${inUse.unreadable} processes could not be checked (their open files are not readable by this user); run as the server's user or root to check them.\n`);
+  }
   if (args.dryRun) {
     report({ applied: null });
     if (!args.json) io.stdout.write('Dry run: nothing was removed.\n');
