@@ -159,7 +159,7 @@ interface Site {
   readonly gone: Promise<void>;
 }
 
-function startSite(binary: string, role: 'master' | 'client', home: string, options: PairOptions): Site {
+function startSite(binary: string, role: 'master' | 'client', home: string, options: Pick<PairOptions, 'records' | 'timeoutMs' | 'siteTimeoutMs'>): Site {
   const seconds = ((options.siteTimeoutMs ?? options.timeoutMs / 2) / 1000).toFixed(3);
   // The master's stdin is the "done" signal: it serves its client until the pipe closes.
   const child = spawn(binary, [role, home, String(options.records), '--timeout', seconds], {
@@ -269,6 +269,67 @@ export async function runPair(options: PairOptions): Promise<PairResult> {
     await Promise.all([master, client].map((s) => (s ? stopSite(s) : undefined)));
   }
   return { master: siteRun('master', master, 'not started'), client: siteRun('client', client, notStarted), ms: performance.now() - start };
+}
+
+/** One site run on its own, outside runPair. */
+export interface SiteOptions {
+  readonly home: string;
+  /** Records the master writes (once its first client connects), or the client must find. */
+  readonly records: number;
+  /** What the site allows each of its waits (repsite --timeout). */
+  readonly siteTimeoutMs: number;
+}
+
+/** A master that keeps serving its clients until it is told to stop. */
+export interface RunningMaster {
+  readonly pid: number;
+  running(): boolean;
+  /** What it printed so far (stderr, where its events go). */
+  stderr(): string;
+  /**
+   * Close its stdin (the "done" signal, which it reads once its records are
+   * written), give it `graceMs` to leave, then SIGTERM and SIGKILL. Never throws;
+   * safe to call twice.
+   */
+  stop(graceMs?: number): Promise<SiteRun>;
+}
+
+/**
+ * Start a master on an environment (new or used before) and wait until it is
+ * master. It writes its records when the first client connects and then serves
+ * any client (runClient) until stop(). If it does not become master within
+ * `readyMs` it is stopped and this throws. The caller must stop() it in a finally.
+ */
+export async function startMaster(options: SiteOptions & { readonly readyMs: number }): Promise<RunningMaster> {
+  const site = startSite(buildRepsite(), 'master', options.home, { records: options.records, timeoutMs: options.siteTimeoutMs * 2, siteTimeoutMs: options.siteTimeoutMs });
+  let stopped: Promise<SiteRun> | undefined;
+  const stop = (graceMs = MASTER_GRACE_MS) =>
+    (stopped ??= (async () => {
+      site.child.stdin?.end();
+      await exitWithin(site, graceMs);
+      await stopSite(site);
+      return siteRun('master', site, 'not started');
+    })());
+  if (!(await until(site, (s) => /event MASTER\b/.test(s.stderr), options.readyMs))) {
+    const run = await stop(0);
+    throw new Error(`the master on ${options.home} ${run.exitCode !== null || run.signal !== null ? 'exited' : 'did not become master'} within ${options.readyMs} ms:\n${run.stdout}${run.stderr}`);
+  }
+  return { pid: site.child.pid!, running: () => running(site), stderr: () => site.stderr, stop };
+}
+
+/**
+ * Run a client on `home` against a master that is already running, until it
+ * exits by itself or `timeoutMs` pass (then it is stopped). The client is always
+ * gone when this returns.
+ */
+export async function runClient(options: SiteOptions & { readonly timeoutMs: number }): Promise<SiteRun> {
+  const site = startSite(buildRepsite(), 'client', options.home, options);
+  try {
+    await exitWithin(site, options.timeoutMs);
+  } finally {
+    await stopSite(site);
+  }
+  return siteRun('client', site, 'not started');
 }
 
 /**
