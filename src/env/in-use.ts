@@ -240,3 +240,20 @@ function readSmall(file: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * Holders as one line for a refusal: per process, its pid, command and what it
+ * holds (the first few files, then a count), so an operator can find it.
+ */
+export function describeHolders(holders: readonly Holder[], shown = 3): string {
+  const byProcess = new Map<string, { head: string; what: string[] }>();
+  for (const h of holders) {
+    const key = `${h.pid}\0${h.command}`;
+    const entry = byProcess.get(key) ?? { head: h.pid > 0 ? `pid ${h.pid} (${h.command})` : h.command, what: [] };
+    entry.what.push(h.what);
+    byProcess.set(key, entry);
+  }
+  return [...byProcess.values()]
+    .map(({ head, what }) => `${head} ${what.slice(0, shown).join(', ')}${what.length > shown ? ` and ${what.length - shown} more` : ''}`)
+    .join('; ');
+}

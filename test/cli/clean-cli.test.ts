@@ -64,6 +64,12 @@ test('without a terminal clean needs --yes; with it, files go to quarantine and 
     assert.equal(names(home), before.filter((n) => !['__db.001', '__db.002'].includes(n)));
     const again = provision(['clean', '--env', 'env', '--yes'], { cwd: t.dir });
     assert.match(again.stdout, /Nothing to clean/);
+    fs.writeFileSync(path.join(home, '__db.001'), 'recreated by a restart');
+    const blocked = provision(['clean', '--env', 'env', '--undo'], { cwd: t.dir });
+    assert.is(blocked.code, 1);
+    assert.match(blocked.stderr, /^provision: refused: .*__db\.001 exists again; nothing was restored\. Move it away first\.\n$/);
+    fs.rmSync(path.join(home, '__db.001'));
+    assert.is(provision(['clean', '--env', 'env', '--undo', 'nosuch'], { cwd: t.dir }).code, 1);
     const undo = provision(['clean', '--env', 'env', '--undo'], { cwd: t.dir });
     assert.is(undo.code, 0, undo.stderr);
     assert.equal(names(home), before);

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readIni } from '../../config/ini.js';
 import { planClean, type CleanMode, type CleanPlan } from '../../env/clean-plan.js';
-import { findHolders } from '../../env/in-use.js';
+import { describeHolders, findHolders } from '../../env/in-use.js';
 import { environmentLayout } from '../../env/layout.js';
 import { CleanError, defaultQuarantineRoot, quarantineEntries, undoQuarantine } from '../../env/quarantine.js';
 import { scanEnvironment, type Entry } from '../../env/scan.js';
@@ -71,7 +71,14 @@ export async function runClean(args: CleanArgs, io: Io, makeAsker: () => Promise
   const root = args.quarantine !== undefined ? path.resolve(io.cwd, args.quarantine) : defaultQuarantineRoot(home);
   const interactive = !args.yes && io.stdin.isTTY === true && io.stderr.isTTY === true;
   if (args.undo !== undefined) {
-    const q = undoQuarantine(home, args.undo === true ? undefined : args.undo, root);
+    let q;
+    try {
+      q = undoQuarantine(home, args.undo === true ? undefined : args.undo, root);
+    } catch (error) {
+      if (!(error instanceof CleanError)) throw error;
+      io.stderr.write(`provision: refused: ${error.message}\n`);
+      return EXIT.findings;
+    }
     if (args.json) io.stdout.write(`${JSON.stringify({ env: home, undone: q.id, restored: q.entries.length }, null, 2)}\n`);
     else io.stdout.write(`Restored ${q.entries.length} entr${q.entries.length === 1 ? 'y' : 'ies'} from quarantine ${q.id} into ${shownPath(io.cwd, home)}.\n`);
     return EXIT.ok;
@@ -125,7 +132,7 @@ export async function runClean(args: CleanArgs, io: Io, makeAsker: () => Promise
   }
   if (inUse.holders.length > 0) {
     report({ applied: null });
-    const who = inUse.holders.map((h) => (h.pid > 0 ? `pid ${h.pid} (${h.command}) ${h.what}` : `${h.command} ${h.what}`)).join('; ');
+    const who = describeHolders(inUse.holders);
     io.stderr.write(`provision: refused: the environment is in use: ${who}. Stop the server first.\n`);
     return EXIT.findings;
   }

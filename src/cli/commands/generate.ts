@@ -9,7 +9,7 @@ import { questionsFor, whereToAnswer, withDefaults, type RawAnswers, type Role }
 import { TemplateError } from '../../site/render.js';
 import { buildSite } from '../../site/site.js';
 import { planClean } from '../../env/clean-plan.js';
-import { findHolders } from '../../env/in-use.js';
+import { describeHolders, findHolders } from '../../env/in-use.js';
 import { environmentLayout } from '../../env/layout.js';
 import { CleanError, quarantineEntries, undoQuarantine } from '../../env/quarantine.js';
 import { scanEnvironment, type Entry } from '../../env/scan.js';
@@ -165,7 +165,7 @@ export async function runGenerate(args: GenerateArgs, io: Io, makeAsker: () => P
   if (removals.length > 0) {
     const inUse = findHolders(reset!.dirs, reset!.port !== undefined ? [reset!.port] : []);
     if (inUse.holders.length > 0) {
-      const who = inUse.holders.map((h) => (h.pid > 0 ? `pid ${h.pid} (${h.command}) ${h.what}` : `${h.command} ${h.what}`)).join('; ');
+      const who = describeHolders(inUse.holders);
       throw new CliError(`refused: the environment is in use: ${who}. Stop the server first; nothing was written.`, EXIT.findings);
     }
   }
