@@ -55,7 +55,7 @@ export type CheckedPath =
  * `C:\POSERA` in the working directory, or a folder on the wrong drive.
  */
 export function checkAbsolutePath(raw: string, target: Target): CheckedPath {
-  if (raw.includes('\0') || /[\r\n]/.test(raw)) return { ok: false, code: 'bad-name', message: 'the path contains a control character' };
+  if (/[\u0000-\u001f\u007f]/.test(raw)) return { ok: false, code: 'bad-name', message: `${JSON.stringify(raw)} contains a control character` };
   if (target === 'posix') {
     if (/^[A-Za-z]:(?:[\\/]|$)/.test(raw) || /^\\\\/.test(raw)) return { ok: false, code: 'wrong-platform', message: `${raw} is a Windows path, and the target is POSIX (--target posix); give a path like /srv/site, or use --target windows` };
     if (raw.includes('\\')) return { ok: false, code: 'wrong-platform', message: `${raw} contains a backslash, a Windows separator; the target is POSIX (--target posix): write / between folders` };
