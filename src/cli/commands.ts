@@ -189,6 +189,101 @@ export async function runCommand(argv: readonly string[], io: Io, version: strin
       },
     )
     .command(
+      'backup',
+      'Take a verified cold copy of a data root or environment, into a new snapshot in the backup root',
+      (y) =>
+        y
+          .option('data', { describe: 'The data root or environment directory to copy (default: the data root provision layout recorded)', type: 'string' })
+          .option('to', { describe: 'The backup root, where snapshots go (default: the one provision layout recorded)', type: 'string' })
+          .option('keep', { describe: 'After a good backup, keep this many snapshots of this data root and host (and remove interrupted backups)', type: 'number' })
+          .option('verify', { describe: 'Check a snapshot (a path or a name in the backup root) against its manifest; alone: every snapshot', type: 'string' })
+          .option('list', { describe: 'List the snapshots in the backup root', type: 'boolean', default: false })
+          .option('dry-run', { alias: 'n', describe: 'Show what would be copied and removed; copy nothing', type: 'boolean', default: false })
+          .option('json', { describe: 'Print the plan and the result as JSON', type: 'boolean', default: false })
+          .epilog(
+            [
+              'A snapshot is <backup root>/<host>-<UTC time>/: data/ (the copy, with modes and times; symbolic links',
+              'copied as links, never followed) and manifest.json (the path, size and SHA-256 of every file). It is written',
+              'as <name>.partial, read back against the manifest, and only then renamed: a folder without .partial is complete.',
+              'It refuses while a process has the data open or listens on its replication port, and when a DB_CONFIG names',
+              'a data, log or metadata directory outside the data root (the copy would miss it). Docs: docs/backup.md.',
+              '',
+              'Examples:',
+              '  provision backup --data /var/db/app --to /mnt/backup/app',
+              '  provision backup --data /var/db/app --to /mnt/backup/app --keep 7',
+              '  provision backup                          # roots from provision layout',
+              '  provision backup --to /mnt/backup/app --list',
+              '  provision backup --to /mnt/backup/app --verify vm1-20261122T013000Z',
+              '  provision backup --to /mnt/backup/app --verify      # every snapshot',
+              '',
+              'Exit codes: 0 snapshot written (or verified), 1 refused (in use, a directory outside the data root) or a',
+              'snapshot that does not match its manifest, 2 usage or I/O error.',
+            ].join('\n'),
+          ),
+      async (args) => {
+        const { runBackup } = await import('./commands/backup.js');
+        code = await runBackup(
+          {
+            ...onlyOnce(args, 'data'),
+            ...onlyOnce(args, 'to'),
+            ...(args.keep !== undefined ? { keep: Number(args.keep) } : {}),
+            ...(args.verify !== undefined ? { verify: onlyOnce(args, 'verify').verify === '' ? (true as const) : String(args.verify) } : {}),
+            list: args.list,
+            dryRun: args['dry-run'],
+            json: args.json,
+          },
+          io,
+        );
+      },
+    )
+    .command(
+      'restore',
+      'Restore a snapshot into a data root: checked, staged beside it, then swapped in (the old contents kept)',
+      (y) =>
+        y
+          .option('from', { describe: 'The snapshot: a path, a name in the backup root, or latest', type: 'string' })
+          .option('data', { describe: 'Where to restore (default: where the snapshot was taken from)', type: 'string' })
+          .option('to', { describe: 'The backup root, to find a snapshot by name (default: the one provision layout recorded)', type: 'string' })
+          .option('replace', { describe: 'Replace a data root that is not empty; what it holds goes to a quarantine', type: 'boolean', default: false })
+          .option('undo', { describe: 'Put back what the newest restore (or the one named) replaced', type: 'string' })
+          .option('recover', { describe: 'Only finish or roll back an interrupted restore of --data', type: 'boolean', default: false })
+          .option('dry-run', { alias: 'n', describe: 'Check the snapshot and show what would happen; change nothing', type: 'boolean', default: false })
+          .option('json', { describe: 'Print the plan and the result as JSON', type: 'boolean', default: false })
+          .epilog(
+            [
+              'It checks the snapshot against its manifest, copies it into a hidden folder beside the data root, checks',
+              'that copy, and swaps it in with one atomic exchange: a kill at any moment leaves the old data root or the',
+              'new one, never a mix. The old contents go to <parent>/.provision-quarantine/<name>/restore-<time>/data;',
+              '--undo puts them back. It refuses while the data root is in use. Docs: docs/backup.md.',
+              '',
+              'Examples:',
+              '  provision restore --from /mnt/backup/app/vm1-20261122T013000Z --data /var/db/app',
+              '  provision restore --from latest --to /mnt/backup/app --data /var/db/app --replace',
+              '  provision restore --from vm1-20261122T013000Z --data /var/db/app --dry-run',
+              '  provision restore --data /var/db/app --undo',
+              '',
+              'Exit codes: 0 restored (or undone), 1 refused (not empty without --replace, in use) or a snapshot that does',
+              'not match its manifest, 2 usage or I/O error.',
+            ].join('\n'),
+          ),
+      async (args) => {
+        const { runRestore } = await import('./commands/restore.js');
+        code = await runRestore(
+          {
+            ...onlyOnce(args, 'from'),
+            ...onlyOnce(args, 'data'),
+            ...onlyOnce(args, 'to'),
+            replace: args.replace,
+            ...(args.undo !== undefined ? { undo: onlyOnce(args, 'undo').undo === '' ? (true as const) : String(args.undo) } : {}),
+            recover: args.recover,
+            dryRun: args['dry-run'],
+            json: args.json,
+          },
+          io,
+        );
+      },
+    )
+    .command(
       'demo [dir]',
       'Provision a demo master and replicant into a scratch folder and lint them',
       (y) =>
@@ -225,4 +320,11 @@ async function generate(role: Role, args: Record<string, unknown>, io: Io): Prom
     io,
     () => terminalAsker(io),
   );
+}
+
+/** A string option as `{ [key]: value }` when given, refusing one given twice (yargs would make it a list). */
+function onlyOnce<K extends string>(args: Record<string, unknown>, key: K): { [P in K]?: string } {
+  const v = args[key];
+  if (Array.isArray(v)) throw new CliError(`--${key} is given ${v.length} times; give it once`);
+  return (v !== undefined ? { [key]: String(v) } : {}) as { [P in K]?: string };
 }
