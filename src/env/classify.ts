@@ -33,6 +33,10 @@ const IDENTITY: Readonly<Record<string, string>> = {
 
 /** Classify one directory entry by its exact name (Berkeley DB's names are case-sensitive). */
 export function classifyEntry(name: string, kind: EntryKind, place: Place = 'home'): Classification {
+  // NOTE: checked before links: a DB_CONFIG that links to a managed file is still the configuration.
+  if (name === 'DB_CONFIG' && place === 'home') {
+    return { class: 'config', reason: kind === 'file' ? 'the environment configuration' : `the environment configuration (a ${kind === 'symlink' ? 'symbolic link' : kind})` };
+  }
   if (kind === 'symlink') return { class: 'unknown', reason: 'a symbolic link: never followed, kept' };
   if (kind === 'other') return { class: 'unknown', reason: 'not a regular file or directory: kept' };
   const like = classifyName(name, place);

@@ -35,6 +35,11 @@ export class CleanError extends Error {
 
 const MANIFEST = 'manifest.json';
 
+/** Whether anything (a link too, dangling or not) is at `p`: never follows links. */
+function present(p: string): boolean {
+  return fs.lstatSync(p, { throwIfNoEntry: false }) !== undefined;
+}
+
 /** Where an environment's quarantines go by default: beside it, so on the same file system. */
 export function defaultQuarantineRoot(home: string): string {
   return path.join(path.dirname(home), '.provision-quarantine', path.basename(home));
@@ -158,23 +163,23 @@ export function undoQuarantine(home: string, id?: string, root = defaultQuaranti
   const all = listQuarantines(home, root);
   const q = id === undefined ? all[all.length - 1] : all.find((m) => m.id === id);
   if (!q) throw new CleanError(id === undefined ? `no quarantine to undo for ${home} (looked in ${root})` : `no quarantine ${id} for ${home}; there are: ${all.map((m) => m.id).join(', ') || 'none'}`);
-  const present = q.entries.filter((e) => fs.existsSync(path.join(q.folder, e.stored)));
-  for (const e of present) {
-    const stored = path.join(q.folder, e.stored);
+  const stored = q.entries.filter((e) => present(path.join(q.folder, e.stored)));
+  for (const e of stored) {
+    const kept = path.join(q.folder, e.stored);
     const back = path.join(e.dir, e.name);
-    if (fs.existsSync(back)) throw new CleanError(`${back} exists again; nothing was restored. Move it away first.`);
-    if (e.sha256 !== undefined && sha256(stored) !== e.sha256) throw new CleanError(`${stored} no longer matches its manifest; nothing was restored.`);
+    if (present(back)) throw new CleanError(`${back} exists again; nothing was restored. Move it away first.`);
+    if (e.sha256 !== undefined && sha256(kept) !== e.sha256) throw new CleanError(`${kept} no longer matches its manifest; nothing was restored.`);
   }
   const done: ManifestEntry[] = [];
   try {
-    for (const e of present) {
+    for (const e of stored) {
       fs.mkdirSync(e.dir, { recursive: true });
       fs.renameSync(path.join(q.folder, e.stored), path.join(e.dir, e.name));
       done.push(e);
     }
   } catch (error) {
     for (const e of done.reverse()) fs.renameSync(path.join(e.dir, e.name), path.join(q.folder, e.stored));
-    throw new CleanError(`cannot restore ${path.join(present[done.length]!.dir, present[done.length]!.name)} (${(error as NodeJS.ErrnoException).code}); nothing was restored.`, { cause: error });
+    throw new CleanError(`cannot restore ${path.join(stored[done.length]!.dir, stored[done.length]!.name)} (${(error as NodeJS.ErrnoException).code}); nothing was restored.`, { cause: error });
   }
   fs.rmSync(q.folder, { recursive: true, force: true });
   return q;

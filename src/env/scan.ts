@@ -43,8 +43,9 @@ export function scanEnvironment(layout: EnvironmentLayout): { entries: Entry[]; 
     }
     for (const name of fs.readdirSync(dir).sort()) {
       const full = path.join(dir, name);
-      // A directory DB_CONFIG names is scanned on its own; it is not an entry of its parent.
-      if (named.has(full)) continue;
+      // A directory DB_CONFIG names is scanned on its own; it is not an entry of its parent, and
+      // neither is a directory that holds one (moving it would take the named one along).
+      if (named.has(full) || [...named].some((n) => n.startsWith(full + path.sep))) continue;
       let st: fs.Stats;
       try {
         st = fs.lstatSync(full);
