@@ -1,7 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { Asker } from '../../src/cli/ask.js';
+import { runLayout } from '../../src/cli/commands/layout.js';
+import type { Io } from '../../src/cli/io.js';
 import { findLayoutManifest, readLayoutManifest } from '../../src/layout/manifest.js';
 import { tempDir } from '../helpers.js';
 import { provision } from './run.js';
@@ -240,6 +244,47 @@ test('--answers: roots from an answers file, relative to it; the generator\'s ke
     assert.is(missing.code, 2);
     assert.match(missing.stderr, /^provision: missing roots: --program, --backup; give --root DIR .*\(answers-file keys root, program, data, backup\)\n$/);
   });
+});
+
+/** A terminal whose person answers the confirmation with `yes`; what was asked is recorded. */
+function terminal(cwd: string, yes: boolean): { io: Io; asked: string[]; out: string[]; err: string[]; makeAsker: () => Promise<Asker> } {
+  const asked: string[] = [];
+  const out: string[] = [];
+  const err: string[] = [];
+  const tty = (sink: string[]) => ({ isTTY: true, write: (t: string) => sink.push(t) });
+  const io: Io = { cwd, env: {}, stdin: Object.assign(new PassThrough(), { isTTY: true }), stdout: tty(out), stderr: tty(err) };
+  const asker: Asker = {
+    ask: async () => {
+      throw new Error('layout asks no questions');
+    },
+    confirm: async (message) => {
+      asked.push(message);
+      return yes;
+    },
+    confirmByTyping: async () => false,
+  };
+  return { io, asked, out, err, makeAsker: async () => asker };
+}
+
+test('on a terminal it asks before creating; no means nothing is created (exit 1); --yes does not ask', async () => {
+  const t = tempDir();
+  try {
+    const args = { preset: 'maitred', root: 'site', dryRun: false, json: false, yes: false };
+    const no = terminal(t.dir, false);
+    assert.is(await runLayout(args, no.io, no.makeAsker), 1);
+    assert.equal(no.asked, ['Create 4 folders and write the manifest?']);
+    assert.match(no.err.join(''), /Nothing was created\.\n$/);
+    assert.equal(fs.readdirSync(t.dir), []);
+    const given = terminal(t.dir, false);
+    assert.is(await runLayout({ ...args, yes: true }, given.io, given.makeAsker), 0);
+    assert.equal(given.asked, []);
+    assert.match(given.out.join(''), /Created 4 folders; wrote site\/PRG\/provision-layout\.ini\.\n$/);
+    const again = terminal(t.dir, true);
+    assert.is(await runLayout(args, again.io, again.makeAsker), 0);
+    assert.equal(again.asked, [], 'nothing to do: nothing to ask');
+  } finally {
+    t.cleanup();
+  }
 });
 
 test('--help explains the command, with examples and exit codes', () => {
