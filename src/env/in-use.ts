@@ -245,7 +245,7 @@ function readSmall(file: string): string | undefined {
  * Holders as one line for a refusal: per process, its pid, command and what it
  * holds (the first few files, then a count), so an operator can find it.
  */
-export function describeHolders(holders: readonly Holder[], shown = 3): string {
+export function describeHolders(holders: readonly Holder[], shown = 4): string {
   const byProcess = new Map<string, { head: string; what: string[] }>();
   for (const h of holders) {
     const key = `${h.pid}\0${h.command}`;
@@ -253,7 +253,10 @@ export function describeHolders(holders: readonly Holder[], shown = 3): string {
     entry.what.push(h.what);
     byProcess.set(key, entry);
   }
+  // A listening port first: it names the server even when the file list is cut short.
+  const order = (w: string) => (w.startsWith('listens on') ? 0 : 1);
   return [...byProcess.values()]
+    .map(({ head, what }) => ({ head, what: [...what].sort((a, b) => order(a) - order(b)) }))
     .map(({ head, what }) => `${head} ${what.slice(0, shown).join(', ')}${what.length > shown ? ` and ${what.length - shown} more` : ''}`)
     .join('; ');
 }

@@ -1,6 +1,9 @@
 import { readIni } from '../config/ini.js';
 import { QUESTIONS, splitList, type RawAnswers, type Role } from './questions.js';
 
+/** Keys of the answers file that provision layout reads. */
+const LAYOUT_KEYS = new Set(['root', 'program', 'data', 'backup']);
+
 export interface AnswersFileProblem {
   readonly line: number;
   readonly message: string;
@@ -24,13 +27,15 @@ export function parseAnswersFile(text: string, role: Role): { answers: RawAnswer
       out.push({ line: e.line, message: `sections are not used in answers files; move "${e.key}" above [${e.section}]` });
       continue;
     }
+    // One answers file can serve a site's every command: the layout's keys are read by provision layout.
+    if (LAYOUT_KEYS.has(e.key)) continue;
     if (e.key === 'role') {
       if (e.value !== role) out.push({ line: e.line, message: `this answers file is for a ${e.value}, not a ${role}` });
       continue;
     }
     const q = QUESTIONS.find((x) => x.key === e.key);
     if (!q) {
-      const keys = ['role', ...QUESTIONS.map((x) => x.key)].join(', ');
+      const keys = ['role', ...QUESTIONS.map((x) => x.key), ...LAYOUT_KEYS].join(', ');
       out.push({ line: e.line, message: `unknown key "${e.key}"; the keys are ${keys}` });
       continue;
     }

@@ -102,6 +102,7 @@ test('answers files: every key with its line, lists, and errors with line number
   assert.match(bad.problems[3]!.message, /also set on line 5/);
   assert.match(parseAnswersFile('role = master\n', 'replicant').problems[0]!.message, /for a master, not a replicant/);
   assert.match(parseAnswersFile('replicants = a:1\n', 'replicant').problems[0]!.message, /does not apply to a replicant/);
+  assert.equal(parseAnswersFile('root = /srv/app\ndata = /srv/data\n', 'master').problems, [], 'provision layout keys are left to it');
 });
 
 test.run();
