@@ -31,3 +31,14 @@ export { applyPlan, writeFileAtomic, ApplyError, type Applied } from './plan/app
 export { previewPlan, planToJson } from './plan/preview.js';
 export { unifiedDiff } from './plan/diff.js';
 export type { Plan, Change } from './plan/types.js';
+export { classifyEntry, type EntryClass, type Classification } from './env/classify.js';
+export { environmentLayout, type EnvironmentLayout } from './env/layout.js';
+export { scanEnvironment, type Entry } from './env/scan.js';
+export { planClean, type CleanMode, type CleanPlan } from './env/clean-plan.js';
+export { quarantineEntries, undoQuarantine, listQuarantines, CleanError, type Manifest } from './env/quarantine.js';
+export { findHolders, describeHolders, type Holder, type InUse } from './env/in-use.js';
+export { parseLayout, type LayoutSpec } from './layout/parse.js';
+export { readLayoutManifest, findLayoutManifest, type LayoutManifest } from './layout/manifest.js';
+export { emitTree, emitJson, emitSh, emitPs1, type EmitFormat } from './layout/emit.js';
+export { resolveLayout, type LayoutInput, type LayoutRefusal } from './layout/resolve.js';
+export { planLayout, type LayoutPlan } from './layout/plan.js';
