@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { BackupPlan } from './backup-plan.js';
 import { copyTree, type CopyItem } from './copy-tree.js';
 import { removeTree, writeFileDurable } from './files.js';
+import { flushTree } from './flush.js';
 import { syncDir } from './hash-copy.js';
 import { DATA_DIR, MANIFEST_FILE, MANIFEST_FORMAT, modeString, renderManifest, type BackupManifest, type ManifestEntry } from './manifest.js';
 import { DELETING_SUFFIX, parseSnapshotName, PARTIAL_SUFFIX } from './names.js';
@@ -126,13 +127,14 @@ export function applyBackup(plan: BackupPlan, options: ApplyBackupOptions = {}):
     };
     writeFileDurable(path.join(partial, MANIFEST_FILE), renderManifest(manifest));
     // NOTE: checked against the manifest as read back from the disk, not the one in memory.
-    const check = verifyTree(data, readManifest(partial), { sync: options.sync !== false, onProgress: (b) => options.onProgress?.('verify', b, plan.bytes) });
+    const check = verifyTree(data, readManifest(partial), { onProgress: (b) => options.onProgress?.('verify', b, plan.bytes) });
     if (!check.ok) {
       const shown = check.differences.slice(0, 5).map(describeDifference).join('; ');
       throw new BackupError(`the copy does not match what was read (${check.differences.length} difference${check.differences.length === 1 ? '' : 's'}: ${shown}); no snapshot was made`, true, check.differences);
     }
     const busy = options.stillFree?.();
     if (busy !== undefined) throw new BackupError(`${busy}; it started while the backup ran, so the copy may be inconsistent. No snapshot was made.`, true);
+    if (options.sync !== false) flushTree(data, manifest.entries);
     fs.rmSync(path.join(partial, OWNER_FILE));
     syncDir(partial);
     fs.renameSync(partial, final);

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { copyTree, type CopyItem } from './copy-tree.js';
+import { flushTree } from './flush.js';
 import { modeNumber, type BackupManifest } from './manifest.js';
 import type { RestorePlan } from './restore-plan.js';
 import { snapshotData } from './snapshots.js';
@@ -74,13 +75,14 @@ export function applyRestore(plan: RestorePlan, manifest: BackupManifest, option
   try {
     fs.mkdirSync(plan.staged, 0o700);
     copyTree(snapshotData(plan.snapshot), plan.staged, items(manifest), { onProgress: (b) => options.onProgress?.('copy', b, plan.bytes) });
-    const check = verifyTree(plan.staged, manifest, { sync: options.sync !== false, onProgress: (b) => options.onProgress?.('verify', b, plan.bytes) });
+    const check = verifyTree(plan.staged, manifest, { onProgress: (b) => options.onProgress?.('verify', b, plan.bytes) });
     if (!check.ok) {
       const shown = check.differences.slice(0, 5).map(describeDifference).join('; ');
       throw new RestoreError(`the restored copy does not match the manifest (${shown}); ${plan.target} was not touched`, true, check.differences);
     }
     const busy = options.stillFree?.();
     if (busy !== undefined) throw new RestoreError(`${busy}; ${plan.target} was not touched`, true);
+    if (options.sync !== false) flushTree(plan.staged, manifest.entries);
   } catch (error) {
     try {
       abandonSwap(swap);

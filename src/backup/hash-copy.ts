@@ -83,12 +83,8 @@ export function copyFileHashed(src: string, dst: string, expect: CopyExpect, met
   }
 }
 
-/**
- * SHA-256 and size of a file, read once, never through a symbolic link.
- * With `sync`, the file's data is also flushed to the disk (fsync), so a copy
- * that was just written and checked survives a power cut.
- */
-export function hashFile(file: string, sync = false): { sha256: string; size: number } {
+/** SHA-256 and size of a file, read once, never through a symbolic link. */
+export function hashFile(file: string): { sha256: string; size: number } {
   const fd = fs.openSync(file, fs.constants.O_RDONLY | O_NOFOLLOW);
   try {
     const hash = createHash('sha256');
@@ -98,7 +94,6 @@ export function hashFile(file: string, sync = false): { sha256: string; size: nu
       hash.update(buf.subarray(0, n));
       size += n;
     }
-    if (sync) fs.fsyncSync(fd);
     return { sha256: hash.digest('hex'), size };
   } finally {
     fs.closeSync(fd);

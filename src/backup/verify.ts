@@ -61,8 +61,6 @@ export function compareTree(expected: readonly ManifestEntry[], actual: readonly
 export interface VerifyOptions {
   /** Called with the bytes hashed so far. */
   readonly onProgress?: (bytes: number) => void;
-  /** Also flush each file to the disk as it is read (a copy just written). */
-  readonly sync?: boolean;
 }
 
 /** The result of checking a tree against a manifest. */
@@ -91,7 +89,7 @@ export function verifyTree(root: string, manifest: Pick<BackupManifest, 'entries
     const got = byPath.get(want.path);
     if (got?.type !== 'file' || got.size !== want.size) continue;
     try {
-      hashes.set(want.path, hashFile(fullPath(root, want.path), options.sync === true).sha256);
+      hashes.set(want.path, hashFile(fullPath(root, want.path)).sha256);
     } catch (error) {
       hashes.set(want.path, new Error(`cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`));
     }
