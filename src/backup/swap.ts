@@ -188,7 +188,6 @@ export function listSwaps(target: string): Swap[] {
   }
   return names
     .filter((n) => /^(restore|undo)-/.test(n))
-    .sort()
     .flatMap((id) => {
       const folder = path.join(root, id);
       try {
@@ -197,7 +196,8 @@ export function listSwaps(target: string): Swap[] {
       } catch {
         return [];
       }
-    });
+    })
+    .sort((a, b) => (a.journal.created < b.journal.created ? -1 : a.journal.created > b.journal.created ? 1 : a.journal.id < b.journal.id ? -1 : 1));
 }
 
 /** Swaps of `target` that did not finish, and whose process is gone. */
