@@ -100,7 +100,7 @@ export function planBackup(input: BackupPlanInput): BackupPlan {
     const more = escaping.length > SHOW_LINKS ? ` and ${escaping.length - SHOW_LINKS} more` : '';
     warnings.push(`symbolic links to outside the data root are copied as links, not what they point to: ${shown}${more}`);
   }
-  if (input.sameFileSystem === true) warnings.push(`the backup root ${input.backupRoot} is on the same file system as the data root: a failing disk would take both`);
+  if (input.sameFileSystem === true) warnings.push(`the data root ${source.root} and the backup root ${input.backupRoot} are on the same file system: a backup on the same disk is not a backup`);
 
   const taken = new Set(existing.map((s) => s.id));
   let id = snapshotName(input.host, input.now);

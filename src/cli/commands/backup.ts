@@ -53,12 +53,22 @@ export function progressBar(io: Io): ((phase: string, done: number, total: numbe
   };
 }
 
-/** The site's layout manifest, if `start` belongs to a site provision layout recorded. */
-export function layoutFor(start: string): LayoutManifest | undefined {
+/**
+ * The layout manifest (provision layout records one per site) of the site the
+ * folders given on the command line belong to; with none given, of the site
+ * the working directory is in. Never the working directory's when a folder is
+ * given: a backup of another site's data must not go to this site's backups.
+ */
+export function layoutFor(io: Io, ...given: (string | undefined)[]): LayoutManifest | undefined {
+  const starts = given.filter((g): g is string => g !== undefined);
   try {
-    return findLayoutManifest(start)?.manifest;
+    for (const start of starts.length > 0 ? starts : ['.']) {
+      const found = findLayoutManifest(path.resolve(io.cwd, start));
+      if (found) return found.manifest;
+    }
+    return undefined;
   } catch (error) {
-    if (error instanceof LayoutManifestError) throw new CliError(`${error.message}`, EXIT.usage, { cause: error });
+    if (error instanceof LayoutManifestError) throw new CliError(error.message, EXIT.usage, { cause: error });
     throw error;
   }
 }
@@ -165,8 +175,7 @@ const planJson = (plan: BackupPlan) => ({
 export async function runBackup(args: BackupArgs, io: Io): Promise<number> {
   if (args.keep !== undefined && (!Number.isInteger(args.keep) || args.keep < 1)) throw new CliError(`--keep must be a whole number of at least 1, found ${JSON.stringify(String(args.keep))}`);
   if (args.verify !== undefined && (args.list || args.keep !== undefined || args.dryRun)) throw new CliError('--verify checks snapshots; it goes with neither --list, --keep nor --dry-run');
-  const start = path.resolve(io.cwd, args.data ?? args.to ?? '.');
-  const layout = layoutFor(start);
+  const layout = layoutFor(io, args.data, args.to);
   const backupRoot = backupRootFrom(args, io, layout);
   if (args.verify !== undefined) return runVerify(args, io, backupRoot);
   if (backupRoot === undefined) throw new CliError('missing the backup root: give --to BACKUP_ROOT (no layout manifest from provision layout was found for this folder)');

@@ -103,7 +103,7 @@ function preview(io: Io, plan: RestorePlan, dryRun: boolean): void {
 export async function runRestore(args: RestoreArgs, io: Io): Promise<number> {
   const modes = [args.from !== undefined, args.undo !== undefined, args.recover].filter(Boolean).length;
   if (modes !== 1) throw new CliError('name what to do: --from SNAPSHOT, --undo [ID] or --recover (one of them)');
-  const layout = layoutFor(path.resolve(io.cwd, args.data ?? args.to ?? '.'));
+  const layout = layoutFor(io, args.to, args.data);
   const backupRoot = backupRootFrom(args, io, layout);
 
   let snapshot: string | undefined;
