@@ -111,22 +111,8 @@ export async function runCommand(argv: readonly string[], io: Io, version: strin
         );
       },
     )
-    .command(
-      'master',
-      'Write or update the DB_CONFIG of a master site',
-      (y) => generatorOptions(y, 'master'),
-      async (args) => {
-        code = await generate('master', args as unknown as Record<string, unknown>, io);
-      },
-    )
-    .command(
-      'replicant',
-      'Write or update the DB_CONFIG of a replicant site',
-      (y) => generatorOptions(y, 'replicant'),
-      async (args) => {
-        code = await generate('replicant', args as unknown as Record<string, unknown>, io);
-      },
-    )
+    .command(generatorCommand('master', io, (c) => (code = c)))
+    .command(generatorCommand('replicant', io, (c) => (code = c)))
     .command(
       'clean',
       'Remove stale Berkeley DB state from a stopped environment (to a quarantine you can undo)',
@@ -358,6 +344,16 @@ export async function runCommand(argv: readonly string[], io: Io, version: strin
     );
   await parser.parseAsync();
   return code;
+}
+
+/** `provision master` and `provision replicant`: one declaration, two roles. */
+function generatorCommand(role: Role, io: Io, done: (code: number) => void) {
+  return {
+    command: role,
+    describe: `Write or update the DB_CONFIG of a ${role} site`,
+    builder: (y: Argv) => generatorOptions(y, role),
+    handler: async (args: Record<string, unknown>) => done(await generate(role, args, io)),
+  };
 }
 
 async function generate(role: Role, args: Record<string, unknown>, io: Io): Promise<number> {
