@@ -11,7 +11,7 @@ import { flushTree } from './flush.js';
 import { modeNumber, type BackupManifest } from './manifest.js';
 import type { RestorePlan } from './restore-plan.js';
 import { snapshotData } from './snapshots.js';
-import { abandonSwap, beginSwap, listSwaps, OLD_DIR, quarantineRootOf, removeSwapFolder, swapIntoPlace, type Swap, type SwapJournal, type SwapOptions } from './swap.js';
+import { abandonSwap, beginSwap, JOURNAL_FILE, listSwaps, OLD_DIR, quarantineRootOf, removeSwapFolder, swapIntoPlace, type Swap, type SwapJournal, type SwapOptions } from './swap.js';
 import { describeDifference, verifyTree, type Difference } from './verify.js';
 
 /** A restore or undo that did not happen; the data root is as it was. `refused` ones exit 1, the rest (I/O) 2. */
@@ -101,7 +101,11 @@ function swapIn(swap: Swap, options: SwapOptions): RestoreResult {
   try {
     journal = swapIntoPlace(swap, options);
   } catch (error) {
-    const state = fs.existsSync(swap.journal.target) ? `${swap.journal.target} is as it was` : `the journal ${swap.folder} says how to finish`;
+    // A swap the system refused (an errno: EBUSY, EXDEV, EACCES...) before it changed anything is given up
+    // now rather than left to recovery.
+    const untouched = typeof (error as NodeJS.ErrnoException).code === 'string' && untouchedBy(swap);
+    if (untouched) abandonSwap(swap);
+    const state = untouched ? `${swap.journal.target} is as it was` : `the journal ${swap.folder} says how to finish (provision restore --data ${swap.journal.target} --recover)`;
     throw new RestoreError(`cannot swap ${swap.journal.staged} into ${swap.journal.target}: ${ioMessage(error)}; ${state}`, false, [], { cause: error });
   }
   if (!journal.kept) {
@@ -109,6 +113,17 @@ function swapIn(swap: Swap, options: SwapOptions): RestoreResult {
     return { journal };
   }
   return { journal, quarantine: swap.folder };
+}
+
+/** Whether a failed swap left both directories where they were. */
+function untouchedBy(swap: Swap): boolean {
+  try {
+    const current = JSON.parse(fs.readFileSync(path.join(swap.folder, JOURNAL_FILE), 'utf8')) as SwapJournal;
+    const target = fs.existsSync(swap.journal.target) ? fs.lstatSync(swap.journal.target).ino : null;
+    return current.state === 'swapping' && target === (current.oldIno ?? null) && fs.lstatSync(swap.journal.staged).ino === current.stagedIno;
+  } catch {
+    return false;
+  }
 }
 
 /** The restores and undos of a data root that can be undone, oldest first. */

@@ -17,6 +17,8 @@ export interface TargetState {
   readonly kind: 'absent' | 'dir' | 'symlink' | 'file' | 'other';
   /** A directory's contents (walkTree), the root first. */
   readonly entries: readonly TreeEntry[];
+  /** A directory on another file system than its parent (a mounted disk): rename cannot move it. */
+  readonly mountPoint?: boolean;
 }
 
 export interface RestorePlanInput {
@@ -61,6 +63,9 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
   else if (isInside(snapshot.real, target.real)) invalid = `the snapshot ${snapshot.folder} is inside the target ${target.path}; restore somewhere else`;
   else if (isInside(target.real, snapshot.real)) invalid = `the target ${target.path} is inside the snapshot ${snapshot.folder}`;
   else if (path.dirname(target.path) === target.path) invalid = `cannot restore into the file system root ${target.path}`;
+  else if (target.mountPoint === true) {
+    refusal = `${target.path} is a mount point: a restore puts the new data root in place with a rename, which cannot replace a mounted file system. Restore into a folder inside it (--data ${path.join(target.path, path.basename(target.path))}), and point the server there`;
+  }
   else if (mode === 'replace' && !input.replace) {
     refusal = `${target.path} is not empty (${current.entries} entr${current.entries === 1 ? 'y' : 'ies'}, ${current.files} file${current.files === 1 ? '' : 's'} in all); --replace moves what it holds to a quarantine you can undo, and puts the snapshot in its place`;
   }

@@ -200,6 +200,25 @@ test('a kill while copying into the staging folder: recovery removes the partial
   }
 });
 
+test('a swap the system refuses (EBUSY) changes nothing and leaves nothing to recover; a mount point is refused up front', () => {
+  const f = fixture();
+  try {
+    const target = makeTree(path.join(f.dir, 'DATA'), OLD);
+    const old = describeTree(target);
+    const busy = Object.assign(new Error('rename: resource busy'), { code: 'EBUSY' });
+    assert.throws(() => restore(f, target, true, { at: () => { throw busy; } }), (e: RestoreError) => !e.refused && /cannot swap .* \(?.*resource busy.*DATA is as it was$/.test(e.message));
+    assert.equal(describeTree(target), old);
+    assert.equal(unfinishedSwaps(target), []);
+    assert.equal(fs.readdirSync(f.dir).filter((n) => n.startsWith('.')), [], 'no staged copy, no quarantine folder');
+
+    const manifest = readManifest(f.snapshot);
+    const p = planRestore({ snapshot: { folder: f.snapshot, real: f.snapshot, manifest }, target: { path: target, real: target, kind: 'dir', entries: walkTree(target), mountPoint: true }, replace: true, ports: [], now: new Date() });
+    assert.match(p.refusal!, /DATA is a mount point: .* Restore into a folder inside it \(--data .*DATA\/DATA\)/);
+  } finally {
+    f.cleanup();
+  }
+});
+
 test('a swap whose process still runs is left alone', () => {
   const f = fixture();
   try {

@@ -7,7 +7,7 @@ import type { BackupManifest } from '../../backup/manifest.js';
 import { planRestore, type RestorePlan, type TargetState } from '../../backup/restore-plan.js';
 import { readManifest, snapshotData, SnapshotError } from '../../backup/snapshots.js';
 import { readBackupSource } from '../../backup/source.js';
-import { recoverSwaps, type Recovery } from '../../backup/swap.js';
+import { recoverSwaps, unfinishedSwaps, type Recovery } from '../../backup/swap.js';
 import { describeDifference, verifyTree } from '../../backup/verify.js';
 import { walkTree, type TreeEntry } from '../../backup/walk.js';
 import { environmentLayout } from '../../env/layout.js';
@@ -44,7 +44,15 @@ function inspectTarget(target: string): TargetState {
       throw new CliError(`${(error as Error).message}; nothing was changed`, EXIT.usage, { cause: error });
     }
   }
-  return { path: target, real: realPathOf(target), kind, entries };
+  let mountPoint = false;
+  if (kind === 'dir') {
+    try {
+      mountPoint = fs.statSync(path.dirname(target)).dev !== st!.dev;
+    } catch {
+      // an unreadable parent fails the restore later, with its own error
+    }
+  }
+  return { path: target, real: realPathOf(target), kind, entries, ...(mountPoint ? { mountPoint } : {}) };
 }
 
 /** Replication ports the environments in the snapshot and in the target listen on. */
@@ -134,6 +142,9 @@ export async function runRestore(args: RestoreArgs, io: Io): Promise<number> {
     }
   }
   const recovered = recoveries.map(({ id, outcome, detail }) => ({ id, outcome, detail }));
+  if (args.dryRun && !args.json) {
+    for (const s of unfinishedSwaps(target)) io.stderr.write(`note: an interrupted ${s.journal.action} of ${shown} (${s.folder}) would be settled first\n`);
+  }
   if (args.recover) {
     if (args.json) io.stdout.write(`${JSON.stringify({ target, recovered }, null, 2)}\n`);
     else if (recoveries.length === 0) io.stdout.write(`Nothing to recover: no interrupted restore of ${shown}.\n`);
