@@ -2,8 +2,11 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { runBackup } from '../../src/cli/commands/backup.js';
+import type { Io } from '../../src/cli/io.js';
 import { renderLayoutManifest } from '../../src/layout/manifest.js';
 import { describeTree, makeTree } from '../backup/trees.js';
 import { tempDir } from '../helpers.js';
@@ -186,6 +189,20 @@ test('restore refuses a damaged snapshot before touching anything, an interrupte
   } finally {
     holder.stop();
   }
+}));
+
+test('on a terminal, progress bars for copying and verifying go to stderr; stdout keeps the result', inTemp(async (dir) => {
+  makeTree(path.join(dir, 'env'), { ...ENV, 'big.db': 'x'.repeat(3 << 20) });
+  const out: string[] = [];
+  const err: string[] = [];
+  const tty = (sink: string[]) => ({ isTTY: true, write: (t: string) => sink.push(t) });
+  const io: Io = { cwd: dir, env: {}, stdin: Object.assign(new PassThrough(), { isTTY: true }), stdout: tty(out), stderr: tty(err) };
+  const code = await runBackup({ data: 'env', to: 'backups', list: false, dryRun: false, json: false }, io);
+  assert.is(code, 0, err.join(''));
+  const bars = err.join('');
+  assert.match(bars, /\r {2}copying {3}\[#########################\] 3\.1 MB of 3\.1 MB\x1b\[K\n/);
+  assert.match(bars, /\r {2}verifying \[#########################\] 3\.1 MB of 3\.1 MB\x1b\[K\n/);
+  assert.match(out.join(''), /^Backing up env .*\nSnapshot backups\/\S+: 4 files, 3\.1 MB, copied and verified/);
 }));
 
 test('with a layout manifest, backup and restore find the data and backup roots themselves', inTemp((dir) => {
