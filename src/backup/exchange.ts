@@ -29,6 +29,10 @@ export class ExchangeError extends Error {
 /**
  * Atomically swap `a` and `b` (both must exist). True when done; false when
  * this platform cannot, and nothing was changed.
+ *
+ * NOTE: if provision alone is killed (not its process group) while perl runs,
+ * perl may still make the exchange a moment later. Either way the target holds
+ * one whole tree, and recovery tells which by inode (swap.ts).
  */
 export function exchangePaths(a: string, b: string): boolean {
   if (process.platform !== 'linux') return false;
