@@ -42,3 +42,9 @@ export { readLayoutManifest, findLayoutManifest, type LayoutManifest } from './l
 export { emitTree, emitJson, emitSh, emitPs1, type EmitFormat } from './layout/emit.js';
 export { resolveLayout, type LayoutInput, type LayoutRefusal } from './layout/resolve.js';
 export { planLayout, type LayoutPlan } from './layout/plan.js';
+export { planBackup, type BackupPlan } from './backup/backup-plan.js';
+export { applyBackup, BackupError } from './backup/apply-backup.js';
+export { planRestore, type RestorePlan } from './backup/restore-plan.js';
+export { applyRestore, undoRestore, RestoreError } from './backup/apply-restore.js';
+export { verifyTree, describeDifference } from './backup/verify.js';
+export { listSnapshots, readManifest as readSnapshotManifest } from './backup/snapshots.js';

@@ -66,7 +66,7 @@ export async function runCommand(argv: readonly string[], io: Io, version: strin
     .help()
     .alias('h', 'help')
     .strict()
-    .demandCommand(1, 'Name a command: provision master, provision replicant, provision lint, provision clean, provision layout or provision demo')
+    .demandCommand(1, 'Name a command: provision master, replicant, lint, clean, layout, backup, restore or demo')
     .recommendCommands()
     .epilog(
       [
