@@ -132,4 +132,17 @@ test('the environment can come from an answers file; a missing one is a usage er
   }
 });
 
+test('inside a site laid out by provision layout, clean finds the environment itself', () => {
+  const t = tempDir();
+  try {
+    assert.is(provision(['layout', '--preset', 'tapetrack', '--root', 'site', '--yes'], { cwd: t.dir }).code, 0);
+    fs.writeFileSync(path.join(t.dir, 'site/var/db/__db.001'), 'r');
+    const r = provision(['clean', '--dry-run'], { cwd: path.join(t.dir, 'site') });
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Would remove from var\/db \(1 entries/);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test.run();

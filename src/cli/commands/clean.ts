@@ -6,6 +6,7 @@ import { describeHolders, findHolders } from '../../env/in-use.js';
 import { environmentLayout } from '../../env/layout.js';
 import { CleanError, defaultQuarantineRoot, quarantineEntries, undoQuarantine } from '../../env/quarantine.js';
 import { scanEnvironment, type Entry } from '../../env/scan.js';
+import { findLayoutManifest, LayoutManifestError } from '../../layout/manifest.js';
 import type { Asker } from '../ask.js';
 import { CliError, EXIT } from '../errors.js';
 import { shownPath, type Io } from '../io.js';
@@ -38,7 +39,16 @@ function environmentFrom(args: CleanArgs, io: Io): string {
     if (env && env.value !== '') return path.resolve(path.dirname(path.resolve(io.cwd, args.answers)), env.value);
     throw new CliError(`${args.answers} has no "env" key; give --env DIR`);
   }
-  throw new CliError('missing answer: the environment directory; give --env DIR (or --answers FILE with an env key)');
+  // A site laid out by provision layout knows its environment.
+  let found;
+  try {
+    found = findLayoutManifest(io.cwd);
+  } catch (error) {
+    if (!(error instanceof LayoutManifestError)) throw error;
+    throw new CliError(`${error.message}; give --env DIR`, EXIT.usage, { cause: error });
+  }
+  if (found?.manifest.environment !== undefined) return found.manifest.environment;
+  throw new CliError('missing answer: the environment directory; give --env DIR (or --answers FILE with an env key, or run it inside a site laid out by provision layout)');
 }
 
 const describe = (home: string, e: Entry) => (e.dir === home ? e.name : path.join(path.relative(home, e.dir) || e.dir, e.name));
