@@ -753,12 +753,12 @@ function cleanDir(home: string, mode: CleanMode) {
   return { plan, q: quarantineEntries(home, mode, plan.remove) };
 }
 
-// KNOWN BUG (src/env/quarantine.ts, undoQuarantine): it tests with fs.existsSync, which follows links.
+// Regression, found by the fuzz test (src/env/quarantine.ts, undoQuarantine): it tested with fs.existsSync, which follows links.
 // A quarantined link whose target does not resolve from the quarantine folder (dangling, or relative
 // to the environment) counts as absent: undo skips it, reports success, then deletes the folder with
 // the link in it. And a dangling link put back at a removed name does not stop undo from replacing it.
 // Fix: test presence with fs.lstatSync(p, { throwIfNoEntry: false }) in both places.
-test('KNOWN BUG: undo puts back links that do not resolve from the quarantine, and will not replace a dangling link', () => {
+test('undo puts back links that do not resolve from the quarantine, and will not replace a dangling link', () => {
   const t = tempDir();
   try {
     const home = path.join(t.dir, 'env');
@@ -777,11 +777,11 @@ test('KNOWN BUG: undo puts back links that do not resolve from the quarantine, a
   }
 });
 
-// KNOWN BUG (src/env/classify.ts, classifyEntry): every symbolic link is "unknown", so a DB_CONFIG
+// Regression, found by the fuzz test (src/env/classify.ts, classifyEntry): every symbolic link was "unknown", so a DB_CONFIG
 // that links to a managed file (a common deployment) is removed by --all-but-config, and the
 // environment restarts without its replication settings. Fix: name === 'DB_CONFIG' in the home is
 // 'config' whatever its kind (checked before the symlink and directory cases).
-test('KNOWN BUG: a DB_CONFIG that is a symbolic link is the configuration, never removed', () => {
+test('a DB_CONFIG that is a symbolic link is the configuration, never removed', () => {
   const t = tempDir();
   try {
     const home = path.join(t.dir, 'env');
@@ -797,12 +797,12 @@ test('KNOWN BUG: a DB_CONFIG that is a symbolic link is the configuration, never
   }
 });
 
-// KNOWN BUG (src/env/scan.ts, scanEnvironment): a named directory below an unnamed one (set_data_dir
+// Regression, found by the fuzz test (src/env/scan.ts, scanEnvironment): a named directory below an unnamed one (set_data_dir
 // data/sub) makes "data" an entry of the home; --all-but-config moves "data" whole, then cannot move
 // data/sub's entries (ENOENT) and gives up: "cannot be moved ... Is the environment still in use?",
 // every time. Fix: an entry with a named directory inside it is not an entry (like the named
 // directory itself); only the named directory's own entries go.
-test('KNOWN BUG: --all-but-config with a data directory below an unnamed one empties it and keeps it', () => {
+test('--all-but-config with a data directory below an unnamed one empties it and keeps it', () => {
   const t = tempDir();
   try {
     const home = path.join(t.dir, 'env');
