@@ -181,6 +181,8 @@ function generateTree(root: string, index: number, fifos: boolean): Tree {
         { value: 'linked', physical: 'symlink' },
         { value: 'linked-dangling', physical: 'dangling' },
         { value: 'notadir', physical: 'file' },
+        // Below a directory DB_CONFIG does not name: that directory is not an entry either.
+        { value: 'deep/data', physical: 'real' },
       ];
       const chosen: { directive: string; named: Named }[] = [];
       for (let n = int(r, 1, 3); n > 0; n--) chosen.push({ directive: pick(r, ['set_data_dir', 'add_data_dir', 'db_data_dir']), named: pick(r, pool) });
@@ -189,6 +191,7 @@ function generateTree(root: string, index: number, fifos: boolean): Tree {
       // A named directory inside another named one (both named: the inner is not an entry of the outer).
       if (chosen.some((c) => c.named.value === 'data') && r() < 0.3) chosen.push({ directive: 'add_data_dir', named: { value: 'data/more', physical: 'real' } });
       const made = new Set<string>();
+      const namedPaths = new Set(chosen.map((c) => path.resolve(home, c.named.value)));
       const placeOf = (d: string): Place => (d === 'set_lg_dir' || d === 'db_log_dir' ? 'log' : d === 'set_metadata_dir' ? 'metadata' : 'data');
       // The order Berkeley DB and the layout reader use: data directories, then the log, then metadata.
       const ordered = [...chosen.filter((c) => placeOf(c.directive) === 'data'), ...chosen.filter((c) => placeOf(c.directive) === 'log'), ...chosen.filter((c) => placeOf(c.directive) === 'metadata')];
@@ -200,6 +203,14 @@ function generateTree(root: string, index: number, fifos: boolean): Tree {
           made.add(abs);
           reserved.add(abs);
           if (named.physical === 'real') {
+            for (let up = path.dirname(abs); up.startsWith(home + path.sep); up = path.dirname(up)) {
+              reserved.add(up);
+              if (namedPaths.has(up) || made.has(up)) continue;
+              made.add(up);
+              dir(up);
+              // Not scanned, so kept in every mode, state-like names and all.
+              for (const n of ['__db.001', '__db.rep.gen', 'app.db']) file(path.join(up, n), randomBytes(r));
+            }
             dir(abs, r() < 0.15 ? 0o555 : 0o755);
             scanned.push({ path: abs, place: layout.get(abs)! });
           } else if (named.physical === 'symlink') nodes.push({ type: 'symlink', path: abs, target: path.join(far, 'linked-target') });
