@@ -37,6 +37,12 @@ export function scanEnvironment(layout: EnvironmentLayout): { entries: Entry[]; 
       if (place !== 'home') skipped.push({ path: dir, reason: 'named in DB_CONFIG but missing' });
       continue;
     }
+    // NOTE: a directory DB_CONFIG names that holds the home (set_data_dir ..) would reach other
+    // environments and everything beside this one: it is never cleaned.
+    if (place !== 'home' && (layout.home + path.sep).startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep)) {
+      skipped.push({ path: dir, reason: 'holds the environment home itself: not cleaned' });
+      continue;
+    }
     if (!stat.isDirectory()) {
       skipped.push({ path: dir, reason: stat.isSymbolicLink() ? 'a symbolic link: not followed' : 'not a directory' });
       continue;

@@ -126,4 +126,22 @@ test('symbolic links are moved as links, never followed; named directories that 
   }
 });
 
+test('a directory DB_CONFIG names that holds the environment (set_data_dir ..) is never cleaned', () => {
+  const t = tempDir();
+  try {
+    const home = path.join(t.dir, 'env');
+    tree(t.dir, { 'env/DB_CONFIG': 'set_data_dir ..\n', 'env/__db.001': 'r', '__db.001': 'the parent\'s', 'other/__db.001': 'another environment' });
+    const layout = environmentLayout(home, fs.readFileSync(path.join(home, 'DB_CONFIG')));
+    const scan = scanEnvironment(layout);
+    assert.equal(scan.skipped.map((x) => x.reason), ['holds the environment home itself: not cleaned']);
+    const plan = planClean(scan.entries, layout, 'all-but-config');
+    quarantineEntries(home, 'all-but-config', plan.remove, { purge: true });
+    assert.is(fs.readFileSync(path.join(t.dir, '__db.001'), 'utf8'), "the parent's");
+    assert.is(fs.readFileSync(path.join(t.dir, 'other/__db.001'), 'utf8'), 'another environment');
+    assert.equal(fs.readdirSync(home), ['DB_CONFIG']);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test.run();

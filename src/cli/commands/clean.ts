@@ -132,7 +132,7 @@ export async function runClean(args: CleanArgs, io: Io, makeAsker: () => Promise
   if (!args.json) {
     const bytes = plan.remove.reduce((n, e) => n + e.size, 0);
     io.stdout.write(`${args.dryRun ? 'Would remove' : 'To remove'} from ${shownPath(io.cwd, home)} (${plan.remove.length} entries, ${bytes} bytes${args.purge ? ', deleted' : ', moved to quarantine'}):\n`);
-    for (const e of plan.remove) io.stdout.write(`  ${shown(e)}  (${e.class}: ${e.reason})\n`);
+    io.stdout.write(plan.remove.map((e) => `  ${shown(e)}  (${e.class}: ${e.reason})\n`).join(''));
     for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
   }
   if (plan.refusal) {
