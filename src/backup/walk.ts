@@ -22,6 +22,9 @@ export interface TreeEntry {
   readonly what?: string;
 }
 
+/** The folder name provision's quarantines live under (src/env/quarantine.ts). */
+export const QUARANTINE_DIR = '.provision-quarantine';
+
 /** A tree that cannot be read; `path` names the culprit. */
 export class WalkError extends Error {
   constructor(message: string, readonly path: string, options?: { cause?: unknown }) {
@@ -89,6 +92,9 @@ export function walkTree(root: string): TreeEntry[] {
     }
     names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (const name of names) {
+      // NOTE: provision's own undo folders (clean's and restore's quarantines) are not data: a backup
+      // must not carry them, or a restore would bring back state that was deliberately removed.
+      if (name === QUARANTINE_DIR) continue;
       const childRel = rel === '.' ? name : `${rel}/${name}`;
       const childFull = path.join(full, name);
       const entry = treeEntry(childRel, childFull);

@@ -138,7 +138,7 @@ test('restore: into a new folder; refused into a full one; --replace keeps the o
 
   const r = provision(['restore', '--from', name!, '--to', 'backups', '--data', 'copy'], { cwd: dir });
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^Restoring backups\/\S+ \(3 files, 70 bytes\) into copy\n {2}copy does not exist yet\nRestored backups\/\S+ into copy and checked it against the manifest\.\n$/);
+  assert.match(r.stdout, /^To restore: backups\/\S+ \(3 files, 70 bytes\) into copy\n {2}copy does not exist yet\nRestored backups\/\S+ into copy and checked it against the manifest\.\n$/);
   assert.equal(describeTree(path.join(dir, 'copy')), fresh);
 
   fs.writeFileSync(path.join(dir, 'env/app.db'), 'changed since');
@@ -202,7 +202,7 @@ test('on a terminal, progress bars for copying and verifying go to stderr; stdou
   const bars = err.join('');
   assert.match(bars, /\r {2}copying {3}\[#########################\] 3\.1 MB of 3\.1 MB\x1b\[K\n/);
   assert.match(bars, /\r {2}verifying \[#########################\] 3\.1 MB of 3\.1 MB\x1b\[K\n/);
-  assert.match(out.join(''), /^Backing up env .*\nSnapshot backups\/\S+: 4 files, 3\.1 MB, copied and verified/);
+  assert.match(out.join(''), /^To back up: env .*\nSnapshot backups\/\S+: 4 files, 3\.1 MB, copied and verified/);
 }));
 
 test('with a layout manifest, backup and restore find the data and backup roots themselves', inTemp((dir) => {
@@ -212,13 +212,13 @@ test('with a layout manifest, backup and restore find the data and backup roots 
   fs.writeFileSync(path.join(roots.program, 'provision-layout.ini'), renderLayoutManifest(roots));
   const r = provision(['backup'], { cwd: roots.data });
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stdout, new RegExp(`^Backing up \\. \\(environment: 3 files, 70 bytes\\) to ${roots.backup}/${HOST}-`));
+  assert.match(r.stdout, new RegExp(`^To back up: \\. \\(environment: 3 files, 70 bytes\\) to ${roots.backup}/${HOST}-`));
   assert.is(snapshots(roots.backup).length, 1);
   const before = describeTree(roots.data);
   fs.writeFileSync(path.join(roots.data, 'app.db'), 'changed since');
   const restored = provision(['restore', '--from', 'latest', '--replace'], { cwd: roots.data });
   assert.is(restored.code, 0, restored.stderr);
-  assert.match(restored.stdout, /^Restoring \S+ \(3 files, 70 bytes\) into \.\n/);
+  assert.match(restored.stdout, /^To restore: \S+ \(3 files, 70 bytes\) into \.\n/);
   assert.equal(describeTree(roots.data), before);
   // A folder given on the command line that belongs to no site is not sent to the working directory's site.
   makeTree(path.join(dir, 'other'), ENV);

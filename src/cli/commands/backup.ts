@@ -151,7 +151,7 @@ function runList(args: BackupArgs, io: Io, backupRoot: string): number {
 
 function preview(io: Io, plan: BackupPlan, source: BackupSource, dryRun: boolean): void {
   const p = (x: string) => shownPath(io.cwd, x);
-  io.stdout.write(`${dryRun ? 'Would back up' : 'Backing up'} ${p(plan.source)} (${source.kind}: ${count(plan.files, 'file')}, ${humanBytes(plan.bytes)}) to ${p(plan.final)}\n`);
+  io.stdout.write(`${dryRun ? 'Would back up' : 'To back up:'} ${p(plan.source)} (${source.kind}: ${count(plan.files, 'file')}, ${humanBytes(plan.bytes)}) to ${p(plan.final)}\n`);
   for (const s of plan.remove) {
     const why = s.state === 'complete' ? `beyond --keep (made ${s.about?.created ?? s.stamp})` : s.state === 'partial' ? 'an interrupted backup' : 'a removal that was interrupted';
     io.stdout.write(`  ${dryRun ? 'would remove' : 'then removes'} ${p(s.folder)}: ${why}\n`);

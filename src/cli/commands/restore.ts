@@ -101,7 +101,7 @@ function restoreError(io: Io, json: boolean, error: unknown, extra: object = {})
 
 function preview(io: Io, plan: RestorePlan, dryRun: boolean): void {
   const p = (x: string) => shownPath(io.cwd, x);
-  const would = dryRun ? 'Would restore' : 'Restoring';
+  const would = dryRun ? 'Would restore' : 'To restore:';
   io.stdout.write(`${would} ${p(plan.snapshot)} (${count(plan.files, 'file')}, ${humanBytes(plan.bytes)}) into ${p(plan.target)}\n`);
   if (plan.mode === 'replace') io.stdout.write(`  what ${p(plan.target)} holds now (${count(plan.current.files, 'file')}, ${humanBytes(plan.current.bytes)}) ${dryRun ? 'would move' : 'moves'} to a quarantine in ${p(plan.quarantineRoot)}\n`);
   else io.stdout.write(`  ${p(plan.target)} ${plan.mode === 'create' ? 'does not exist yet' : 'is empty'}\n`);
