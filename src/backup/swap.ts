@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultQuarantineRoot } from '../env/quarantine.js';
+import { defaultQuarantineRoot, makeUniqueFolder } from '../env/quarantine.js';
 import { exchangePaths } from './exchange.js';
 import { removeTree, writeFileDurable } from './files.js';
 import { syncDir } from './hash-copy.js';
@@ -86,19 +86,7 @@ function save(folder: string, journal: SwapJournal): SwapJournal {
 /** Start a swap: make its quarantine folder and journal (state "staging") before anything is staged. */
 export function beginSwap(target: string, staged: string, action: SwapJournal['action'], from: string, now: Date = new Date()): Swap {
   const root = quarantineRootOf(target);
-  fs.mkdirSync(root, { recursive: true });
-  let id = `${action}-${stamp(now)}`;
-  let folder = path.join(root, id);
-  for (let n = 1; ; n++) {
-    try {
-      fs.mkdirSync(folder);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      id = `${action}-${stamp(now)}-${n}`;
-      folder = path.join(root, id);
-    }
-  }
+  const { id, folder } = makeUniqueFolder(root, `${action}-${stamp(now)}`);
   const journal = save(folder, { kind: 'provision-restore', id, action, target, staged, stagedIsCopy: action === 'restore', from, state: 'staging', owner: currentOwner(now), created: now.toISOString() });
   return { folder, journal };
 }

@@ -40,6 +40,24 @@ function present(p: string): boolean {
   return fs.lstatSync(p, { throwIfNoEntry: false }) !== undefined;
 }
 
+/**
+ * Make a new folder `<root>/<name>` (or `<name>-1`, `-2`, ... when taken: two runs in the same instant each
+ * get their own); returns its name and path.
+ */
+export function makeUniqueFolder(root: string, name: string): { id: string; folder: string } {
+  fs.mkdirSync(root, { recursive: true });
+  for (let n = 0; ; n++) {
+    const id = n === 0 ? name : `${name}-${n}`;
+    const folder = path.join(root, id);
+    try {
+      fs.mkdirSync(folder);
+      return { id, folder };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
 /** Where an environment's quarantines go by default: beside it, so on the same file system. */
 export function defaultQuarantineRoot(home: string): string {
   return path.join(path.dirname(home), '.provision-quarantine', path.basename(home));
@@ -93,20 +111,7 @@ export interface QuarantineOptions {
  */
 export function quarantineEntries(home: string, mode: CleanMode, entries: readonly Entry[], options: QuarantineOptions = {}): Manifest & { readonly folder: string } {
   const root = options.root ?? defaultQuarantineRoot(home);
-  fs.mkdirSync(root, { recursive: true });
-  let id = stamp(options.now ?? new Date());
-  let folder = path.join(root, id);
-  // A folder of its own, even for two cleans in the same millisecond.
-  for (let n = 1; ; n++) {
-    try {
-      fs.mkdirSync(folder);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      id = `${stamp(options.now ?? new Date())}-${n}`;
-      folder = path.join(root, id);
-    }
-  }
+  const { id, folder } = makeUniqueFolder(root, stamp(options.now ?? new Date()));
   const rootDev = fs.statSync(folder).dev;
   const dirs = [...new Set(entries.map((e) => e.dir))];
   for (const dir of dirs) {
