@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { expectExit, runOnce, summarize, type Timing } from './measure.js';
+import { fileSystemOf, ms, positiveInt, table } from './cli-helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'provision.cjs');
@@ -102,25 +103,9 @@ function progress(text: string): void {
   process.stderr.write(`bench backup: ${text}\n`);
 }
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number of 1 or more, got "${value}"`);
-  return n;
-}
 
-function fileSystemOf(dir: string): string {
-  const r = spawnSync('df', ['-T', dir], { encoding: 'utf8' });
-  const fields = r.stdout?.trim().split('\n')[1]?.split(/\s+/);
-  return fields && fields.length > 1 ? `${fields[1]} (${fields[0]})` : 'unknown';
-}
 
-const ms = (n: number) => (n >= 100 ? `${Math.round(n)} ms` : `${n.toFixed(1)} ms`);
 
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd()).join('\n');
-}
 
 /** The results as a small table. */
 export function formatBackupReport(r: BackupResults): string {

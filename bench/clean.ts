@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { expectExit, hasGnuTime, runOnce, summarize, type Timing } from './measure.js';
+import { fileSystemOf, ms, positiveInt, table } from './cli-helpers.js';
 import { profileNode, summarizeProfile, type HotFunction } from './profile.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -118,18 +119,7 @@ function progress(text: string): void {
   process.stderr.write(`bench clean: ${text}\n`);
 }
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number of 1 or more, got "${value}"`);
-  return n;
-}
 
-function fileSystemOf(dir: string): string {
-  const r = spawnSync('df', ['-T', dir], { encoding: 'utf8' });
-  const fields = r.stdout?.trim().split('\n')[1]?.split(/\s+/);
-  return fields && fields.length > 1 ? `${fields[1]} (${fields[0]})` : 'unknown';
-}
 
 function profileOne(command: 'quarantine' | 'purge', base: string, count: number): ProfileSummary {
   const run = path.join(base, `profile-${command}`);
@@ -145,13 +135,8 @@ function profileOne(command: 'quarantine' | 'purge', base: string, count: number
   return { file: p.file, sampledMs: p.sampledMs, hottest: p.hottest, selfTime: all.functions.sort((a, b) => b.selfMs - a.selfMs).slice(0, 15) };
 }
 
-const ms = (n: number) => (n >= 100 ? `${Math.round(n)} ms` : `${n.toFixed(1)} ms`);
 const mb = (kb: number | null) => (kb === null ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`);
 
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd()).join('\n');
-}
 
 /** The results as a small table. */
 export function formatCleanReport(r: CleanResults): string {
