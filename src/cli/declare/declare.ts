@@ -1,0 +1,24 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Io } from '../io.js';
+
+/** What every command declaration gets: the streams, and where to report its exit code. */
+export interface DeclareContext {
+  readonly io: Io;
+  readonly done: (code: number) => void;
+}
+
+/** NOTE: yargs drops a lone "-" from positionals; the CLI carries it through as this sentinel. */
+export const STDIN = '\u0000stdin';
+
+/**
+ * One command: its usage, its options and its handler. The handler's argument
+ * types follow from the builder, as in yargs' positional `.command()` form.
+ */
+export function declare<U>(
+  command: string,
+  describe: string,
+  builder: (y: Argv) => Argv<U>,
+  handler: (args: ArgumentsCamelCase<U>) => Promise<void>,
+): CommandModule<object, U> {
+  return { command, describe, builder, handler };
+}
