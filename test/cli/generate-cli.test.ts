@@ -22,7 +22,7 @@ test('without a terminal a missing answer is an error naming the flag and the an
   inTemp((dir) => {
     const r = provision(['replicant', '--env', 'env', '--local', '10.0.0.2:5010'], { cwd: dir });
     assert.is(r.code, 2);
-    assert.is(r.stderr, 'provision: missing answer: the master: host:port of its replication port; give --master (answers file: master) (no prompts: not a terminal)\n');
+    assert.is(r.stderr, 'provision: missing answer: the master: HOST:PORT of its replication port; give --master (answers file: master) (no prompts: not a terminal)\n');
     assert.not.ok(fs.existsSync(path.join(dir, 'env')));
   });
 });

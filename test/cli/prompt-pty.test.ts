@@ -76,7 +76,7 @@ test('with --yes a terminal gets no prompt: a missing answer is an error naming 
   if (!hasScript) return;
   const r = await converse(['replicant', '--env', '/nonexistent-provision-test', '--yes'], []);
   assert.is(r.code, 2);
-  assert.match(r.transcript, /missing answer: this site: host:port .*--local \(answers file: local\)/);
+  assert.match(r.transcript, /missing answer: this site: HOST:PORT .*--local \(answers file: local\)/);
   assert.not.match(r.transcript, /\?/);
 });
 

@@ -85,7 +85,7 @@ export async function collectAnswers(args: GenerateArgs, io: Io, makeAsker: () =
       continue;
     }
     if (q.required && q.defaultFor?.(args.role) === undefined) {
-      throw new CliError(`missing answer: ${q.help.toLowerCase()}; give ${whereToAnswer(q)}${interactive ? '' : ' (no prompts: ' + (args.yes ? '--yes' : 'not a terminal') + ')'}`);
+      throw new CliError(`missing answer: ${q.help.charAt(0).toLowerCase() + q.help.slice(1)}; give ${whereToAnswer(q)}${interactive ? '' : ' (no prompts: ' + (args.yes ? '--yes' : 'not a terminal') + ')'}`);
     }
   }
   if (asker) await reaskUntilConsistent(args.role, answers, asker, io);
