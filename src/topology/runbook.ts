@@ -107,7 +107,11 @@ export function buildRunbook(resolved: ResolvedTopology, topologyName: string): 
     add('clean', s, `Remove the region files of site "${s.name}" that would keep the old settings (into an undoable quarantine).`, [`provision clean --env ${env(s)} --yes`]);
   }
   add('start', master, `Start the master "${master.name}" (${siteAddress(master)}) and wait until it serves.`);
-  for (const s of replicants) add('start', s, `Start the replicant "${s.name}" (${siteAddress(s)}); it joins through the master and copies the databases.`);
+  // Berkeley DB adds a site to the group only with the acknowledgement of the sites already in it:
+  // a join while another replicant is stopped or still joining fails with DB_REP_UNAVAIL.
+  for (const s of replicants) {
+    add('start', s, `Start the replicant "${s.name}" (${siteAddress(s)}); it joins through the master and copies the databases. Wait until it has joined before starting the next one, and keep the sites already started running: a new site joins only with their acknowledgement.`);
+  }
   for (const s of resolved.sites) {
     const stat = s.target === 'windows' ? 'db_stat' : 'db5.3_stat';
     add('verify', s, `Check site "${s.name}": its DB_CONFIG lints clean, and Berkeley DB reports it as a replication ${s.role === 'master' ? 'master' : 'client'}.`, [
