@@ -68,10 +68,16 @@ export function parseTopology(text: string): { topology: Topology; problems: Top
   const siteHeaders = new Map<string, Header & { name: string }>();
   const sectionKind = new Map<string, 'group' | 'site' | 'bad'>();
   const seenNames = new Map<string, Header & { name: string }>();
-  for (const h of headers(lines)) {
+  const all = headers(lines);
+  // Headers whose keys are read; the keys below a refused header (a second [group], a site twice) are not.
+  const accepted = new Set<number>();
+  for (const h of all) {
     if (h.text === 'group') {
       if (groupLine !== 0) report('topology-syntax', h.line, h.column, `[group] is also on line ${groupLine}; a topology file has one [group] section`);
-      else groupLine = h.line;
+      else {
+        groupLine = h.line;
+        accepted.add(h.line);
+      }
       sectionKind.set(h.text, 'group');
       continue;
     }
@@ -101,7 +107,9 @@ export function parseTopology(text: string): { topology: Topology; problems: Top
     const header = { ...h, name };
     seenNames.set(name.toLowerCase(), header);
     siteHeaders.set(h.text, header);
+    accepted.add(h.line);
   }
+  const headerOf = (line: number) => all.filter((h) => h.line < line).pop();
 
   // Keys, each section's own; a key twice is an error.
   const values = new Map<string, Map<string, IniEntry & { column: number }>>();
@@ -112,7 +120,7 @@ export function parseTopology(text: string): { topology: Topology; problems: Top
       report('topology-syntax', e.line, 1, `"${e.key}" is outside a section; put it under [group] or a [site "NAME"] section`);
       continue;
     }
-    if (kind === 'bad' || (kind === 'site' && !siteHeaders.has(e.section))) continue; // its header is already reported
+    if (kind === 'bad' || !accepted.has(headerOf(e.line)?.line ?? -1)) continue; // its header is already reported
     const allowed = kind === 'group' ? GROUP_KEYS : SITE_KEYS;
     if (!allowed.includes(e.key)) {
       const elsewhere = kind === 'group' ? SITE_KEYS.includes(e.key) : GROUP_KEYS.includes(e.key);
