@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkSiteName, parseTopology } from '../../src/topology/parse.js';
+import { parseTopology } from '../../src/topology/parse.js';
+import { checkSiteName } from '../../src/topology/sections.js';
 import { topologyFixture } from './load.js';
 
 const problems = (text: string) => parseTopology(text).problems.map((p) => `${p.line}:${p.column} ${p.ruleId} ${p.message}`);
