@@ -109,9 +109,10 @@ export function buildRunbook(resolved: ResolvedTopology, topologyName: string): 
   add('start', master, `Start the master "${master.name}" (${siteAddress(master)}) and wait until it serves.`);
   // Berkeley DB adds a site to the group only with the acknowledgement of the sites already in it:
   // a join while another replicant is stopped or still joining fails with DB_REP_UNAVAIL.
-  for (const s of replicants) {
-    add('start', s, `Start the replicant "${s.name}" (${siteAddress(s)}); it joins through the master and copies the databases. Wait until it has joined before starting the next one, and keep the sites already started running: a new site joins only with their acknowledgement.`);
-  }
+  replicants.forEach((s, i) => {
+    const next = i < replicants.length - 1 ? ' before starting the next replicant' : '';
+    add('start', s, `Start the replicant "${s.name}" (${siteAddress(s)}); it joins through the master and copies the databases. Wait until it has joined${next}, and keep the sites already started running: a new site joins only with their acknowledgement.`);
+  });
   for (const s of resolved.sites) {
     const stat = s.target === 'windows' ? 'db_stat' : 'db5.3_stat';
     add('verify', s, `Check site "${s.name}": its DB_CONFIG lints clean, and Berkeley DB reports it as a replication ${s.role === 'master' ? 'master' : 'client'}.`, [
@@ -146,7 +147,8 @@ export function renderRunbookMarkdown(runbook: Runbook): string {
     '',
     '| site | role | address | machine | environment | files |',
     '|---|---|---|---|---|---|',
-    ...runbook.sites.map((s) => `| ${s.name} | ${s.role} | ${s.address} | ${s.target} | \`${s.env}\` | ${s.files.map((f) => `\`${f}\``).join(', ')} |`),
+    // NOTE: a | would end a table cell, even inside backticks.
+    ...runbook.sites.map((s) => `| ${s.name} | ${s.role} | ${s.address} | ${s.target} | \`${s.env.replace(/\|/g, '\\|')}\` | ${s.files.map((f) => `\`${f}\``).join(', ')} |`),
   ];
   let phase: RunbookPhase | undefined;
   for (const s of runbook.steps) {

@@ -110,6 +110,11 @@ test('plan: writes the example\'s files, says nothing to do the second time, --d
     const again = provision(['plan', EXAMPLE, '--out', 'plan'], { cwd: dir });
     assert.is(again.code, 0);
     assert.is(again.stdout, `Nothing to do: plan already holds the plan of ${EXAMPLE}.\n`);
+    fs.mkdirSync(path.join(dir, 'plan', 'gone'));
+    fs.writeFileSync(path.join(dir, 'plan', 'gone', 'DB_CONFIG'), '');
+    const stale = provision(['plan', EXAMPLE, '--out', 'plan'], { cwd: dir });
+    assert.is(stale.code, 0);
+    assert.is(stale.stderr, `warning: plan/gone holds a DB_CONFIG but is not a site of ${EXAMPLE}; it is left alone (remove it if that site is gone)\n`);
     const againJson = JSON.parse(provision(['plan', EXAMPLE, '--out', 'plan', '--json'], { cwd: dir }).stdout) as { unchanged: boolean; applied: unknown };
     assert.is(againJson.unchanged, true);
   } finally {

@@ -30,6 +30,17 @@ function readTemplate(role: 'master' | 'replicant'): { name: string; text: strin
   }
 }
 
+/** Folders of the plan holding a DB_CONFIG for a site the topology no longer has. */
+function staleSites(outDir: string, sites: ReadonlySet<string>): string[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(outDir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.filter((e) => e.isDirectory() && !sites.has(e.name) && fs.existsSync(path.join(outDir, e.name, 'DB_CONFIG'))).map((e) => path.join(outDir, e.name)).sort();
+}
+
 /** `provision plan FILE --out DIR`. */
 export async function runPlan(args: PlanArgs, io: Io): Promise<number> {
   if (!Number.isInteger(args.keepBackups) || args.keepBackups < 1) throw new CliError(`--keep-backups must be a whole number of at least 1, found ${JSON.stringify(String(args.keepBackups))}`);
@@ -71,8 +82,10 @@ export async function runPlan(args: PlanArgs, io: Io): Promise<number> {
   const shown = (p: string) => shownPath(io.cwd, p);
   const shownPlan = { changes: planned.plan.changes.map((c) => ({ ...c, path: shown(c.path) })) };
   const changes = effectiveChanges(planned.plan);
+  const names = new Set(topology.resolved.sites.map((s) => s.name));
   const warningLines = [
     ...warnings.map((p) => problemLine(topology.shown, p)),
+    ...staleSites(outDir, names).map((d) => `${shown(d)} holds a DB_CONFIG but is not a site of ${topology.shown}; it is left alone (remove it if that site is gone)`),
     ...planned.sites.flatMap((s) => s.findings.map((f) => `${shown(s.configPath)}:${f.line}:${f.column}: ${f.message} [${f.ruleId}]`)),
   ];
   const json = (applied: readonly Applied[] | null) =>
