@@ -159,12 +159,12 @@ interface Site {
   readonly gone: Promise<void>;
 }
 
-function startSite(binary: string, role: 'master' | 'client', home: string, options: Pick<PairOptions, 'records' | 'timeoutMs' | 'siteTimeoutMs'>): Site {
+function startSite(binary: string, role: 'master' | 'client', home: string, options: Pick<PairOptions, 'records' | 'timeoutMs' | 'siteTimeoutMs'>, serve = false): Site {
   const seconds = ((options.siteTimeoutMs ?? options.timeoutMs / 2) / 1000).toFixed(3);
-  // The master's stdin is the "done" signal: it serves its client until the pipe closes.
-  const child = spawn(binary, [role, home, String(options.records), '--timeout', seconds], {
+  // The master's stdin is the "done" signal: it serves its client until the pipe closes (a serving client too).
+  const child = spawn(binary, [role, home, String(options.records), '--timeout', seconds, ...(serve ? ['--serve'] : [])], {
     cwd: home,
-    stdio: [role === 'master' ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    stdio: [role === 'master' || serve ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   const gone = new Promise<void>((resolve) => {
     child.once('close', () => resolve());
@@ -330,6 +330,30 @@ export async function runClient(options: SiteOptions & { readonly timeoutMs: num
     await stopSite(site);
   }
   return siteRun('client', site, 'not started');
+}
+
+/**
+ * Start a client on `home` against a running master and wait until it has
+ * verified the master's records; it then stays in the group (repsite --serve),
+ * so a site that joins later finds it, until stop(). If it fails or does not
+ * verify within `readyMs` it is stopped and this throws. The caller must stop()
+ * it in a finally.
+ */
+export async function startClient(options: SiteOptions & { readonly readyMs: number }): Promise<RunningMaster> {
+  const site = startSite(buildRepsite(), 'client', options.home, { records: options.records, timeoutMs: options.siteTimeoutMs * 2, siteTimeoutMs: options.siteTimeoutMs }, true);
+  let stopped: Promise<SiteRun> | undefined;
+  const stop = (graceMs = MASTER_GRACE_MS) =>
+    (stopped ??= (async () => {
+      site.child.stdin?.end();
+      await exitWithin(site, graceMs);
+      await stopSite(site);
+      return siteRun('client', site, 'not started');
+    })());
+  if (!(await until(site, (s) => /repsite\[client\]: verified \d+ records/.test(s.stderr), options.readyMs))) {
+    const run = await stop(0);
+    throw new Error(`the client on ${options.home} ${run.exitCode !== null || run.signal !== null ? 'exited' : 'did not verify its records'} within ${options.readyMs} ms:\n${run.stdout}${run.stderr}`);
+  }
+  return { pid: site.child.pid!, running: () => running(site), stderr: () => site.stderr, stop };
 }
 
 /**

@@ -1,14 +1,16 @@
 /*
  * repsite: run one site of a Replication Manager group, to prove that a
  * master/replicant DB_CONFIG pair really replicates.
- *   repsite master|client HOME [N] [--timeout SEC]
+ *   repsite master|client HOME [N] [--timeout SEC] [--serve]
  * Opens HOME with DB_CREATE|DB_RECOVER|DB_THREAD|DB_INIT_{REP,TXN,LOCK,LOG,MPOOL};
  * sites, priority and ack policy come from HOME/DB_CONFIG only.
  * master: wait for a client to connect, write N records (key "i", value "value-i",
  *   i = 0..N-1) to the btree demo.db, then serve until stdin reaches end-of-file
  *   (the parent's "done" signal, also sent if it dies) or SIGTERM.
  * client: wait for STARTUPDONE and for demo.db to hold N records, check every
- *   pair, check that a put is refused with EACCES.
+ *   pair, check that a put is refused with EACCES. With --serve, a client that
+ *   verified says so on stderr and then stays in the group, as the master does,
+ *   until stdin reaches end-of-file (a site joining later needs it running).
  * Every wait gives up after SEC seconds (default 20) and says why. At exit one JSON
  * line goes to stdout ({"role","records","verified","writeRefused","status"} for a
  * client; "error" on failure), BDB messages and events to stderr. Exit 0 ok, 1 not, 2 usage.
@@ -43,6 +45,7 @@ static int connected, startupdone, permfailed, panicked;	/* counted by BDB threa
 static char why[512];		/* the first reason for failure */
 static int records, verified, refused;	/* the result */
 static const char *status = "unknown";
+static int serve;		/* client: stay until the done signal */
 
 static double now(void)
 {
@@ -125,12 +128,23 @@ static int open_demo(DB_ENV *env, DB **dbpp, u_int32_t flags)
 	}
 }
 
-static int run_master(DB_ENV *env, DB **dbpp, int n)
+/* Serve until stdin reaches end-of-file (the parent's "done" signal); 0 then, 1 on timeout. */
+static int await_done(void)
 {
 	struct pollfd pfd = { 0, POLLIN, 0 };
+	char buf[256];
+	double start;
+	for (start = now(); !give_up(start, "end of stdin (the done signal)"); )
+		if (poll(&pfd, 1, 100) > 0 && read(0, buf, sizeof(buf)) <= 0)
+			return (0);
+	return (1);
+}
+
+static int run_master(DB_ENV *env, DB **dbpp, int n)
+{
 	DB_TXN *txn;
 	DBT key, val;
-	char kbuf[32], vbuf[48], buf[256];
+	char kbuf[32], vbuf[48];
 	double start;
 	int i, j, ret;
 	if (await(&connected, "a client to connect") || open_demo(env, dbpp, DB_CREATE))
@@ -151,10 +165,7 @@ static int run_master(DB_ENV *env, DB **dbpp, int n)
 	}
 	records = n;
 	fprintf(stderr, "repsite[master]: wrote %d records\n", n);
-	for (start = now(); !give_up(start, "end of stdin (the done signal)"); )
-		if (poll(&pfd, 1, 100) > 0 && read(0, buf, sizeof(buf)) <= 0)
-			return (0);
-	return (1);
+	return (await_done());
 }
 
 /* The number of records in demo.db (a full stat walks the tree), or -1. */
@@ -194,7 +205,10 @@ static int run_client(DB_ENV *env, DB **dbpp, int n)
 		return (fail(!verified ? "the records differ from what the master wrote" :
 		    !refused ? "a put on the client was not refused with EACCES" :
 		    "rep_stat does not report status=client", refused ? 0 : ret));
-	return (0);
+	if (!serve)
+		return (0);
+	fprintf(stderr, "repsite[client]: verified %d records\n", records);
+	return (await_done());
 }
 
 int main(int argc, char *argv[])
@@ -205,11 +219,13 @@ int main(int argc, char *argv[])
 	for (i = 3; i < argc; i++)
 		if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
 			timeout_s = atof(argv[++i]);
+		else if (strcmp(argv[i], "--serve") == 0)
+			serve = 1;
 		else if ((n = argv[i][0] >= '0' && argv[i][0] <= '9' ? atoi(argv[i]) : -1) < 0)
 			break;
 	if (argc < 3 || (strcmp(argv[1], "master") != 0 && strcmp(argv[1], "client") != 0) ||
 	    i < argc || timeout_s <= 0) {
-		fprintf(stderr, "usage: repsite master|client HOME [N] [--timeout SEC]\n");
+		fprintf(stderr, "usage: repsite master|client HOME [N] [--timeout SEC] [--serve]\n");
 		return (2);
 	}
 	master = (role = argv[1])[0] == 'm';
