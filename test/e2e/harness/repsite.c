@@ -1,14 +1,15 @@
 /*
  * repsite: run one site of a Replication Manager group, to prove that a
  * master/replicant DB_CONFIG pair really replicates.
- *   repsite master|client HOME [N] [--timeout SEC]
+ *   repsite master|client HOME [N] [--timeout SEC] [--serve]
  * Opens HOME with DB_CREATE|DB_RECOVER|DB_THREAD|DB_INIT_{REP,TXN,LOCK,LOG,MPOOL};
  * sites, priority and ack policy come from HOME/DB_CONFIG only.
  * master: wait for a client to connect, write N records (key "i", value "value-i",
  *   i = 0..N-1) to the btree demo.db, then serve until stdin reaches end-of-file
  *   (the parent's "done" signal, also sent if it dies) or SIGTERM.
  * client: wait for STARTUPDONE and for demo.db to hold N records, check every
- *   pair, check that a put is refused with EACCES.
+ *   pair, check that a put is refused with EACCES; with --serve, then say "serving" on stderr
+ *   and stay in the group (acknowledging, so another site can join) until stdin reaches end-of-file.
  * Every wait gives up after SEC seconds (default 20) and says why. At exit one JSON
  * line goes to stdout ({"role","records","verified","writeRefused","status"} for a
  * client; "error" on failure), BDB messages and events to stderr. Exit 0 ok, 1 not, 2 usage.
@@ -37,6 +38,7 @@
 
 static const char *role = "?";
 static double timeout_s = 20;
+static int serve;		/* client: stay in the group after verifying (--serve) */
 static volatile sig_atomic_t stopping, blocked;	/* blocked: inside repmgr_start */
 static char stuck[160];		/* the JSON line for a repmgr_start that never returns */
 static int connected, startupdone, permfailed, panicked;	/* counted by BDB threads */
@@ -157,6 +159,19 @@ static int run_master(DB_ENV *env, DB **dbpp, int n)
 	return (1);
 }
 
+/* Serve (BDB's threads do the work) until stdin reaches end-of-file: the parent's "done" signal. */
+static int serve_until_eof(void)
+{
+	struct pollfd pfd = { 0, POLLIN, 0 };
+	char buf[256];
+	double start;
+	fprintf(stderr, "repsite[%s]: serving\n", role);
+	for (start = now(); !give_up(start, "end of stdin (the done signal)"); )
+		if (poll(&pfd, 1, 100) > 0 && read(0, buf, sizeof(buf)) <= 0)
+			return (0);
+	return (1);
+}
+
 /* The number of records in demo.db (a full stat walks the tree), or -1. */
 static int count(DB *dbp)
 {
@@ -194,7 +209,7 @@ static int run_client(DB_ENV *env, DB **dbpp, int n)
 		return (fail(!verified ? "the records differ from what the master wrote" :
 		    !refused ? "a put on the client was not refused with EACCES" :
 		    "rep_stat does not report status=client", refused ? 0 : ret));
-	return (0);
+	return (serve ? serve_until_eof() : 0);
 }
 
 int main(int argc, char *argv[])
@@ -205,11 +220,13 @@ int main(int argc, char *argv[])
 	for (i = 3; i < argc; i++)
 		if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
 			timeout_s = atof(argv[++i]);
+		else if (strcmp(argv[i], "--serve") == 0)
+			serve = 1;
 		else if ((n = argv[i][0] >= '0' && argv[i][0] <= '9' ? atoi(argv[i]) : -1) < 0)
 			break;
 	if (argc < 3 || (strcmp(argv[1], "master") != 0 && strcmp(argv[1], "client") != 0) ||
 	    i < argc || timeout_s <= 0) {
-		fprintf(stderr, "usage: repsite master|client HOME [N] [--timeout SEC]\n");
+		fprintf(stderr, "usage: repsite master|client HOME [N] [--timeout SEC] [--serve]\n");
 		return (2);
 	}
 	master = (role = argv[1])[0] == 'm';
