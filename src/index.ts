@@ -48,3 +48,8 @@ export { planRestore, type RestorePlan } from './backup/restore-plan.js';
 export { applyRestore, undoRestore, RestoreError } from './backup/apply-restore.js';
 export { verifyTree, describeDifference } from './backup/verify.js';
 export { listSnapshots, readManifest as readSnapshotManifest } from './backup/snapshots.js';
+export { evaluateSite, expectedState, worstStatus } from './check/evaluate.js';
+export { gatherSiteFacts, gatherSitesFacts } from './check/gather.js';
+export { formatCheckTable, formatNagios, checkToJson, NAGIOS_EXIT } from './check/format.js';
+export { siteFromAnswers } from './check/answers.js';
+export type { CheckResult, CheckStatus, CheckId, SiteFacts, SiteInput, SiteReport, SiteAddress, Expectation } from './check/types.js';

@@ -87,6 +87,7 @@ async function makeGroup(): Promise<Group> {
     ANSIBLE_GATHERING: 'explicit',
     ANSIBLE_DEPRECATION_WARNINGS: '0',
     ANSIBLE_HOST_KEY_CHECKING: '0',
+    ANSIBLE_PIPELINING: '1',
     PYTHONDONTWRITEBYTECODE: '1',
   };
   return {
