@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { projectRoot, whyBdbUnavailable } from './bdb.js';
-import { freePorts, leftoverRepsites, runClient, startMaster, startServingClient, type SiteRun } from './replication.js';
+import { freePorts, leftoverRepsites, runClient, startMaster, startClient, type SiteRun } from './replication.js';
 
 const test = suite('ansible');
 const RECORDS = 50;
@@ -187,7 +187,7 @@ if (unavailable !== undefined) {
       try {
         // NOTE: db2 keeps serving while db3 joins: a join needs a quorum of the group's members to acknowledge the
         // new membership, so with db2 gone (a member once it joined) db3 could never join. Servers keep running.
-        const serving = await startServingClient({ home: group.envDir('db2'), records: RECORDS, siteTimeoutMs: RUN_MS, readyMs: RUN_MS });
+        const serving = await startClient({ home: group.envDir('db2'), records: RECORDS, siteTimeoutMs: RUN_MS, readyMs: RUN_MS });
         try {
           joining = await runClient({ home: group.envDir('db3'), records: RECORDS, siteTimeoutMs: RUN_MS / 2, timeoutMs: RUN_MS });
         } finally {

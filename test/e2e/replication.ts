@@ -161,7 +161,7 @@ interface Site {
 
 function startSite(binary: string, role: 'master' | 'client', home: string, options: Pick<PairOptions, 'records' | 'timeoutMs' | 'siteTimeoutMs'>, serve = false): Site {
   const seconds = ((options.siteTimeoutMs ?? options.timeoutMs / 2) / 1000).toFixed(3);
-  // The master's stdin is the "done" signal: it serves its client until the pipe closes (a client too, with --serve).
+  // The master's stdin is the "done" signal: it serves its client until the pipe closes (a serving client too).
   const child = spawn(binary, [role, home, String(options.records), '--timeout', seconds, ...(serve ? ['--serve'] : [])], {
     cwd: home,
     stdio: [role === 'master' || serve ? 'pipe' : 'ignore', 'pipe', 'pipe'],
@@ -332,22 +332,14 @@ export async function runClient(options: SiteOptions & { readonly timeoutMs: num
   return siteRun('client', site, 'not started');
 }
 
-/** A client that verified its records and stays in the group (acknowledging, as a running server does) until stop(). */
-export interface ServingClient {
-  readonly pid: number;
-  running(): boolean;
-  /** Close its stdin, give it `graceMs` to leave, then SIGTERM and SIGKILL. Never throws; safe to call twice. */
-  stop(graceMs?: number): Promise<SiteRun>;
-}
-
 /**
- * Start a client against a running master and wait until it has verified the
- * records and serves (repsite --serve): a site that stays in the group, so that
- * another can join (a join needs the acknowledgement of a quorum of members).
- * If it is not serving within `readyMs` it is stopped and this throws with what
- * it reported. The caller must stop() it in a finally.
+ * Start a client on `home` against a running master and wait until it has
+ * verified the master's records; it then stays in the group (repsite --serve),
+ * so a site that joins later finds it, until stop(). If it fails or does not
+ * verify within `readyMs` it is stopped and this throws. The caller must stop()
+ * it in a finally.
  */
-export async function startServingClient(options: SiteOptions & { readonly readyMs: number }): Promise<ServingClient> {
+export async function startClient(options: SiteOptions & { readonly readyMs: number }): Promise<RunningMaster> {
   const site = startSite(buildRepsite(), 'client', options.home, { records: options.records, timeoutMs: options.siteTimeoutMs * 2, siteTimeoutMs: options.siteTimeoutMs }, true);
   let stopped: Promise<SiteRun> | undefined;
   const stop = (graceMs = MASTER_GRACE_MS) =>
@@ -357,11 +349,11 @@ export async function startServingClient(options: SiteOptions & { readonly ready
       await stopSite(site);
       return siteRun('client', site, 'not started');
     })());
-  if (!(await until(site, (s) => /repsite\[client\]: serving\b/.test(s.stderr), options.readyMs))) {
+  if (!(await until(site, (s) => /repsite\[client\]: verified \d+ records/.test(s.stderr), options.readyMs))) {
     const run = await stop(0);
-    throw new Error(`the client on ${options.home} did not verify its records and serve within ${options.readyMs} ms:\n${run.stdout}${run.stderr}`);
+    throw new Error(`the client on ${options.home} ${run.exitCode !== null || run.signal !== null ? 'exited' : 'did not verify its records'} within ${options.readyMs} ms:\n${run.stdout}${run.stderr}`);
   }
-  return { pid: site.child.pid!, running: () => running(site), stop };
+  return { pid: site.child.pid!, running: () => running(site), stderr: () => site.stderr, stop };
 }
 
 /**

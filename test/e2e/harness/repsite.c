@@ -8,8 +8,9 @@
  *   i = 0..N-1) to the btree demo.db, then serve until stdin reaches end-of-file
  *   (the parent's "done" signal, also sent if it dies) or SIGTERM.
  * client: wait for STARTUPDONE and for demo.db to hold N records, check every
- *   pair, check that a put is refused with EACCES; with --serve, then say "serving" on stderr
- *   and stay in the group (acknowledging, so another site can join) until stdin reaches end-of-file.
+ *   pair, check that a put is refused with EACCES. With --serve, a client that
+ *   verified says so on stderr and then stays in the group, as the master does,
+ *   until stdin reaches end-of-file (a site joining later needs it running).
  * Every wait gives up after SEC seconds (default 20) and says why. At exit one JSON
  * line goes to stdout ({"role","records","verified","writeRefused","status"} for a
  * client; "error" on failure), BDB messages and events to stderr. Exit 0 ok, 1 not, 2 usage.
@@ -38,13 +39,13 @@
 
 static const char *role = "?";
 static double timeout_s = 20;
-static int serve;		/* client: stay in the group after verifying (--serve) */
 static volatile sig_atomic_t stopping, blocked;	/* blocked: inside repmgr_start */
 static char stuck[160];		/* the JSON line for a repmgr_start that never returns */
 static int connected, startupdone, permfailed, panicked;	/* counted by BDB threads */
 static char why[512];		/* the first reason for failure */
 static int records, verified, refused;	/* the result */
 static const char *status = "unknown";
+static int serve;		/* client: stay until the done signal */
 
 static double now(void)
 {
@@ -127,12 +128,23 @@ static int open_demo(DB_ENV *env, DB **dbpp, u_int32_t flags)
 	}
 }
 
-static int run_master(DB_ENV *env, DB **dbpp, int n)
+/* Serve until stdin reaches end-of-file (the parent's "done" signal); 0 then, 1 on timeout. */
+static int await_done(void)
 {
 	struct pollfd pfd = { 0, POLLIN, 0 };
+	char buf[256];
+	double start;
+	for (start = now(); !give_up(start, "end of stdin (the done signal)"); )
+		if (poll(&pfd, 1, 100) > 0 && read(0, buf, sizeof(buf)) <= 0)
+			return (0);
+	return (1);
+}
+
+static int run_master(DB_ENV *env, DB **dbpp, int n)
+{
 	DB_TXN *txn;
 	DBT key, val;
-	char kbuf[32], vbuf[48], buf[256];
+	char kbuf[32], vbuf[48];
 	double start;
 	int i, j, ret;
 	if (await(&connected, "a client to connect") || open_demo(env, dbpp, DB_CREATE))
@@ -153,23 +165,7 @@ static int run_master(DB_ENV *env, DB **dbpp, int n)
 	}
 	records = n;
 	fprintf(stderr, "repsite[master]: wrote %d records\n", n);
-	for (start = now(); !give_up(start, "end of stdin (the done signal)"); )
-		if (poll(&pfd, 1, 100) > 0 && read(0, buf, sizeof(buf)) <= 0)
-			return (0);
-	return (1);
-}
-
-/* Serve (BDB's threads do the work) until stdin reaches end-of-file: the parent's "done" signal. */
-static int serve_until_eof(void)
-{
-	struct pollfd pfd = { 0, POLLIN, 0 };
-	char buf[256];
-	double start;
-	fprintf(stderr, "repsite[%s]: serving\n", role);
-	for (start = now(); !give_up(start, "end of stdin (the done signal)"); )
-		if (poll(&pfd, 1, 100) > 0 && read(0, buf, sizeof(buf)) <= 0)
-			return (0);
-	return (1);
+	return (await_done());
 }
 
 /* The number of records in demo.db (a full stat walks the tree), or -1. */
@@ -209,7 +205,10 @@ static int run_client(DB_ENV *env, DB **dbpp, int n)
 		return (fail(!verified ? "the records differ from what the master wrote" :
 		    !refused ? "a put on the client was not refused with EACCES" :
 		    "rep_stat does not report status=client", refused ? 0 : ret));
-	return (serve ? serve_until_eof() : 0);
+	if (!serve)
+		return (0);
+	fprintf(stderr, "repsite[client]: verified %d records\n", records);
+	return (await_done());
 }
 
 int main(int argc, char *argv[])
