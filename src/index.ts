@@ -53,6 +53,7 @@ export { evaluateSite, expectedState, worstStatus } from './check/evaluate.js';
 export { gatherSiteFacts, gatherSitesFacts } from './check/gather.js';
 export { formatCheckTable, formatNagios, checkToJson, NAGIOS_EXIT } from './check/format.js';
 export { siteFromAnswers } from './check/answers.js';
+export { selectTopologySites, siteInputFromTopology } from './check/topology.js';
 export type { CheckResult, CheckStatus, CheckId, SiteFacts, SiteInput, SiteReport, SiteAddress, Expectation } from './check/types.js';
 export { parseTopology, checkSiteName, GROUP_KEYS, SITE_KEYS } from './topology/parse.js';
 export { placeSites, siteTarget, type PlacedSite, type ResolvedTopology, type PlaceOptions } from './topology/sites.js';

@@ -35,7 +35,7 @@ function checkConfig(f: SiteFacts): CheckResult {
   if (f.config.local === undefined) {
     return result('config', 'CRITICAL', `${f.config.source === 'DB_CONFIG' ? shown : 'the answers'} name no local site (repmgr_site HOST PORT db_local_site on); run provision lint ${shown}`, shown);
   }
-  if (f.config.source === 'answers') return result('config', 'WARNING', `${shown} is not written yet; checking the addresses of the answers file (run provision master or replicant)`, shown);
+  if (f.config.source !== 'DB_CONFIG') return result('config', 'WARNING', `${shown} is not written yet; checking the addresses of the ${f.config.source === 'topology' ? 'topology' : 'answers file'} (run provision master or replicant)`, shown);
   return result('config', 'OK', `${shown}: local site ${formatHostPort(f.config.local)}, ${f.config.remotes.length} remote site${f.config.remotes.length === 1 ? '' : 's'}`, shown);
 }
 
@@ -118,7 +118,7 @@ export function formatBytes(n: number): string {
 function checkBackupSpace(f: SiteFacts): CheckResult {
   const b = f.backup;
   if ('skipped' in b) return result('backup-space', 'OK', `skipped: ${b.skipped}`);
-  const from = b.source === 'manifest' ? 'the layout manifest' : '--backup';
+  const from = b.source === 'manifest' ? 'the layout manifest' : b.source === 'topology' ? 'the topology' : '--backup';
   if (b.error !== undefined || b.freeBytes === undefined || b.dataBytes === undefined) {
     return result('backup-space', 'WARNING', `cannot measure the backup root ${b.root} (from ${from}): ${b.error ?? 'unknown'}`, b.root);
   }

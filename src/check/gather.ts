@@ -106,12 +106,12 @@ function freeBytes(p: string): number {
 
 function backupFacts(input: SiteInput, configBytes: Buffer | null): SiteFacts['backup'] {
   let root: string;
-  let source: 'manifest' | 'flag';
+  let source: 'manifest' | 'flag' | 'topology';
   let dataRoot: string;
   if (input.backupRoot !== undefined) {
     root = input.backupRoot;
-    source = 'flag';
-    dataRoot = input.env;
+    source = input.backupFrom ?? 'flag';
+    dataRoot = input.dataRoot ?? input.env;
   } else {
     let found;
     try {
@@ -126,7 +126,7 @@ function backupFacts(input: SiteInput, configBytes: Buffer | null): SiteFacts['b
   }
   try {
     // Without a layout the data is the environment and the directories its DB_CONFIG names.
-    const dirs = source === 'manifest' ? [dataRoot] : environmentLayout(input.env, configBytes).dirs.map((d) => d.path);
+    const dirs = source === 'manifest' || input.dataRoot !== undefined ? [dataRoot] : environmentLayout(input.env, configBytes).dirs.map((d) => d.path);
     const unique = dirs.filter((d) => !dirs.some((o) => o !== d && (d + path.sep).startsWith(o + path.sep)));
     return { root, source, dataRoot, dataBytes: unique.reduce((n, d) => n + treeSize(d), 0), freeBytes: freeBytes(root) };
   } catch (error) {
@@ -141,9 +141,10 @@ export async function gatherSiteFacts(input: SiteInput, options: GatherOptions):
   const read = readAddresses(configPath);
   const fromConfig = read.exists && read.error === undefined;
   const planned = input.planned;
-  const source: SiteFacts['config']['source'] = fromConfig ? 'DB_CONFIG' : read.error === undefined && planned !== undefined ? 'answers' : 'none';
-  const local = fromConfig ? read.local : source === 'answers' ? planned?.local : undefined;
-  const remotes = fromConfig ? read.remotes : source === 'answers' ? planned?.remotes ?? [] : [];
+  const source: SiteFacts['config']['source'] = fromConfig ? 'DB_CONFIG' : read.error === undefined && planned !== undefined ? planned.from ?? 'answers' : 'none';
+  const usePlan = !fromConfig && source !== 'none';
+  const local = fromConfig ? read.local : usePlan ? planned?.local : undefined;
+  const remotes = fromConfig ? read.remotes : usePlan ? planned?.remotes ?? [] : [];
   let configBytes: Buffer | null = null;
   try {
     configBytes = fromConfig ? fs.readFileSync(configPath) : null;

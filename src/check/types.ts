@@ -43,10 +43,14 @@ export interface SiteInput {
   /** The environment directory (absolute). */
   readonly env: string;
   /** Addresses from an answers file or a topology, used when DB_CONFIG does not exist yet. */
-  readonly planned?: { readonly local?: SiteAddress; readonly remotes: readonly SiteAddress[] };
+  readonly planned?: { readonly local?: SiteAddress; readonly remotes: readonly SiteAddress[]; readonly from?: 'answers' | 'topology' };
   readonly clientPort?: number;
-  /** Where backups go: a --backup flag, or undefined to look for the layout manifest. */
+  /** Where backups go (a --backup flag, a topology's backup root), or undefined to look for the layout manifest. */
   readonly backupRoot?: string;
+  /** Where backupRoot came from (default: flag). */
+  readonly backupFrom?: 'flag' | 'topology';
+  /** What a backup copies, when known (a topology's data root); default: the environment and its DB_CONFIG's directories. */
+  readonly dataRoot?: string;
   /** Default: decided from the environment's state (docs/check.md). */
   readonly expect?: Expectation;
 }
@@ -83,7 +87,7 @@ export interface SiteFacts {
     readonly exists: boolean;
     readonly mtimeMs?: number;
     /** Where the addresses came from. */
-    readonly source: 'DB_CONFIG' | 'answers' | 'none';
+    readonly source: 'DB_CONFIG' | 'answers' | 'topology' | 'none';
     readonly local?: SiteAddress;
     readonly remotes: readonly SiteAddress[];
     readonly error?: string;
@@ -99,7 +103,7 @@ export interface SiteFacts {
   readonly remotes: readonly (SiteAddress & { readonly probe: PortProbe })[];
   readonly clientPort?: number;
   readonly backup:
-    | { readonly root: string; readonly source: 'manifest' | 'flag'; readonly freeBytes?: number; readonly dataBytes?: number; readonly dataRoot: string; readonly error?: string }
+    | { readonly root: string; readonly source: 'manifest' | 'flag' | 'topology'; readonly freeBytes?: number; readonly dataBytes?: number; readonly dataRoot: string; readonly error?: string }
     | { readonly skipped: string };
   /** The TCP timeout used, in milliseconds (for messages). */
   readonly timeoutMs: number;

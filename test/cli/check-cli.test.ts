@@ -86,6 +86,12 @@ test('usage errors exit 2 with one line', () => {
     assert.is(bad.code, 2);
     assert.match(bad.stderr, /bad\.ini:2: local: "nowhere" is not HOST:PORT/);
     assert.is(provision(['check', '--env', t.dir, '--timeout', '0']).code, 2);
+    assert.match(provision(['check', '--site', 'a']).stderr, /--site names a site of a topology file; give --topology FILE too/);
+    fs.writeFileSync(path.join(t.dir, 'group.ini'), '[group]\nport = 5010\n\n[site "a"]\nhost = 10.0.0.1\nrole = master\nenv = /srv/a\n\n[site "b"]\nhost = 10.0.0.1\nrole = replicant\nenv = /srv/b\n');
+    const broken = provision(['check', '--topology', path.join(t.dir, 'group.ini')]);
+    assert.is(broken.code, 2);
+    assert.match(broken.stderr, /group\.ini:\d+:\d+: .*\[topology-[a-z-]+\]; run provision lint --topology /);
+    assert.match(provision(['check', '--topology', path.join(t.dir, 'group.ini'), '--env', t.dir]).stderr, /--topology FILE or one site/);
     const wrongName = provision(['check', path.join(t.dir, 'bad.ini')]);
     assert.is(wrongName.code, 2);
     assert.match(wrongName.stderr, /only a file named DB_CONFIG/);

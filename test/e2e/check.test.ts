@@ -6,7 +6,7 @@
  * Every process is stopped in a finally.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -91,6 +91,18 @@ if (unavailable !== undefined) {
         assert.is(onMaster.results[`local-port ${m}`], 'OK', show(onMaster));
         assert.match(onMaster.cli.stdout, /is listening \(expected running/);
         assert.is(onMaster.cli.status, 0, show(onMaster));
+        // The same two sites from a topology file: both live on this machine (127.0.0.1), so both are checked.
+        const topology = join(root, 'group.ini');
+        writeFileSync(topology, `[group]\nname = pair\n\n[site "m"]\nhost = 127.0.0.1\nport = ${mp}\nrole = master\nenv = ${master}\nbackup = ${join(root, 'backup-m')}\n\n[site "r"]\nhost = 127.0.0.1\nport = ${rp}\nrole = replicant\nenv = ${replicant}\nbackup = ${join(root, 'backup-r')}\n`);
+        const group = await provision(['check', '--topology', topology, '--json', '--timeout', '2']);
+        const sites = (JSON.parse(group.stdout) as { sites: { name: string; results: { id: string; subject?: string; status: string }[] }[] }).sites;
+        const status = (site: string, id: string, subject: string) => sites.find((s) => s.name === site)?.results.find((x) => x.id === id && x.subject === subject)?.status;
+        assert.equal(sites.map((s) => s.name), ['m', 'r'], group.stdout + group.stderr);
+        assert.is(status('m', 'local-port', m), 'OK', group.stdout);
+        assert.is(status('r', 'remote-reachable', m), 'OK', group.stdout);
+        assert.is(status('m', 'remote-reachable', r), 'WARNING', group.stdout);
+        assert.is(status('m', 'backup-space', join(root, 'backup-m')), 'OK', group.stdout);
+        assert.is(group.status, 0, group.stdout + group.stderr);
         const onReplicant = await check(replicant);
         assert.is(onReplicant.results[`remote-reachable ${m}`], 'OK', show(onReplicant));
         assert.is(onReplicant.results[`local-port ${r}`], 'OK', show(onReplicant));

@@ -11,6 +11,8 @@ export function checkCommand({ io, done }: DeclareContext) {
         .positional('config', { describe: 'The site\'s DB_CONFIG (or its environment directory)', type: 'string' })
         .option('env', { describe: 'Environment directory (where DB_CONFIG lives)', type: 'string' })
         .option('answers', { alias: 'a', describe: 'The generator\'s answers file: env, addresses (until DB_CONFIG is written) and client_port', type: 'string' })
+        .option('topology', { alias: 't', describe: 'A topology file: check its sites that live on this machine (or --site)', type: 'string' })
+        .option('site', { describe: 'With --topology: check this site (its section name)', type: 'string' })
         .option('client-port', { describe: 'The port the server answers clients on (must differ from the replication port)', type: 'string' })
         .option('backup', { describe: 'Backup root whose free space to check (default: from the layout manifest)', type: 'string' })
         .option('expect', { describe: 'Whether the server should be running now (default: running once the environment has been started)', choices: ['running', 'stopped'] as const })
@@ -28,6 +30,8 @@ export function checkCommand({ io, done }: DeclareContext) {
             '  provision check /var/db/app/DB_CONFIG --expect stopped --backup /mnt/backup/app',
             '  provision check --answers site.ini --json',
             '  provision check --env /var/db/app --nagios --timeout 1',
+            '  provision check --topology group.ini              # the sites of the group on this machine',
+            '  provision check --topology group.ini --site main',
             '',
             'Exit codes: 0 every check OK or only warnings, 1 a check is CRITICAL, 2 usage or I/O error;',
             'with --nagios: 0 OK, 1 WARNING, 2 CRITICAL.',
@@ -35,18 +39,18 @@ export function checkCommand({ io, done }: DeclareContext) {
         ),
     async (args) => {
       const { runCheck } = await import('../commands/check.js');
-      const one = <K extends 'config' | 'env' | 'answers' | 'client-port' | 'backup'>(k: K) => {
+      const one = <K extends 'config' | 'env' | 'answers' | 'topology' | 'site' | 'client-port' | 'backup'>(k: K) => {
         const v: unknown = args[k];
         if (Array.isArray(v)) throw new CliError(`--${k} is given ${v.length} times; give it once`);
         return v === undefined ? undefined : String(v);
       };
-      const pick = (k: 'config' | 'env' | 'answers' | 'client-port' | 'backup', name: string) => {
+      const pick = (k: 'config' | 'env' | 'answers' | 'topology' | 'site' | 'client-port' | 'backup', name: string) => {
         const v = one(k);
         return v === undefined ? {} : { [name]: v };
       };
       const code = await runCheck(
         {
-          ...pick('config', 'config'), ...pick('env', 'env'), ...pick('answers', 'answers'), ...pick('client-port', 'clientPort'), ...pick('backup', 'backup'),
+          ...pick('config', 'config'), ...pick('env', 'env'), ...pick('answers', 'answers'), ...pick('topology', 'topology'), ...pick('site', 'site'), ...pick('client-port', 'clientPort'), ...pick('backup', 'backup'),
           ...(args.expect !== undefined ? { expect: args.expect } : {}),
           timeout: args.timeout,
           json: args.json,
