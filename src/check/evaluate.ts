@@ -72,7 +72,9 @@ function checkLocalPort(f: SiteFacts): CheckResult | undefined {
     return result('local-port', 'CRITICAL', `${local.host} is not an address of this machine (${probe.code}); the local site must name this machine's own address`, at);
   }
   const code = 'code' in probe ? probe.code : 'unknown';
-  return result('local-port', 'CRITICAL', `${at} cannot be bound (${code}): another process holds it; choose another port or stop that process`, at);
+  if (code === 'EACCES') return result('local-port', 'CRITICAL', `${at} cannot be bound (EACCES): a port below 1024 needs privileges the server may not have; choose a port above 1023`, at);
+  if (code === 'EADDRINUSE') return result('local-port', 'CRITICAL', `${at} cannot be bound (EADDRINUSE): another process holds it; choose another port or stop that process`, at);
+  return result('local-port', 'CRITICAL', `${at} cannot be bound (${code})${code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? `: ${local.host} does not resolve` : ''}`, at);
 }
 
 function checkRemote(f: SiteFacts, r: SiteAddress & { probe: SiteFacts['remotes'][number]['probe'] }): CheckResult {

@@ -54,6 +54,8 @@ test('local-port: free before the first start is OK, listening then is CRITICAL'
   const held = one(facts({ localPort: { state: 'unbindable', code: 'EADDRINUSE' } }), 'local-port');
   assert.is(held.status, 'CRITICAL');
   assert.match(held.message, /another process holds it/);
+  assert.match(one(facts({ localPort: { state: 'unbindable', code: 'EACCES' } }), 'local-port').message, /below 1024/);
+  assert.match(one(facts({ localPort: { state: 'unbindable', code: 'ENOTFOUND' } }), 'local-port').message, /cannot be bound \(ENOTFOUND\): 10\.0\.0\.1 does not resolve$/);
   const foreign = one(facts({ localPort: { state: 'unbindable', code: 'EADDRNOTAVAIL' } }), 'local-port');
   assert.match(foreign.message, /not an address of this machine/);
 });
