@@ -1,5 +1,6 @@
 import yargs from 'yargs';
 import { backupCommand } from './declare/backup.js';
+import { checkCommand } from './declare/check.js';
 import { cleanCommand } from './declare/clean.js';
 import { STDIN, type DeclareContext } from './declare/declare.js';
 import { demoCommand } from './declare/demo.js';
@@ -26,7 +27,7 @@ export async function runCommand(argv: readonly string[], io: Io, version: strin
     .help()
     .alias('h', 'help')
     .strict()
-    .demandCommand(1, 'Name a command: provision master, replicant, lint, plan, clean, layout, backup, restore or demo')
+    .demandCommand(1, 'Name a command: provision master, replicant, lint, plan, check, clean, layout, backup, restore or demo')
     .recommendCommands()
     .epilog(
       [
@@ -52,6 +53,7 @@ export async function runCommand(argv: readonly string[], io: Io, version: strin
     .command(generatorCommand('master', context))
     .command(generatorCommand('replicant', context))
     .command(planCommand(context))
+    .command(checkCommand(context))
     .command(cleanCommand(context))
     .command(layoutCommand(context))
     .command(backupCommand(context))

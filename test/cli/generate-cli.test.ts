@@ -53,13 +53,26 @@ test('--dry-run shows the diff and writes nothing; --json emits the plan and nex
     assert.match(dry.stdout, /Dry run: nothing was written/);
     assert.not.ok(fs.existsSync(path.join(dir, 'env')));
     const json = JSON.parse(provision([...REPLICANT, '--dry-run', '--json'], { cwd: dir }).stdout) as {
-      dryRun: boolean; unchanged: boolean; changes: { kind: string; content?: string }[]; nextSteps: string[];
+      dryRun: boolean; changed: boolean; unchanged: boolean; changes: { kind: string; content?: string }[]; nextSteps: string[];
     };
     assert.is(json.dryRun, true);
     assert.is(json.unchanged, false);
+    assert.is(json.changed, true, 'a dry run says what the real run would change');
     assert.equal(json.changes.map((c) => c.kind), ['mkdir', 'write']);
     assert.match(json.changes[1]!.content!, /^rep_set_priority 0$/m);
     assert.ok(json.nextSteps.length >= 4);
+  });
+});
+
+test('--json says whether the run changed anything: true when it writes, false on the second run', () => {
+  inTemp((dir) => {
+    const first = provision([...REPLICANT, '--json'], { cwd: dir });
+    assert.is(first.code, 0, first.stderr);
+    assert.equal((JSON.parse(first.stdout) as { changed: boolean; unchanged: boolean }).changed, true);
+    const second = JSON.parse(provision([...REPLICANT, '--json'], { cwd: dir }).stdout) as { changed: boolean; unchanged: boolean; applied: unknown[] };
+    assert.is(second.changed, false);
+    assert.is(second.unchanged, true);
+    assert.equal(second.applied, []);
   });
 });
 

@@ -101,6 +101,7 @@ test('--json: the plan, then what was applied; a second run says nothing to do',
     const dry = JSON.parse(provision([...args, '--dry-run'], { cwd: dir }).stdout) as Record<string, unknown>;
     assert.is(dry.dryRun, true);
     assert.is(dry.nothingToDo, false);
+    assert.is(dry.changed, true);
     assert.is(dry.applied, null);
     assert.equal((dry.changes as { kind: string; path: string }[]).map((c) => `${c.kind} ${path.relative(dir, c.path)}`), ['mkdir tt', 'mkdir tt/var', 'mkdir tt/var/db', 'mkdir tt/backup', 'write tt/provision-layout.ini']);
     assert.is(dry.environment, path.join(dir, 'tt', 'var', 'db'));
@@ -113,8 +114,9 @@ test('--json: the plan, then what was applied; a second run says nothing to do',
     assert.is(run.stderr, '', 'warnings are in the JSON');
     const applied = JSON.parse(run.stdout) as { applied: { path: string; status: string }[] };
     assert.equal(applied.applied.map((a) => `${a.status} ${path.relative(dir, a.path)}`), ['created tt', 'created tt/var', 'created tt/var/db', 'created tt/backup', 'created tt/provision-layout.ini']);
-    const again = JSON.parse(provision(args, { cwd: dir }).stdout) as { nothingToDo: boolean; folders: { exists: boolean }[]; manifest: { status: string } };
+    const again = JSON.parse(provision(args, { cwd: dir }).stdout) as { changed: boolean; nothingToDo: boolean; folders: { exists: boolean }[]; manifest: { status: string } };
     assert.is(again.nothingToDo, true);
+    assert.is(again.changed, false);
     assert.ok(again.folders.every((f) => f.exists));
     assert.is(again.manifest.status, 'unchanged');
   });

@@ -160,7 +160,7 @@ export async function runGenerate(args: GenerateArgs, io: Io, makeAsker: () => P
   const json = (applied: readonly Applied[], quarantined?: { id: string; folder: string }) => {
     const written = applied.filter((a) => a.status !== 'unchanged').map((a) => ({ path: shownPath(io.cwd, a.change.path), status: a.status, ...(a.backup ? { backup: shownPath(io.cwd, a.backup) } : {}) }));
     const clean = reset ? { clean: { remove: removals.map((e) => ({ path: shownPath(io.cwd, path.join(e.dir, e.name)), class: e.class, reason: e.reason })), quarantine: quarantined ? { id: quarantined.id, folder: shownPath(io.cwd, quarantined.folder) } : null } } : {};
-    io.stdout.write(`${JSON.stringify({ role: site.role, site, dryRun: args.dryRun, unchanged: changes.length === 0 && removals.length === 0, ...(planToJson(shownPlan) as object), applied: written, ...clean, warnings, findings: planned.findings, nextSteps: planned.nextSteps }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ role: site.role, site, dryRun: args.dryRun, changed: changes.length > 0 || removals.length > 0, unchanged: changes.length === 0 && removals.length === 0, ...(planToJson(shownPlan) as object), applied: written, ...clean, warnings, findings: planned.findings, nextSteps: planned.nextSteps }, null, 2)}\n`);
   };
   if (removals.length > 0) {
     const inUse = findHolders(reset!.dirs, reset!.port !== undefined ? [reset!.port] : []);

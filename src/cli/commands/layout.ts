@@ -151,6 +151,8 @@ function jsonReport(planned: LayoutPlan, source: string, args: LayoutArgs, appli
       folders: planned.entries.map((e) => ({ path: e.path, kind: e.kind, root: e.root ?? null, environment: e.environment, mode: e.mode !== undefined ? octal(e.mode) : null, exists: e.exists })),
       manifest: { path: planned.manifest.path, status: planned.manifest.status, content: planned.manifest.text },
       ...(planToJson(planned.plan) as object),
+      // What automation reads: whether this run changes (or, with --dry-run, would change) anything.
+      changed: !planned.nothingToDo && planned.refusals.length === 0,
       nothingToDo: planned.nothingToDo,
       refusals: planned.refusals,
       warnings: planned.warnings,
