@@ -11,8 +11,8 @@ test('docs/rules.md is up to date with the rules (regenerate: npm run build && n
   assert.fixture(fs.readFileSync(path.join(ROOT, 'docs/rules.md'), 'utf8'), renderRulesDoc());
 });
 
-/** The bundled CLI, which renders the reference with yargs' CommonJS build, as users see help. */
-const bundle = createRequire(import.meta.url)(path.join(ROOT, 'dist/cli/main.cjs')) as { renderCliReference(): Promise<string> };
+/** The CommonJS bundle of the declarations, which renders help with yargs' CommonJS build, as users see it. */
+const bundle = createRequire(import.meta.url)(path.join(ROOT, 'dist/tools/cli-reference.cjs')) as { renderCliReference(): Promise<string> };
 
 test('docs/cli-reference.md is up to date with the command declarations (regenerate: npm run build && node scripts/cli-doc.js)', async () => {
   assert.fixture(fs.readFileSync(path.join(ROOT, 'docs/cli-reference.md'), 'utf8'), await bundle.renderCliReference());

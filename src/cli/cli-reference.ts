@@ -40,9 +40,10 @@ export function registeredCommands(): string[] {
 /**
  * docs/cli-reference.md: `provision --help` and `provision <command> --help` for
  * every command the parser declares, so the reference follows the declarations.
- * Call it through the bundled CLI (`renderCliReference` of dist/cli/main.cjs), as
- * scripts/cli-doc.js does: that loads yargs' CommonJS build, whose help wraps at
- * word boundaries as users see it (its ES module build cuts words in two).
+ * Call it from the CommonJS bundle dist/tools/cli-reference.cjs (scripts/bundle.js),
+ * as scripts/cli-doc.js does: like the command line, that loads yargs' CommonJS
+ * build, whose help wraps at word boundaries as users see it (its ES module build
+ * cuts words in two).
  */
 export async function renderCliReference(): Promise<string> {
   const commands = registeredCommands();

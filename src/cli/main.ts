@@ -44,12 +44,3 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return EXIT.internal;
   }
 }
-
-/**
- * docs/cli-reference.md: the help of every command (src/cli/cli-reference.ts),
- * loaded only when asked for, so start-up does not pay for it.
- */
-export async function renderCliReference(): Promise<string> {
-  const reference = await import('./cli-reference.js');
-  return reference.renderCliReference();
-}
