@@ -252,7 +252,7 @@ if (unavailable !== undefined) {
         const name = path.relative(ROOT, template).split(path.sep).join('/');
         assert.ok(files.includes(name), `${name} is in the tarball`);
       }
-      const unwanted = /^(test|fixtures|bench|scripts|src|docs|\.tmp|\.ci|node_modules|dist\/test|dist\/bench|dist\/src\/cli)\//;
+      const unwanted = /^(test|fixtures|bench|scripts|src|docs|\.tmp|\.ci|node_modules|dist\/test|dist\/bench|dist\/tools|dist\/src\/cli)\//;
       assert.equal(files.filter((f) => unwanted.test(f)), [], 'no tests, fixtures, benches, sources, scratch or unbundled CLI modules');
       assert.equal(files.filter((f) => /\.ts$/.test(f) && !/\.d\.ts$/.test(f)), [], 'no TypeScript sources');
       assert.equal(files.filter((f) => /\.(tgz|map|log)$/.test(f)), [], 'no tarballs, source maps or logs');
