@@ -6,16 +6,20 @@ import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 rmSync('dist/cli', { recursive: true, force: true });
-await build({
-  entryPoints: ['src/cli/main.ts'],
+rmSync('dist/tools', { recursive: true, force: true });
+/** @type {import('esbuild').BuildOptions} */
+const options = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
   packages: 'external',
-  outfile: 'dist/cli/main.cjs',
   // The sources are ES modules; give them import.meta.url in CommonJS.
   define: { 'import.meta.url': '__importMetaUrl' },
   banner: { js: 'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',
-});
+};
+await build({ ...options, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.cjs' });
+// The generator of docs/cli-reference.md (scripts/cli-doc.js, test/docs.test.ts): the same declarations and the
+// same CommonJS yargs as the command line, in a file of its own so the command does not load it (nor ship it).
+await build({ ...options, entryPoints: ['src/cli/cli-reference.ts'], outfile: 'dist/tools/cli-reference.cjs' });

@@ -1,7 +1,8 @@
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { backupCommand } from './declare/backup.js';
 import { checkCommand } from './declare/check.js';
 import { cleanCommand } from './declare/clean.js';
+import { completionCommand } from './declare/completion.js';
 import { STDIN, type DeclareContext } from './declare/declare.js';
 import { demoCommand } from './declare/demo.js';
 import { generatorCommand } from './declare/generator.js';
@@ -12,14 +13,20 @@ import { restoreCommand } from './declare/restore.js';
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
 
+/** How the parser lays out help; the CLI reference fixes these so the generated file does not depend on the terminal. */
+export interface ParserOptions {
+  /** Column to wrap help at; default: the terminal width (at most 120), 120 when not a terminal. */
+  readonly wrap?: number;
+}
+
 /**
- * The command declarations. Each handler lazy-imports its command module,
- * so `provision lint` never loads what `provision master` needs.
+ * The command declarations, assembled into one parser. Each handler lazy-imports
+ * its command module, so `provision lint` never loads what `provision master` needs.
+ * docs/cli-reference.md is generated from this parser (src/cli/cli-reference.ts),
+ * so a command registered here appears there.
  */
-export async function runCommand(argv: readonly string[], io: Io, version: string): Promise<number> {
-  let code: number = EXIT.ok;
-  const context: DeclareContext = { io, done: (c) => (code = c) };
-  const parser = yargs(argv.map((a) => (a === '-' ? STDIN : a)))
+export function buildParser(argv: readonly string[], context: DeclareContext, version: string, options: ParserOptions = {}): Argv {
+  return yargs(argv.map((a) => (a === '-' ? STDIN : a)))
     .scriptName('provision')
     .usage('provision <command> [options]\n\nWrite, update and lint Berkeley DB DB_CONFIG files for replication sites.')
     .version(version)
@@ -27,7 +34,7 @@ export async function runCommand(argv: readonly string[], io: Io, version: strin
     .help()
     .alias('h', 'help')
     .strict()
-    .demandCommand(1, 'Name a command: provision master, replicant, lint, plan, check, clean, layout, backup, restore or demo')
+    .demandCommand(1, 'Name a command: provision master, replicant, lint, plan, check, clean, layout, backup, restore, demo or completion')
     .recommendCommands()
     .epilog(
       [
@@ -43,7 +50,7 @@ export async function runCommand(argv: readonly string[], io: Io, version: strin
         'Run provision <command> --help for its options. Docs: README.md and docs/.',
       ].join('\n'),
     )
-    .wrap(process.stdout.isTTY ? Math.min(120, process.stdout.columns || 80) : 120)
+    .wrap(options.wrap ?? (process.stdout.isTTY ? Math.min(120, process.stdout.columns || 80) : 120))
     .exitProcess(false)
     .fail((message, error) => {
       if (error) throw error;
@@ -58,7 +65,14 @@ export async function runCommand(argv: readonly string[], io: Io, version: strin
     .command(layoutCommand(context))
     .command(backupCommand(context))
     .command(restoreCommand(context))
-    .command(demoCommand(context));
+    .command(demoCommand(context))
+    .command(completionCommand(context));
+}
+
+/** Parse `argv` and run the command it names; returns the exit code. */
+export async function runCommand(argv: readonly string[], io: Io, version: string): Promise<number> {
+  let code: number = EXIT.ok;
+  const parser = buildParser(argv, { io, done: (c) => (code = c) }, version);
   await parser.parseAsync();
   return code;
 }

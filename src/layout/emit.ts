@@ -1,4 +1,5 @@
 import { LAYOUT_MANIFEST, renderLayoutManifest } from './manifest.js';
+import { isFileSystemRoot, pathApi, pathKey } from './paths.js';
 import type { LayoutEntry, ResolvedLayout } from './resolve.js';
 import { renderTree, type TreeRow } from './tree.js';
 
@@ -56,19 +57,40 @@ export function psQuote(s: string): string {
 
 const EOF_MARK = 'PROVISION_LAYOUT_MANIFEST';
 
+/**
+ * The existing folders above a layout's own, top down, without the file-system
+ * root: a link among them would put the whole layout somewhere else. provision
+ * layout refuses that on this machine, so the scripts check them too.
+ */
+export function foldersAbove(layout: ResolvedLayout): string[] {
+  const api = pathApi(layout.target);
+  const own = new Set(layout.entries.map((e) => pathKey(e.path, layout.target)));
+  const above = new Map<string, string>();
+  for (const e of layout.entries) {
+    for (let p = api.dirname(e.path); !isFileSystemRoot(p, layout.target); p = api.dirname(p)) {
+      const key = pathKey(p, layout.target);
+      if (!own.has(key)) above.set(key, p);
+    }
+  }
+  // A parent is shorter than its children: by length, then by name, parents come first.
+  return [...above.values()].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+}
+
 function heading(layout: ResolvedLayout, comment: string, machine: string): string[] {
   const what = layout.preset !== undefined ? `The ${layout.preset} layout` : 'A layout';
   return [
     `${comment} ${what} for a ${machine} machine, printed by provision layout (docs/layout.md).`,
     `${comment} Creates the folders that are missing${layout.target === 'posix' ? ', with their modes,' : ''} and leaves those that exist;`,
-    `${comment} refuses a link or a file where a folder goes; records the roots in ${LAYOUT_MANIFEST}.`,
+    `${comment} refuses a link above the layout or where a folder goes, and a file where a folder goes;`,
+    `${comment} records the roots in ${LAYOUT_MANIFEST}.`,
   ];
 }
 
 /**
- * A POSIX shell script that creates the layout: `mkdir -p` and `chmod` for
- * each missing folder, every path single-quoted, the manifest through a
- * quoted here-document (nothing in it is expanded) and a rename.
+ * A POSIX shell script that creates the layout: first a refusal of a symbolic
+ * link among the folders above it, then `mkdir -p` and `chmod` for each missing
+ * folder, every path single-quoted, the manifest through a quoted here-document
+ * (nothing in it is expanded) and a rename.
  */
 export function emitSh(layout: ResolvedLayout): string {
   const lines = [
@@ -90,6 +112,12 @@ export function emitSh(layout: ResolvedLayout): string {
     '  if [ "$#" -gt 1 ]; then chmod "$2" "$1"; fi',
     '}',
     '',
+    '# not_link PATH: refuse when PATH, a folder above the layout, is a symbolic link.',
+    'not_link() {',
+    '  if [ -L "$1" ]; then refuse "$1 is a symbolic link above the layout; give the real path, or remove the link"; fi',
+    '}',
+    '',
+    ...foldersAbove(layout).map((p) => `not_link ${shQuote(p)}`),
     ...layout.entries.map((e) => `make_folder ${shQuote(e.path)}${e.mode !== undefined ? ` ${octal(e.mode)}` : ''}`),
     '',
     `manifest=${shQuote(layout.manifestPath)}`,
@@ -103,9 +131,11 @@ export function emitSh(layout: ResolvedLayout): string {
 }
 
 /**
- * A PowerShell script that creates the layout on Windows: New-Item for each
- * missing folder, every path a literal string, the manifest from a literal
- * here-string written as UTF-8 without a BOM.
+ * A PowerShell script that creates the layout on Windows: first a refusal of a
+ * link among the folders above it, then New-Item for each missing folder, every
+ * path a literal string; the manifest from a literal here-string written as
+ * UTF-8 without a BOM to a temporary file, then moved over the old one, so a
+ * reader never sees half a manifest.
  */
 export function emitPs1(layout: ResolvedLayout): string {
   const lines = [
@@ -122,6 +152,12 @@ export function emitPs1(layout: ResolvedLayout): string {
     '  New-Item -ItemType Directory -Force -Path $Path | Out-Null',
     '}',
     '',
+    'function Assert-NotLink([string] $Path) {',
+    '  $item = Get-Item -LiteralPath $Path -Force -ErrorAction SilentlyContinue',
+    '  if ($null -ne $item -and $item.LinkType) { throw "provision layout: refused: $Path is a link ($($item.LinkType)) above the layout; give the real path, or remove the link" }',
+    '}',
+    '',
+    ...foldersAbove(layout).map((p) => `Assert-NotLink ${psQuote(p)}`),
     ...layout.entries.map((e) => `Add-LayoutFolder ${psQuote(e.path)}`),
     '',
     `$manifest = ${psQuote(layout.manifestPath)}`,
@@ -130,7 +166,9 @@ export function emitPs1(layout: ResolvedLayout): string {
     "$text = @'",
     ...renderLayoutManifest(layout.manifest).split('\n'),
     "'@",
-    '[System.IO.File]::WriteAllText($manifest, $text)',
+    "$partial = $manifest + '.tmp.' + $PID",
+    '[System.IO.File]::WriteAllText($partial, $text)',
+    'Move-Item -LiteralPath $partial -Destination $manifest -Force',
   ];
   return `${lines.join('\n')}\n`;
 }

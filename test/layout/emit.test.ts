@@ -8,6 +8,7 @@ import { LAYOUT_MANIFEST, parseLayoutManifest, renderLayoutManifest } from '../.
 import { parseLayout } from '../../src/layout/parse.js';
 import { resolveLayout, type LayoutInput, type ResolvedLayout } from '../../src/layout/resolve.js';
 import type { Target } from '../../src/layout/types.js';
+import { provision } from '../cli/run.js';
 import { ROOT, tempDir } from '../helpers.js';
 
 function layoutOf(name: string, target: Target, roots: Partial<Pick<LayoutInput, 'root' | 'program' | 'data' | 'backup'>>): ResolvedLayout {
@@ -138,12 +139,36 @@ test('sh: leaves an existing folder and its mode alone; refuses a symbolic link 
   }
 });
 
+test('sh: refuses a symbolic link above the layout, as provision layout does, before it creates anything', () => {
+  const t = tempDir();
+  try {
+    const real = path.join(t.dir, 'real');
+    fs.mkdirSync(real);
+    fs.symlinkSync(real, path.join(t.dir, 'sites'));
+    const base = path.join(t.dir, 'sites', 'app');
+    const layout = layoutOf('maitred', 'posix', root(base));
+    fs.writeFileSync(path.join(t.dir, 'layout.sh'), emitSh(layout));
+    const r = sh(t.dir);
+    assert.is(r.status, 1);
+    assert.is(r.stderr, `provision layout: refused: ${path.join(t.dir, 'sites')} is a symbolic link above the layout; give the real path, or remove the link\n`);
+    assert.equal(fs.readdirSync(real), [], 'nothing created through the link');
+    // The in-process command refuses the same layout for the same reason.
+    const cli = provision(['layout', '--preset', 'maitred', '--root', base, '--yes']);
+    assert.is(cli.code, 1, cli.stderr);
+    assert.match(cli.stderr, /symbolic link/);
+    assert.equal(fs.readdirSync(real), []);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('ps1: New-Item for each folder, Windows paths as PowerShell literals, the manifest from a literal here-string', () => {
   const script = emitPs1(layoutOf('maitred', 'windows', {}));
   assert.fixture(script, [
     '# The maitred layout for a Windows machine, printed by provision layout (docs/layout.md).',
     '# Creates the folders that are missing and leaves those that exist;',
-    '# refuses a link or a file where a folder goes; records the roots in provision-layout.ini.',
+    '# refuses a link above the layout or where a folder goes, and a file where a folder goes;',
+    '# records the roots in provision-layout.ini.',
     "$ErrorActionPreference = 'Stop'",
     '',
     'function Add-LayoutFolder([string] $Path) {',
@@ -156,6 +181,12 @@ test('ps1: New-Item for each folder, Windows paths as PowerShell literals, the m
     '  New-Item -ItemType Directory -Force -Path $Path | Out-Null',
     '}',
     '',
+    'function Assert-NotLink([string] $Path) {',
+    '  $item = Get-Item -LiteralPath $Path -Force -ErrorAction SilentlyContinue',
+    '  if ($null -ne $item -and $item.LinkType) { throw "provision layout: refused: $Path is a link ($($item.LinkType)) above the layout; give the real path, or remove the link" }',
+    '}',
+    '',
+    "Assert-NotLink 'C:\\POSERA'",
     "Add-LayoutFolder 'C:\\POSERA\\MAITRED'",
     "Add-LayoutFolder 'C:\\POSERA\\MAITRED\\PRG'",
     "Add-LayoutFolder 'C:\\POSERA\\MAITRED\\DATA'",
@@ -176,9 +207,38 @@ test('ps1: New-Item for each folder, Windows paths as PowerShell literals, the m
     'environment = "C:\\\\POSERA\\\\MAITRED\\\\DATA"',
     '',
     "'@",
-    '[System.IO.File]::WriteAllText($manifest, $text)',
+    "$partial = $manifest + '.tmp.' + $PID",
+    '[System.IO.File]::WriteAllText($partial, $text)',
+    'Move-Item -LiteralPath $partial -Destination $manifest -Force',
     '',
   ].join('\n'));
+});
+
+test('ps1: the manifest is written whole to a temporary file beside it, then moved over the old one', () => {
+  const script = emitPs1(layoutOf('generic', 'windows', root('D:\\Sites\\App')));
+  const lines = script.split('\n');
+  const write = lines.findIndex((l) => l.startsWith('[System.IO.File]::WriteAllText('));
+  assert.is(lines[write], '[System.IO.File]::WriteAllText($partial, $text)');
+  assert.is(lines[write - 1], "$partial = $manifest + '.tmp.' + $PID");
+  assert.is(lines[write + 1], 'Move-Item -LiteralPath $partial -Destination $manifest -Force');
+  assert.not.ok(script.includes('WriteAllText($manifest'), 'never written in place');
+  assert.ok(lines.indexOf("$text = @'") < write);
+});
+
+test('ps1 and sh: every existing folder above the layout is checked for a link before any folder is made', () => {
+  const win = emitPs1(layoutOf('generic', 'windows', root('D:\\Sites\\App')));
+  const winChecks = win.split('\n').filter((l) => l.startsWith('Assert-NotLink '));
+  assert.equal(winChecks, ["Assert-NotLink 'D:\\Sites'"]);
+  assert.ok(win.indexOf("Assert-NotLink 'D:\\Sites'") < win.indexOf('Add-LayoutFolder '));
+  const unc = emitPs1(layoutOf('generic', 'windows', root('\\\\fs01\\share\\sites\\app')));
+  assert.equal(unc.split('\n').filter((l) => l.startsWith('Assert-NotLink ')), ["Assert-NotLink '\\\\fs01\\share\\sites'"], 'the share root is not a folder to check');
+  const posix = emitSh(layoutOf('generic', 'posix', root('/srv/sites/app')));
+  const checks = posix.split('\n').filter((l) => l.startsWith('not_link '));
+  assert.equal(checks, ["not_link '/srv'", "not_link '/srv/sites'"]);
+  assert.ok(posix.indexOf("not_link '/srv/sites'") < posix.indexOf('\nmake_folder '));
+  // Roots in different places: the folders above each, once, parents first; none of the layout's own.
+  const apart = emitSh(layoutOf('generic', 'posix', { program: { value: '/opt/app/bin', from: '--program' }, data: { value: '/var/lib/app', from: '--data' }, backup: { value: '/mnt/backup/app', from: '--backup' } }));
+  assert.equal(apart.split('\n').filter((l) => l.startsWith('not_link ')), ["not_link '/mnt'", "not_link '/opt'", "not_link '/var'", "not_link '/opt/app'", "not_link '/var/lib'", "not_link '/mnt/backup'"]);
 });
 
 test('ps1: quotes in names are doubled, $ and backticks stay literal, a UNC root stays a UNC root', () => {
