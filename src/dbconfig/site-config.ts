@@ -1,4 +1,4 @@
-import { asciiLower, matchKeyword, SITE_FLAGS, type SiteFlag } from './catalogue.js';
+import { asciiLower, matchKeyword, SITE_FLAGS, type DirectiveSpec, type SiteFlag } from './catalogue.js';
 import { convertNumber } from './numbers.js';
 import type { Statement } from './statements.js';
 
@@ -38,11 +38,14 @@ export function siteFlagValue(token: string): boolean | undefined {
 
 /** Whether a directive line belongs to Replication Manager (cannot be mixed with rep_set_nsites). */
 export function isRepmgrStatement(st: Statement): boolean {
-  const spec = st.spec;
+  return isRepmgrDirective(st.spec, st.tokens[1]?.text);
+}
+
+/** Whether a directive with this first value belongs to Replication Manager. */
+export function isRepmgrDirective(spec: DirectiveSpec | undefined, key: string | undefined): boolean {
   if (spec === undefined || spec.repmgr === undefined || spec.repmgr === false) return false;
   if (spec.repmgr === true) return true;
-  const key = st.tokens[1];
-  return key !== undefined && matchKeyword(spec.repmgr, key.text) !== undefined;
+  return key !== undefined && matchKeyword(spec.repmgr, key) !== undefined;
 }
 
 /** Describe the replication site a file configures. Lines that do not parse are skipped. */

@@ -2,6 +2,7 @@ import { lineOffsets, parseDbConfig, renderDbConfigText, type DbConfigDocument }
 import { describeSite } from '../dbconfig/site-config.js';
 import { fromBytes } from '../dbconfig/text.js';
 import { readStatements } from '../dbconfig/statements.js';
+import { isCertainlyClean } from './clean-file.js';
 import { findDisableComments, isDisabled } from './disable.js';
 import { RULES } from './rules/index.js';
 import type { DirectiveView, LintMessage, LintOptions, LintResult, Report, Rule, RuleContext } from './types.js';
@@ -29,6 +30,13 @@ export function toResult(filePath: string, messages: LintMessage[]): LintResult 
  * environment facts. Never throws on bad input; every problem is a message.
  */
 export function lintDbConfig(input: Uint8Array | string | DbConfigDocument, options: LintOptions = {}): LintResult {
+  // Most files in a fleet are clean: one pass over the bytes says so without building the document.
+  if (input instanceof Uint8Array && isCertainlyClean(input, options.environment)) return toResult(options.filePath ?? 'DB_CONFIG', []);
+  return lintWithRules(input, options);
+}
+
+/** Lint by running every rule over the parsed document (what lintDbConfig does unless a file is certainly clean). */
+export function lintWithRules(input: Uint8Array | string | DbConfigDocument, options: LintOptions = {}): LintResult {
   const doc = typeof input === 'string' || input instanceof Uint8Array ? parseDbConfig(input) : input;
   const statements = readStatements(doc);
   const directives = statements.map(viewDirective).filter((v): v is DirectiveView => v !== undefined);
