@@ -2,8 +2,8 @@ import { lineOffsets, parseDbConfig, renderDbConfigText, type DbConfigDocument }
 import { describeSite } from '../dbconfig/site-config.js';
 import { fromBytes } from '../dbconfig/text.js';
 import { readStatements } from '../dbconfig/statements.js';
-import { isCertainlyClean } from './clean-file.js';
 import { findDisableComments, isDisabled } from './disable.js';
+import { lintPlainFile } from './plain-file.js';
 import { RULES } from './rules/index.js';
 import type { DirectiveView, LintMessage, LintOptions, LintResult, Report, Rule, RuleContext } from './types.js';
 import { viewDirective } from './views.js';
@@ -25,17 +25,38 @@ export function toResult(filePath: string, messages: LintMessage[]): LintResult 
   };
 }
 
+/** A rule's report as a finding, with the severity the options give it. */
+function toMessage(rule: Rule, r: Report, options: LintOptions): LintMessage {
+  // A configured severity applies to every finding; otherwise the rule may grade each one.
+  const severity = options.rules?.[rule.id] ?? r.severity ?? rule.severity;
+  const message: { -readonly [K in keyof LintMessage]: LintMessage[K] } = {
+    ruleId: rule.id,
+    severity: severity === 'error' ? 2 : 1,
+    line: r.line,
+    column: r.start + 1,
+    message: r.message,
+  };
+  if (r.end !== undefined) {
+    message.endLine = r.line;
+    message.endColumn = r.end + 1;
+  }
+  if (r.fix) message.fix = r.fix;
+  return message;
+}
+
 /**
  * Lint DB_CONFIG bytes (or a parsed document). Pure: the caller gathers any
  * environment facts. Never throws on bad input; every problem is a message.
  */
 export function lintDbConfig(input: Uint8Array | string | DbConfigDocument, options: LintOptions = {}): LintResult {
-  // Most files in a fleet are clean: one pass over the bytes says so without building the document.
-  if (input instanceof Uint8Array && isCertainlyClean(input, options.environment)) return toResult(options.filePath ?? 'DB_CONFIG', []);
-  return lintWithRules(input, options);
+  // Most files in a fleet are plain: one pass over the bytes finds what the rules would, without building the document.
+  const plain = input instanceof Uint8Array ? lintPlainFile(input, options.environment) : undefined;
+  if (plain === undefined) return lintWithRules(input, options);
+  const messages = plain.filter((f) => (options.rules?.[f.rule.id] ?? f.rule.severity) !== 'off').map((f) => toMessage(f.rule, f.report, options));
+  return toResult(options.filePath ?? 'DB_CONFIG', messages);
 }
 
-/** Lint by running every rule over the parsed document (what lintDbConfig does unless a file is certainly clean). */
+/** Lint by running every rule over the parsed document (what lintDbConfig does unless a file is plain). */
 export function lintWithRules(input: Uint8Array | string | DbConfigDocument, options: LintOptions = {}): LintResult {
   const doc = typeof input === 'string' || input instanceof Uint8Array ? parseDbConfig(input) : input;
   const statements = readStatements(doc);
@@ -57,21 +78,7 @@ export function lintWithRules(input: Uint8Array | string | DbConfigDocument, opt
     offset: (line) => offsets[line - 1] ?? source.length,
     report: (r: Report) => {
       if (disabled.length > 0 && isDisabled(disabled, r.line, rule.id)) return;
-      // A configured severity applies to every finding; otherwise the rule may grade each one.
-      const severity = options.rules?.[rule.id] ?? r.severity ?? rule.severity;
-      const message: { -readonly [K in keyof LintMessage]: LintMessage[K] } = {
-        ruleId: rule.id,
-        severity: severity === 'error' ? 2 : 1,
-        line: r.line,
-        column: r.start + 1,
-        message: r.message,
-      };
-      if (r.end !== undefined) {
-        message.endLine = r.line;
-        message.endColumn = r.end + 1;
-      }
-      if (r.fix) message.fix = r.fix;
-      messages.push(message);
+      messages.push(toMessage(rule, r, options));
     },
   };
   for (rule of RULES) {

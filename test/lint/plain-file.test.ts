@@ -1,6 +1,6 @@
 /**
  * The differential test of lint's fast path: lintDbConfig (which skips the
- * rules when isCertainlyClean says a file is clean) must give exactly the
+ * rule engine when lintPlainFile can judge a file) must give exactly the
  * result of lintWithRules (every rule, always) on every fixture, the Berkeley
  * DB corpus, the benchmark's generated fleet and thousands of seeded random
  * and mutated files, with and without environment facts.
@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generateCorpus } from '../../bench/corpus.js';
-import { isCertainlyClean } from '../../src/lint/clean-file.js';
+import { lintPlainFile } from '../../src/lint/plain-file.js';
 import { lintDbConfig, lintWithRules } from '../../src/lint/lint.js';
 import type { EnvironmentFacts, LintOptions } from '../../src/lint/types.js';
 import { filesBelow, prng, ROOT, tempDir } from '../helpers.js';
@@ -22,18 +22,19 @@ const ENVIRONMENTS: readonly (EnvironmentFacts | undefined)[] = [
   { configMtimeMs: 2000, regionFiles: [{ name: '__db.001', mtimeMs: 1000 }], directoryExists: () => true },
 ];
 
-/** Lint `bytes` both ways under every environment; returns how many times the fast path decided. */
+/** Rule settings from a .provisionrc: the plain path must grade its findings as the rules do. */
+const SETTINGS: readonly LintOptions['rules'][] = [undefined, { 'prefer-ipv4': 'error' }, { 'prefer-ipv4': 'off', 'duplicate-setting': 'error' }];
+
+/** Lint `bytes` both ways under every environment; returns how many times the plain path decided. */
 function compare(bytes: Buffer, what: string): number {
   let fast = 0;
-  for (const environment of ENVIRONMENTS) {
-    const options: LintOptions = { filePath: 'x/DB_CONFIG', ...(environment ? { environment } : {}) };
+  ENVIRONMENTS.forEach((environment, i) => {
+    const rules = SETTINGS[i % SETTINGS.length];
+    const options: LintOptions = { filePath: 'x/DB_CONFIG', ...(environment ? { environment } : {}), ...(rules ? { rules } : {}) };
     const full = lintWithRules(bytes, options);
-    if (isCertainlyClean(bytes, environment)) {
-      fast++;
-      assert.equal(full.messages, [], `${what}: the fast path calls it clean, the rules find ${JSON.stringify(full.messages)}`);
-    }
-    assert.equal(lintDbConfig(bytes, options), full, `${what}: lintDbConfig differs from every rule`);
-  }
+    if (lintPlainFile(bytes, environment) !== undefined) fast++;
+    assert.equal(lintDbConfig(bytes, options), full, `${what}: lintDbConfig differs from every rule (the rules find ${JSON.stringify(full.messages)})`);
+  });
   return fast;
 }
 
@@ -87,7 +88,7 @@ const INTERESTING = [0x20, 0x09, 0x0d, 0x0a, 0x23, 0x00, 0x0b, 0x0c, 0x3d, 0x3a,
 function siteFile(rand: () => number): string[] {
   const master = rand() < 0.4;
   const lines = [`rep_set_priority ${master ? 100 : 0}`, `repmgr_site 10.0.1.${Math.floor(rand() * 3)} 5010 db_local_site on${master ? ' db_group_creator on' : ''}`];
-  for (let i = 1 + Math.floor(rand() * 3); i > 0; i--) lines.push(`repmgr_site 10.0.2.${i} 5010${rand() < 0.7 ? ' db_bootstrap_helper on' : ''}`);
+  for (let i = 1 + Math.floor(rand() * 3); i > 0; i--) lines.push(`repmgr_site ${rand() < 0.2 ? `db${i}.example.com` : `10.0.2.${i}`} 5010${rand() < 0.7 ? ' db_bootstrap_helper on' : ''}`);
   const tuning = ['set_tx_max 500', 'set_lk_max_locks 20000', 'repmgr_set_ack_policy DB_REPMGR_ACKS_ONE', 'rep_set_timeout DB_REP_HEARTBEAT_SEND 5000000', 'set_flags DB_AUTO_COMMIT'];
   for (const t of tuning) if (rand() < 0.5) lines.push(t);
   return lines.sort(() => rand() - 0.5);
@@ -124,17 +125,20 @@ test('5000 seeded random and mutated files lint the same with and without the fa
   const rand = prng(20261122);
   let fast = 0;
   let clean = 0;
+  let named = 0;
   for (let i = 0; i < 5000; i++) {
     const bytes = randomFile(rand);
     const decided = compare(bytes, `case ${i} (${JSON.stringify(bytes.toString('latin1'))})`);
     fast += decided;
     if (lintWithRules(bytes).messages.length === 0) clean++;
+    if (lintWithRules(bytes).messages.some((m) => m.ruleId === 'prefer-ipv4')) named++;
     // Also as one line of a bigger file: the memo of line verdicts must not leak between files.
     if (i % 10 === 0) compare(Buffer.concat([bytes, Buffer.from('\nset_tx_max 500\n')]), `case ${i} extended`);
   }
-  // Both paths must be exercised: files the fast path accepts, and clean files it leaves to the rules.
+  // Both paths must be exercised, on clean files and on files with host names.
   assert.ok(fast >= 500, `the fast path decided only ${fast} times`);
-  assert.ok(clean > fast / ENVIRONMENTS.length, `expected some clean files the fast path leaves to the rules (${clean} clean)`);
+  assert.ok(clean >= 200, `expected clean files, found ${clean}`);
+  assert.ok(named >= 200, `expected files with host names (prefer-ipv4), found ${named}`);
 });
 
 test.run();
