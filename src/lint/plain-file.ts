@@ -1,4 +1,4 @@
-import { lookupDirective, MAX_LINE_BYTES, SITE_FLAGS } from '../dbconfig/catalogue.js';
+import { lookupDirective, MAX_LINE_BYTES } from '../dbconfig/catalogue.js';
 import type { Token } from '../dbconfig/line.js';
 import { convertNumber } from '../dbconfig/numbers.js';
 import { isRepmgrDirective } from '../dbconfig/site-config.js';
@@ -18,8 +18,6 @@ const EQUALS = 0x3d;
 
 /** Directives whose rules compare two values or other lines: the full rule engine judges them. */
 const JUDGED_IN_FULL = new Set(['rep_set_nsites', 'rep_set_clockskew', 'rep_set_request']);
-
-const SITE_FLAG_NAMES: ReadonlySet<string> = new Set(SITE_FLAGS);
 
 /** A finding of a plain file: the rule that would report it, and its report. */
 export interface PlainFinding {
@@ -169,33 +167,33 @@ function judgeDirective(text: string): Verdict | false {
   // Unknown names, directory values (checked on the disk), old names and cross-value checks: the full engine.
   if (spec === undefined || spec.shape === 'string' || spec.aliasOf !== undefined || JUDGED_IN_FULL.has(spec.name)) return false;
   if (findArgumentProblems({ spec, name, args }).length > 0) return false;
-  const verdict = { key: settingKey({ spec, args }), repmgr: isRepmgrDirective(spec, args[0]?.text) };
+  const key = settingKey({ spec, args });
+  const repmgr = isRepmgrDirective(spec, args[0]?.text);
   if (spec.name === 'rep_set_priority') {
     const n = convertNumber(args[0]!.text, 'uint');
-    return { ...verdict, priorityZero: n.ok && n.value === 0n };
+    return { key, repmgr, priorityZero: n.ok && n.value === 0n };
   }
-  if (spec.shape !== 'site') return verdict;
+  if (spec.shape !== 'site') return { key, repmgr };
   const site = judgeSite(args);
-  return site === false ? false : { ...verdict, site };
+  return site === false ? false : { key, repmgr, site };
 }
 
 /** A repmgr_site line with flags spelled `db_... on`, as local-site, prefer-ipv4 and host-case see it. */
 function judgeSite(args: readonly Token[]): SiteVerdict | false {
   const host = args[0]!;
-  const on = new Set<string>();
+  let local = false;
+  let helper = false;
+  let peer = false;
+  let creator = false;
   for (let i = 2; i < args.length; i += 2) {
+    if (args[i + 1]!.text !== 'on') return false;
     const flag = args[i]!.text;
-    if (!SITE_FLAG_NAMES.has(flag) || args[i + 1]!.text !== 'on') return false;
-    on.add(flag);
+    if (flag === 'db_local_site') local = true;
+    else if (flag === 'db_bootstrap_helper') helper = true;
+    else if (flag === 'db_repmgr_peer') peer = true;
+    else if (flag === 'db_group_creator') creator = true;
+    else if (flag !== 'db_legacy') return false;
   }
-  return {
-    host: host.text,
-    hostAt: host.start,
-    // It passed the argument checks and has no `:` (no IPv6): digits and dots are an IPv4 address, anything else a name.
-    isName: !/^[0-9.]+$/.test(host.text),
-    local: on.has('db_local_site'),
-    helper: on.has('db_bootstrap_helper'),
-    peer: on.has('db_repmgr_peer'),
-    creator: on.has('db_group_creator'),
-  };
+  // It passed the argument checks and has no `:` (no IPv6): digits and dots are an IPv4 address, anything else a name.
+  return { host: host.text, hostAt: host.start, isName: !/^[0-9.]+$/.test(host.text), local, helper, peer, creator };
 }
