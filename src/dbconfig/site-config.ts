@@ -64,7 +64,8 @@ export function describeSite(statements: readonly Statement[]): SiteDescription 
       const n = convertNumber(a.text, 'uint');
       if (n.ok) priority = { value: n.value, line: st.line };
     } else if (spec.name === 'repmgr_set_ack_policy' && a && st.tokens.length === 2) {
-      const v = matchKeyword(spec.args[0]!.kind === 'keyword' ? spec.args[0]!.values : [], a.text);
+      const arg = spec.args[0]!;
+      const v = arg.kind === 'keyword' ? matchKeyword(arg.values, a.text) : undefined;
       if (v) ackPolicy = { value: v, line: st.line };
     } else if (spec.name === 'rep_set_nsites') {
       nsitesLine = st.line;

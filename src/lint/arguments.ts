@@ -117,7 +117,9 @@ function keyedProblems(v: ArgumentView): ArgumentProblem[] {
   const spec = v.spec!;
   const [key, value] = v.args;
   if (key === undefined) return [];
-  const name = matchKeyword(spec.args[0]?.kind === 'keyword' ? spec.args[0].values : [], key.text);
+  // Only a keyword first value picks a rule (and a fresh [] would cost matchKeyword a new lookup table each call).
+  if (spec.args[0]?.kind !== 'keyword') return [];
+  const name = matchKeyword(spec.args[0].values, key.text);
   if (name === undefined) return [];
   const n = value === undefined ? undefined : convertNumber(value.text, 'uint32');
   if (value !== undefined && n?.ok && n.value === 0n && spec.positiveFor?.includes(name)) {
