@@ -49,9 +49,17 @@ function toMessage(rule: Rule, r: Report, options: LintOptions): LintMessage {
  * environment facts. Never throws on bad input; every problem is a message.
  */
 export function lintDbConfig(input: Uint8Array | string | DbConfigDocument, options: LintOptions = {}): LintResult {
-  // Most files in a fleet are plain: one pass over the bytes finds what the rules would, without building the document.
-  const plain = input instanceof Uint8Array ? lintPlainFile(input, options.environment) : undefined;
-  if (plain === undefined) return lintWithRules(input, options);
+  return (input instanceof Uint8Array ? lintPlain(input, options) : undefined) ?? lintWithRules(input, options);
+}
+
+/**
+ * Lint a plain file in one pass over its bytes (most files of a fleet are
+ * plain): the result every rule would give, or undefined when the file is not
+ * plain and needs lintWithRules.
+ */
+export function lintPlain(bytes: Uint8Array, options: LintOptions = {}): LintResult | undefined {
+  const plain = lintPlainFile(bytes, options.environment);
+  if (plain === undefined) return undefined;
   const messages = plain.filter((f) => (options.rules?.[f.rule.id] ?? f.rule.severity) !== 'off').map((f) => toMessage(f.rule, f.report, options));
   return toResult(options.filePath ?? 'DB_CONFIG', messages);
 }
