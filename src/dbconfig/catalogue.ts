@@ -222,8 +222,15 @@ const folded = new Map(DIRECTIVES.filter((d) => !d.caseSensitive).map((d) => [d.
 
 /** ASCII-only lower case, as strcasecmp in the C locale compares. */
 export function asciiLower(s: string): string {
-  // Only bytes A-Z fold (a binary string may hold bytes 0xC0-0xDE, which toLowerCase would change).
-  return /[\x80-\xff]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s.toLowerCase();
+  let upper = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // Only bytes A-Z fold (a binary string may hold bytes 0xC0-0xDE, which toLowerCase would change).
+    if (c >= 0x80) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+    if (c >= 0x41 && c <= 0x5a) upper = true;
+  }
+  // Most names and keywords are already lower case (or all upper): no new string for the first.
+  return upper ? s.toLowerCase() : s;
 }
 
 /** Look a name up exactly as Berkeley DB does: simple names case-sensitively, complex ones in any case. */

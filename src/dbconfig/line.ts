@@ -1,4 +1,3 @@
-import { isCSpace, isSeparator } from './text.js';
 
 /** How a physical line ended: LF, CRLF, or nothing (the last line of a file without a final newline). */
 export type Eol = '\n' | '\r\n' | '';
@@ -28,25 +27,23 @@ export interface Line {
   readonly tokens: readonly Token[];
 }
 
+/** A run of bytes other than space and tab (what strsep(" \t\n") leaves between separators). */
+const TOKEN = /[^ \t]+/g;
+/** The bytes C's isspace() accepts. */
+const INDENT = /^[ \t\n\v\f\r]*/;
+
 /** Split `text` on spaces and tabs from `from` on, as `strsep(" \t\n")` does, dropping empty tokens. */
 export function tokenize(text: string, from = 0): Token[] {
   const tokens: Token[] = [];
-  let i = from;
-  while (i < text.length) {
-    while (i < text.length && isSeparator(text[i])) i++;
-    if (i >= text.length) break;
-    const start = i;
-    while (i < text.length && !isSeparator(text[i])) i++;
-    tokens.push({ text: text.slice(start, i), start, end: i });
-  }
+  // A regular expression rather than a loop over characters: every line of every file goes through here.
+  TOKEN.lastIndex = from;
+  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) tokens.push({ text: m[0], start: m.index, end: m.index + m[0].length });
   return tokens;
 }
 
 /** Length of the run of isspace() bytes at the start of `text`. */
 export function indentLength(text: string): number {
-  let i = 0;
-  while (i < text.length && isCSpace(text[i])) i++;
-  return i;
+  return INDENT.exec(text)![0].length;
 }
 
 /** Parse one physical line's text (without its line ending). */

@@ -1,4 +1,4 @@
-import { asciiLower, matchKeyword, SITE_FLAGS, type SiteFlag } from './catalogue.js';
+import { asciiLower, matchKeyword, SITE_FLAGS, type DirectiveSpec, type SiteFlag } from './catalogue.js';
 import { convertNumber } from './numbers.js';
 import type { Statement } from './statements.js';
 
@@ -38,11 +38,14 @@ export function siteFlagValue(token: string): boolean | undefined {
 
 /** Whether a directive line belongs to Replication Manager (cannot be mixed with rep_set_nsites). */
 export function isRepmgrStatement(st: Statement): boolean {
-  const spec = st.spec;
+  return isRepmgrDirective(st.spec, st.tokens[1]?.text);
+}
+
+/** Whether a directive with this first value belongs to Replication Manager. */
+export function isRepmgrDirective(spec: DirectiveSpec | undefined, key: string | undefined): boolean {
   if (spec === undefined || spec.repmgr === undefined || spec.repmgr === false) return false;
   if (spec.repmgr === true) return true;
-  const key = st.tokens[1];
-  return key !== undefined && matchKeyword(spec.repmgr, key.text) !== undefined;
+  return key !== undefined && matchKeyword(spec.repmgr, key) !== undefined;
 }
 
 /** Describe the replication site a file configures. Lines that do not parse are skipped. */
@@ -61,7 +64,8 @@ export function describeSite(statements: readonly Statement[]): SiteDescription 
       const n = convertNumber(a.text, 'uint');
       if (n.ok) priority = { value: n.value, line: st.line };
     } else if (spec.name === 'repmgr_set_ack_policy' && a && st.tokens.length === 2) {
-      const v = matchKeyword(spec.args[0]!.kind === 'keyword' ? spec.args[0]!.values : [], a.text);
+      const arg = spec.args[0]!;
+      const v = arg.kind === 'keyword' ? matchKeyword(arg.values, a.text) : undefined;
       if (v) ackPolicy = { value: v, line: st.line };
     } else if (spec.name === 'rep_set_nsites') {
       nsitesLine = st.line;

@@ -6,6 +6,9 @@ import { checkHost } from '../site/address.js';
 import { closest } from './suggest.js';
 import type { DirectiveView } from './types.js';
 
+/** What the argument checks read of a directive line: its catalogue entry, name and values. */
+export type ArgumentView = Pick<DirectiveView, 'spec' | 'name' | 'args'>;
+
 export type ArgumentRule = 'arity' | 'invalid-number' | 'number-range' | 'unknown-keyword' | 'port-range' | 'site-too-many-pairs' | 'invalid-host';
 
 export interface ArgumentProblem {
@@ -16,7 +19,7 @@ export interface ArgumentProblem {
   readonly replacement?: string;
 }
 
-function usage(v: DirectiveView): string {
+function usage(v: ArgumentView): string {
   const spec = v.spec!;
   if (spec.shape === 'site') return `${spec.name} HOST PORT [FLAG on|off]... (at most ${MAX_SITE_PAIRS} flags)`;
   const args = spec.args.map((a, i) => (i >= spec.args.length - (spec.optional ?? 0) ? `[${a.name}]` : `<${a.name}>`));
@@ -78,7 +81,7 @@ function checkArg(spec: ArgSpec, token: Token, directive: string): ArgumentProbl
   return undefined;
 }
 
-function checkSite(v: DirectiveView): ArgumentProblem[] {
+function checkSite(v: ArgumentView): ArgumentProblem[] {
   const [host, port, ...pairs] = v.args;
   if (host === undefined || port === undefined) {
     return [{ rule: 'arity', message: `${v.name.text} needs a host and a port: ${usage(v)}.` }];
@@ -110,11 +113,13 @@ function checkSite(v: DirectiveView): ArgumentProblem[] {
 }
 
 /** Problems that depend on the keyword a well-formed line starts with. */
-function keyedProblems(v: DirectiveView): ArgumentProblem[] {
+function keyedProblems(v: ArgumentView): ArgumentProblem[] {
   const spec = v.spec!;
   const [key, value] = v.args;
   if (key === undefined) return [];
-  const name = matchKeyword(spec.args[0]?.kind === 'keyword' ? spec.args[0].values : [], key.text);
+  // Only a keyword first value picks a rule (and a fresh [] would cost matchKeyword a new lookup table each call).
+  if (spec.args[0]?.kind !== 'keyword') return [];
+  const name = matchKeyword(spec.args[0].values, key.text);
   if (name === undefined) return [];
   const n = value === undefined ? undefined : convertNumber(value.text, 'uint32');
   if (value !== undefined && n?.ok && n.value === 0n && spec.positiveFor?.includes(name)) {
@@ -131,12 +136,19 @@ function keyedProblems(v: DirectiveView): ArgumentProblem[] {
   return [];
 }
 
-const cache = new WeakMap<DirectiveView, ArgumentProblem[]>();
+const cache = new WeakMap<ArgumentView, readonly ArgumentProblem[]>();
 
 /** Every problem with a known directive's arguments, computed once per line. */
-export function argumentProblems(v: DirectiveView): readonly ArgumentProblem[] {
+export function argumentProblems(v: ArgumentView): readonly ArgumentProblem[] {
   const hit = cache.get(v);
   if (hit) return hit;
+  const problems = findArgumentProblems(v);
+  cache.set(v, problems);
+  return problems;
+}
+
+/** Every problem with a known directive's arguments (uncached: for a line looked at once). */
+export function findArgumentProblems(v: ArgumentView): ArgumentProblem[] {
   const problems: ArgumentProblem[] = [];
   const spec = v.spec;
   if (spec?.shape === 'site') problems.push(...checkSite(v));
@@ -154,6 +166,5 @@ export function argumentProblems(v: DirectiveView): readonly ArgumentProblem[] {
       if (problems.length === 0) problems.push(...keyedProblems(v));
     }
   }
-  cache.set(v, problems);
   return problems;
 }

@@ -3,6 +3,7 @@ import { describeSite } from '../dbconfig/site-config.js';
 import { fromBytes } from '../dbconfig/text.js';
 import { readStatements } from '../dbconfig/statements.js';
 import { findDisableComments, isDisabled } from './disable.js';
+import { lintPlainFile } from './plain-file.js';
 import { RULES } from './rules/index.js';
 import type { DirectiveView, LintMessage, LintOptions, LintResult, Report, Rule, RuleContext } from './types.js';
 import { viewDirective } from './views.js';
@@ -24,11 +25,47 @@ export function toResult(filePath: string, messages: LintMessage[]): LintResult 
   };
 }
 
+/** A rule's report as a finding, with the severity the options give it. */
+function toMessage(rule: Rule, r: Report, options: LintOptions): LintMessage {
+  // A configured severity applies to every finding; otherwise the rule may grade each one.
+  const severity = options.rules?.[rule.id] ?? r.severity ?? rule.severity;
+  const message: { -readonly [K in keyof LintMessage]: LintMessage[K] } = {
+    ruleId: rule.id,
+    severity: severity === 'error' ? 2 : 1,
+    line: r.line,
+    column: r.start + 1,
+    message: r.message,
+  };
+  if (r.end !== undefined) {
+    message.endLine = r.line;
+    message.endColumn = r.end + 1;
+  }
+  if (r.fix) message.fix = r.fix;
+  return message;
+}
+
 /**
  * Lint DB_CONFIG bytes (or a parsed document). Pure: the caller gathers any
  * environment facts. Never throws on bad input; every problem is a message.
  */
 export function lintDbConfig(input: Uint8Array | string | DbConfigDocument, options: LintOptions = {}): LintResult {
+  return (input instanceof Uint8Array ? lintPlain(input, options) : undefined) ?? lintWithRules(input, options);
+}
+
+/**
+ * Lint a plain file in one pass over its bytes (most files of a fleet are
+ * plain): the result every rule would give, or undefined when the file is not
+ * plain and needs lintWithRules.
+ */
+export function lintPlain(bytes: Uint8Array, options: LintOptions = {}): LintResult | undefined {
+  const plain = lintPlainFile(bytes, options.environment);
+  if (plain === undefined) return undefined;
+  const messages = plain.filter((f) => (options.rules?.[f.rule.id] ?? f.rule.severity) !== 'off').map((f) => toMessage(f.rule, f.report, options));
+  return toResult(options.filePath ?? 'DB_CONFIG', messages);
+}
+
+/** Lint by running every rule over the parsed document (what lintDbConfig does unless a file is plain). */
+export function lintWithRules(input: Uint8Array | string | DbConfigDocument, options: LintOptions = {}): LintResult {
   const doc = typeof input === 'string' || input instanceof Uint8Array ? parseDbConfig(input) : input;
   const statements = readStatements(doc);
   const directives = statements.map(viewDirective).filter((v): v is DirectiveView => v !== undefined);
@@ -49,21 +86,7 @@ export function lintDbConfig(input: Uint8Array | string | DbConfigDocument, opti
     offset: (line) => offsets[line - 1] ?? source.length,
     report: (r: Report) => {
       if (disabled.length > 0 && isDisabled(disabled, r.line, rule.id)) return;
-      // A configured severity applies to every finding; otherwise the rule may grade each one.
-      const severity = options.rules?.[rule.id] ?? r.severity ?? rule.severity;
-      const message: { -readonly [K in keyof LintMessage]: LintMessage[K] } = {
-        ruleId: rule.id,
-        severity: severity === 'error' ? 2 : 1,
-        line: r.line,
-        column: r.start + 1,
-        message: r.message,
-      };
-      if (r.end !== undefined) {
-        message.endLine = r.line;
-        message.endColumn = r.end + 1;
-      }
-      if (r.fix) message.fix = r.fix;
-      messages.push(message);
+      messages.push(toMessage(rule, r, options));
     },
   };
   for (rule of RULES) {

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP, isIPv4 } from 'node:net';
 
 /**
  * Validation of the host names and ports a replication site is reached at.
@@ -26,7 +26,8 @@ export function checkHost(host: string): HostCheck {
   }
   const odd = /[^A-Za-z0-9._:%[\]-]/.exec(host);
   if (odd) return { ok: false, reason: `the host contains ${JSON.stringify(odd[0])}, which no host name or address has` };
-  const ip = isIP(host);
+  // Every IPv6 address has a colon: a name need not go through the long IPv6 pattern.
+  const ip = host.includes(':') ? isIP(host) : isIPv4(host) ? 4 : 0;
   if (ip === 4) return { ok: true, kind: 'ipv4' };
   if (ip === 6) return { ok: true, kind: 'ipv6' };
   if (host.startsWith('[') && host.endsWith(']') && isIP(host.slice(1, -1)) === 6) {

@@ -3,7 +3,8 @@ import { display } from '../../dbconfig/text.js';
 import { argumentProblems } from '../arguments.js';
 import type { DirectiveView, Rule } from '../types.js';
 
-function settingKey(v: DirectiveView): string | undefined {
+/** What a later line of the same setting overrides (undefined: repeating it adds, nothing is overridden). */
+export function settingKey(v: Pick<DirectiveView, 'spec' | 'args'>): string | undefined {
   const spec = v.spec!;
   const name = spec.aliasOf ?? spec.name;
   if (spec.repeat === 'accumulates') return undefined;

@@ -2,6 +2,11 @@ import { display } from '../../dbconfig/text.js';
 import { checkHost } from '../../site/address.js';
 import type { Rule } from '../types.js';
 
+/** The finding for a site written as a host name. */
+export function preferIpv4Message(host: string): string {
+  return `Site "${display(host)}" is a host name; an IPv4 address is recommended, so replication does not depend on DNS. Write the same address on every site.`;
+}
+
 export const preferIpv4: Rule = {
   id: 'prefer-ipv4',
   severity: 'warning',
@@ -14,7 +19,7 @@ export const preferIpv4: Rule = {
         line: s.line,
         start: s.column,
         end: s.column + s.host.length,
-        message: `Site "${display(s.host)}" is a host name; an IPv4 address is recommended, so replication does not depend on DNS. Write the same address on every site.`,
+        message: preferIpv4Message(s.host),
       });
     }
   },

@@ -1,0 +1,144 @@
+/**
+ * The differential test of lint's fast path: lintDbConfig (which skips the
+ * rule engine when lintPlainFile can judge a file) must give exactly the
+ * result of lintWithRules (every rule, always) on every fixture, the Berkeley
+ * DB corpus, the benchmark's generated fleet and thousands of seeded random
+ * and mutated files, with and without environment facts.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { generateCorpus } from '../../bench/corpus.js';
+import { lintPlainFile } from '../../src/lint/plain-file.js';
+import { lintDbConfig, lintWithRules } from '../../src/lint/lint.js';
+import type { EnvironmentFacts, LintOptions } from '../../src/lint/types.js';
+import { filesBelow, prng, ROOT, tempDir } from '../helpers.js';
+
+const ENVIRONMENTS: readonly (EnvironmentFacts | undefined)[] = [
+  undefined,
+  { configMtimeMs: 0, regionFiles: [], directoryExists: () => false },
+  { configMtimeMs: 0, regionFiles: [], directoryExists: () => true },
+  { configMtimeMs: 2000, regionFiles: [{ name: '__db.001', mtimeMs: 1000 }], directoryExists: () => true },
+];
+
+/** Rule settings from a .provisionrc: the plain path must grade its findings as the rules do. */
+const SETTINGS: readonly LintOptions['rules'][] = [undefined, { 'prefer-ipv4': 'error' }, { 'prefer-ipv4': 'off', 'duplicate-setting': 'error' }];
+
+/** Lint `bytes` both ways under every environment; returns how many times the plain path decided. */
+function compare(bytes: Buffer, what: string): number {
+  let fast = 0;
+  ENVIRONMENTS.forEach((environment, i) => {
+    const rules = SETTINGS[i % SETTINGS.length];
+    const options: LintOptions = { filePath: 'x/DB_CONFIG', ...(environment ? { environment } : {}), ...(rules ? { rules } : {}) };
+    const full = lintWithRules(bytes, options);
+    if (lintPlainFile(bytes, environment) !== undefined) fast++;
+    assert.equal(lintDbConfig(bytes, options), full, `${what}: lintDbConfig differs from every rule (the rules find ${JSON.stringify(full.messages)})`);
+  });
+  return fast;
+}
+
+test('every fixture (the Berkeley DB corpus included) lints the same with and without the fast path', () => {
+  const files = filesBelow(path.join(ROOT, 'fixtures'));
+  assert.ok(files.length >= 300, `expected the fixtures and the 324-file corpus, found ${files.length}`);
+  let fast = 0;
+  for (const file of files) fast += compare(fs.readFileSync(file), path.relative(ROOT, file));
+  assert.ok(fast >= 50, `the fast path decided only ${fast} times`);
+});
+
+test("the benchmark's generated fleet lints the same with and without the fast path", () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    generateCorpus(dir, 1500, 7);
+    const files = filesBelow(dir);
+    let fast = 0;
+    for (const file of files) fast += compare(fs.readFileSync(file), file);
+    assert.ok(fast > files.length, `the fast path decided only ${fast} times in ${files.length} files`);
+  } finally {
+    cleanup();
+  }
+});
+
+/** Lines near the fast path's edges: each valid one next to what a rule reports. */
+const LINES = [
+  '# a comment', '#', '', '   ', '\t# indented comment', '# provision-disable-next-line prefer-ipv4 -- lab', '# provision-disable-next-line',
+  'rep_set_priority 0', 'rep_set_priority 100', 'rep_set_priority -1', 'rep_set_priority 1.0', 'REP_SET_PRIORITY 0', 'rep_set_priority',
+  'repmgr_site 10.0.0.1 5010 db_local_site on', 'repmgr_site 10.0.0.1 5010 db_local_site on db_group_creator on',
+  'repmgr_site 10.0.0.2 5010 db_local_site on', 'repmgr_site 10.0.0.2 5010 db_bootstrap_helper on', 'repmgr_site 10.0.0.3 6000 db_bootstrap_helper on db_repmgr_peer on',
+  'repmgr_site 10.0.0.3 6000 db_repmgr_peer on', 'repmgr_site 10.0.0.1 5010 db_local_site off', 'repmgr_site 10.0.0.1 5010 db_local_site 1',
+  'repmgr_site 10.0.0.1 5010 DB_LOCAL_SITE ON', 'repmgr_site 10.0.0.1 5010 db_local_site on db_bootstrap_helper on', 'repmgr_site 10.0.0.4 5010 db_legacy on',
+  'repmgr_site db1.example.com 5010 db_bootstrap_helper on', 'repmgr_site DB1.example.com 5010', 'repmgr_site 10.0.0.256 5010', 'repmgr_site 10.0.0.1:5010 db_local_site on',
+  'repmgr_site ::1 5010 db_local_site on', 'repmgr_site 10.0.0.5 0', 'repmgr_site 10.0.0.5 70000', 'repmgr_site 10.0.0.5', 'REPMGR_SITE 10.0.0.6 5010',
+  'repmgr_site 10.0.0.7 5010 db_local_site on db_group_creator on db_legacy on db_repmgr_peer on', 'repmgr_site 10.0.0.8 5010 db_local_site',
+  'repmgr_set_ack_policy DB_REPMGR_ACKS_ONE', 'repmgr_set_ack_policy db_repmgr_acks_quorum', 'repmgr_set_ack_policy ONE', 'repmgr_set_ack_policy DB_REPMGR_ACKS_ALL_PEERS',
+  'rep_set_timeout DB_REP_CONNECTION_RETRY 1000000', 'rep_set_timeout DB_REP_CONNECTION_RETRY 0', 'rep_set_timeout DB_REP_HEARTBEAT_SEND 5000000',
+  'rep_set_timeout DB_REP_CHECKPOINT_DELAY 0', 'rep_set_timeout DB_REP_LEASE_TIMEOUT 100', 'rep_set_timeout DB_REP_ACK_TIMEOUT',
+  'rep_set_nsites 3', 'rep_set_clockskew 102 100', 'rep_set_clockskew 100 102', 'rep_set_request 40000 1280000', 'rep_set_request 0 10',
+  'rep_set_config DB_REP_CONF_BULK on', 'rep_set_config DB_REP_CONF_BULK yes', 'rep_set_limit 0 10485760',
+  'set_cachesize 0 33554432 1', 'set_cachesize 0 33554432 1', 'set_cachesize 0 0x100 1', 'set_cachesize 1 0', 'set_lk_max_locks 20000', 'set_lk_max_locks 5s',
+  'set_tx_max 500', 'set_lg_bsize 262144', 'set_lg_max 10485760', 'set_lk_detect DB_LOCK_DEFAULT', 'set_lk_detect DEFAULT', 'set_flags DB_TXN_WRITE_NOSYNC',
+  'set_flags DB_AUTO_COMMIT', 'set_flags DB_DIRECT_DB', 'set_flags DB_TXN_NOSYNC off', 'set_mp_mmapsize 268435456', 'set_thread_count 64', 'set_lg_regionmax 1048576',
+  'SET_CACHESIZE 0 1 1', 'set_data_dir data', 'set_data_dir data   ', 'set_data_dir', 'set_lg_dir logs', 'set_create_dir data', 'db_data_dir old',
+  'set_intermediate_dir_mode rwxr-x---', 'set_tmp_dir /tmp', 'rep-set-priority 0', 'set_cachesize = 0 1 1', 'set_lk_max_locks 2000 # more',
+  'unknown_directive 1', 'set_verbose DB_VERB_REPLICATION on', 'mutex_set_max 10000', 'set_lg_filemode 0600',
+];
+const INTERESTING = [0x20, 0x09, 0x0d, 0x0a, 0x23, 0x00, 0x0b, 0x0c, 0x3d, 0x3a, 0x2d, 0x5f, 0x30, 0x39, 0x41, 0x61, 0xc2, 0xa0, 0xef, 0xbb, 0xbf, 0xff];
+
+/** A replication site as a fleet writes it: a priority, a local site, its peers, some tuning. */
+function siteFile(rand: () => number): string[] {
+  const master = rand() < 0.4;
+  const lines = [`rep_set_priority ${master ? 100 : 0}`, `repmgr_site 10.0.1.${Math.floor(rand() * 3)} 5010 db_local_site on${master ? ' db_group_creator on' : ''}`];
+  for (let i = 1 + Math.floor(rand() * 3); i > 0; i--) lines.push(`repmgr_site ${rand() < 0.2 ? `db${i}.example.com` : `10.0.2.${i}`} 5010${rand() < 0.7 ? ' db_bootstrap_helper on' : ''}`);
+  const tuning = ['set_tx_max 500', 'set_lk_max_locks 20000', 'repmgr_set_ack_policy DB_REPMGR_ACKS_ONE', 'rep_set_timeout DB_REP_HEARTBEAT_SEND 5000000', 'set_flags DB_AUTO_COMMIT'];
+  for (const t of tuning) if (rand() < 0.5) lines.push(t);
+  return lines.sort(() => rand() - 0.5);
+}
+
+function randomFile(rand: () => number): Buffer {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  // Two in five start as a working site (what the fast path is for), then take random lines.
+  const lines: string[] = rand() < 0.4 ? siteFile(rand) : [];
+  for (let n = Math.floor(rand() * (lines.length > 0 ? 3 : 12)); n >= 0; n--) {
+    let line = pick(LINES);
+    if (rand() < 0.1) line = `${pick(['  ', '\t', ' \t'])}${line}`;
+    if (rand() < 0.05) line = `${line}${pick([' ', '\t', '  '])}`;
+    if (rand() < 0.1) line = line.replace(/ /g, pick(['\t', '  ', ' \t']));
+    lines.push(line);
+  }
+  if (rand() < 0.03) lines.push(`# ${'x'.repeat(250 + Math.floor(rand() * 20))}`);
+  let text = lines.join(rand() < 0.2 ? '\r\n' : '\n') + (rand() < 0.9 ? '\n' : '');
+  if (rand() < 0.05) text = `\xef\xbb\xbf${text}`;
+  const bytes = [...Buffer.from(text, 'latin1')];
+  // Half the files keep their lines; the others get one to three byte mutations.
+  for (let m = rand() < 0.5 ? 0 : 1 + Math.floor(rand() * 3); m > 0 && bytes.length > 0; m--) {
+    const at = Math.floor(rand() * bytes.length);
+    const byte = rand() < 0.8 ? pick(INTERESTING) : Math.floor(rand() * 256);
+    const op = rand();
+    if (op < 0.4) bytes[at] = byte;
+    else if (op < 0.7) bytes.splice(at, 0, byte);
+    else bytes.splice(at, 1);
+  }
+  return Buffer.from(bytes);
+}
+
+test('5000 seeded random and mutated files lint the same with and without the fast path', () => {
+  const rand = prng(20261122);
+  let fast = 0;
+  let clean = 0;
+  let named = 0;
+  for (let i = 0; i < 5000; i++) {
+    const bytes = randomFile(rand);
+    const decided = compare(bytes, `case ${i} (${JSON.stringify(bytes.toString('latin1'))})`);
+    fast += decided;
+    if (lintWithRules(bytes).messages.length === 0) clean++;
+    if (lintWithRules(bytes).messages.some((m) => m.ruleId === 'prefer-ipv4')) named++;
+    // Also as one line of a bigger file: the memo of line verdicts must not leak between files.
+    if (i % 10 === 0) compare(Buffer.concat([bytes, Buffer.from('\nset_tx_max 500\n')]), `case ${i} extended`);
+  }
+  // Both paths must be exercised, on clean files and on files with host names.
+  assert.ok(fast >= 500, `the fast path decided only ${fast} times`);
+  assert.ok(clean >= 200, `expected clean files, found ${clean}`);
+  assert.ok(named >= 200, `expected files with host names (prefer-ipv4), found ${named}`);
+});
+
+test.run();
