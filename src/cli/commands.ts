@@ -6,6 +6,7 @@ import { demoCommand } from './declare/demo.js';
 import { generatorCommand } from './declare/generator.js';
 import { layoutCommand } from './declare/layout.js';
 import { lintCommand } from './declare/lint.js';
+import { migrateCommand } from './declare/migrate.js';
 import { restoreCommand } from './declare/restore.js';
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
@@ -25,7 +26,7 @@ export async function runCommand(argv: readonly string[], io: Io, version: strin
     .help()
     .alias('h', 'help')
     .strict()
-    .demandCommand(1, 'Name a command: provision master, replicant, lint, clean, layout, backup, restore or demo')
+    .demandCommand(1, 'Name a command: provision master, replicant, lint, clean, layout, backup, restore, migrate or demo')
     .recommendCommands()
     .epilog(
       [
@@ -54,6 +55,7 @@ export async function runCommand(argv: readonly string[], io: Io, version: strin
     .command(layoutCommand(context))
     .command(backupCommand(context))
     .command(restoreCommand(context))
+    .command(migrateCommand(context))
     .command(demoCommand(context));
   await parser.parseAsync();
   return code;

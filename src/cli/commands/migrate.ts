@@ -1,0 +1,281 @@
+import * as path from 'node:path';
+import { convertNumber } from '../../dbconfig/numbers.js';
+import { applyMigration, assertNotInUse, planCleanups, type Cleanup } from '../../migrate/apply.js';
+import { planFailover } from '../../migrate/failover.js';
+import { activeEntries, readJournals, type JournalEntry } from '../../migrate/journal.js';
+import { planModernise } from '../../migrate/modernise.js';
+import { parseSiteSpec, readGroupDir, readSite } from '../../migrate/read-group.js';
+import { planRenameHost } from '../../migrate/rename-host.js';
+import { MigrationError } from '../../migrate/role.js';
+import { pickEntry, planRollback } from '../../migrate/rollback.js';
+import { planDemote, planPromote } from '../../migrate/single-site.js';
+import { confirmsTakeover, parseLocalDate, planRestoreMain, planTakeover, takeoverCode } from '../../migrate/takeover.js';
+import type { GroupSite, MigrationPlan } from '../../migrate/types.js';
+import { ApplyError } from '../../plan/apply.js';
+import { planToJson, previewPlan } from '../../plan/preview.js';
+import { effectiveChanges } from '../../plan/types.js';
+import { parseAddress } from '../../site/address.js';
+import type { Asker } from '../ask.js';
+import { CliError, EXIT } from '../errors.js';
+import { shownPath, type Io } from '../io.js';
+
+export interface MigrateArgs {
+  readonly migration: string;
+  readonly args: readonly string[];
+  readonly env?: string;
+  readonly group?: string;
+  readonly sites: readonly string[];
+  readonly to?: string;
+  readonly main?: string;
+  readonly helper?: string;
+  readonly priority?: string;
+  readonly confirm?: string;
+  readonly date?: string;
+  readonly clean: boolean;
+  readonly dryRun: boolean;
+  readonly json: boolean;
+  readonly yes: boolean;
+}
+
+/** The sites named on the command line: --env, --group, --site (at least one of them). */
+function loadSites(args: MigrateArgs, io: Io): GroupSite[] {
+  try {
+    return readSites(args, io);
+  } catch (error) {
+    // A site that cannot be read is bad input (exit 2), not a refusal.
+    if (error instanceof MigrationError) throw new CliError(error.message, EXIT.usage, { cause: error });
+    throw error;
+  }
+}
+
+function readSites(args: MigrateArgs, io: Io): GroupSite[] {
+  const sites: GroupSite[] = [];
+  if (args.group !== undefined) sites.push(...readGroupDir(path.resolve(io.cwd, args.group)));
+  for (const spec of args.sites) {
+    const { name, file } = parseSiteSpec(spec);
+    sites.push(readSite(name, path.resolve(io.cwd, file)));
+  }
+  if (args.env !== undefined) {
+    const site = readSite('', path.resolve(io.cwd, args.env));
+    sites.push({ ...site, name: path.basename(site.env) });
+  }
+  if (sites.length === 0) throw new CliError(`migrate ${args.migration}: name the sites: --env DIR, --group DIR or --site NAME=PATH`);
+  const names = new Set<string>();
+  for (const s of sites) {
+    if (names.has(s.name)) throw new CliError(`two sites are named ${s.name}; name them apart with --site NAME=PATH`);
+    names.add(s.name);
+  }
+  return sites;
+}
+
+function onlySite(sites: readonly GroupSite[], migration: string): GroupSite {
+  if (sites.length !== 1) throw new CliError(`migrate ${migration} changes one site: give --env DIR (for a group, use migrate failover --to SITE)`);
+  return sites[0]!;
+}
+
+function priorityArg(text: string | undefined): bigint | undefined {
+  if (text === undefined) return undefined;
+  const n = convertNumber(text, 'uint');
+  if (!/^\d+$/.test(text) || !n.ok) throw new CliError(`--priority ${text}: expected a whole number 0-4294967295`);
+  return n.value;
+}
+
+/** The main server to hand the role back to: --main, else the master before the newest takeover in the journal. */
+function mainFromJournal(args: MigrateArgs, sites: readonly GroupSite[]): { main: string; backupPriority: Record<string, bigint> } {
+  const entries = activeEntries(readJournals(sites.map((s) => s.env)).entries);
+  const takeover = [...entries].reverse().find((e) => e.migration === 'takeover');
+  const backupPriority: Record<string, bigint> = {};
+  const backup = takeover?.details.backup;
+  const before = takeover?.details[`priorityBefore:${backup}`];
+  if (backup !== undefined && before !== undefined) backupPriority[backup] = BigInt(before);
+  const main = args.main ?? takeover?.details.previousMaster;
+  if (main === undefined || main.includes(',')) {
+    throw new CliError('migrate restore-main: name the main server with --main SITE (the journal records no takeover that names it)');
+  }
+  return { main, backupPriority };
+}
+
+function planFor(args: MigrateArgs, sites: GroupSite[]): MigrationPlan {
+  switch (args.migration) {
+    case 'promote': {
+      const priority = priorityArg(args.priority);
+      return planPromote(onlySite(sites, 'promote'), priority !== undefined ? { priority } : {});
+    }
+    case 'demote': {
+      const priority = priorityArg(args.priority);
+      let helper;
+      if (args.helper !== undefined) {
+        const parsed = parseAddress(args.helper);
+        if (!parsed.ok) throw new CliError(`--helper ${args.helper}: ${parsed.reason}`);
+        helper = { host: parsed.address.host, port: parsed.address.port };
+      }
+      return planDemote(onlySite(sites, 'demote'), { ...(priority !== undefined ? { priority } : {}), ...(helper ? { helper } : {}) });
+    }
+    case 'failover': {
+      if (args.to === undefined) throw new CliError('migrate failover: name the new master with --to SITE');
+      const priority = priorityArg(args.priority);
+      return planFailover(sites, { to: args.to, ...(priority !== undefined ? { priority } : {}) });
+    }
+    case 'takeover': {
+      const priority = priorityArg(args.priority);
+      const plan = planTakeover(sites, { ...(args.to !== undefined ? { to: args.to } : {}), ...(priority !== undefined ? { priority } : {}) });
+      const backup = plan.details.backup!;
+      const move = plan.roles.find((r) => r.site === backup);
+      return { ...plan, details: { ...plan.details, ...(move?.priorityBefore !== undefined ? { [`priorityBefore:${backup}`]: move.priorityBefore } : {}) } };
+    }
+    case 'restore-main':
+      return planRestoreMain(sites, mainFromJournal(args, sites));
+    case 'rename-host': {
+      const [from, to, extra] = args.args;
+      if (from === undefined || to === undefined || extra !== undefined) throw new CliError('migrate rename-host: give OLD NEW (two hosts)');
+      return planRenameHost(sites, from, to);
+    }
+    case 'modernise':
+      return planModernise(sites);
+    default:
+      throw new CliError(`unknown migration ${args.migration}`);
+  }
+}
+
+function listJournal(args: MigrateArgs, io: Io, sites: readonly GroupSite[]): number {
+  const { entries, problems } = readJournals(sites.map((s) => s.env));
+  for (const p of problems) io.stderr.write(`warning: ${p}\n`);
+  const undone = new Set(entries.flatMap((e) => (e.undoes ? [e.undoes] : [])));
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify({ entries: entries.map((e) => ({ ...e, rolledBack: undone.has(e.id) })) }, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  if (entries.length === 0) {
+    io.stdout.write('The journal is empty: no migration was applied to these sites.\n');
+    return EXIT.ok;
+  }
+  for (const e of entries) {
+    const what = e.undoes ? `rollback of ${e.undoes}` : `${e.migration}${undone.has(e.id) ? ' (rolled back)' : ''}`;
+    io.stdout.write(`${e.id}  ${e.time}  ${what}  ${e.files.map((f) => `${f.site}:${shownPath(io.cwd, f.path)}`).join(', ')}\n`);
+  }
+  return EXIT.ok;
+}
+
+function describeCleanups(io: Io, cleanups: readonly Cleanup[], dryRun: boolean): string {
+  return cleanups
+    .map((c) => `${dryRun ? 'would move' : 'moves'} ${c.remove.length} region file${c.remove.length === 1 ? '' : 's'} of ${shownPath(io.cwd, c.env)} to quarantine: ${c.remove.map((e) => e.name).join(', ')}\n`)
+    .join('');
+}
+
+async function confirmMigration(args: MigrateArgs, io: Io, plan: MigrationPlan, makeAsker: () => Promise<Asker>): Promise<boolean> {
+  const interactive = io.stdin.isTTY === true && io.stderr.isTTY === true;
+  if (args.migration === 'takeover') {
+    const site = plan.details.backup!;
+    let date = new Date();
+    if (args.date !== undefined) {
+      const parsed = parseLocalDate(args.date);
+      if (!parsed) throw new CliError(`--date ${args.date}: expected a date as YYYY-MM-DD`);
+      date = parsed;
+    }
+    if (args.confirm !== undefined) {
+      if (confirmsTakeover(args.confirm, site, date)) return true;
+      io.stderr.write(`provision: refused: --confirm ${args.confirm} is not today's takeover code nor the site's name (${site}); nothing was written.\n`);
+      return false;
+    }
+    if (!interactive) throw new CliError(`migrate takeover needs its confirmation: --confirm CODE (the date's code) or --confirm ${site} (the site's name); see docs/migrate.md`, EXIT.findings);
+    const ok = await (await makeAsker()).confirmByTyping([takeoverCode(date), site], `${site} takes over as master. Type the takeover code for today, or the site's name "${site}", to go ahead`);
+    if (!ok) io.stderr.write('That is not the code nor the site\'s name; nothing was written.\n');
+    return ok;
+  }
+  if (args.yes) return true;
+  if (!interactive) throw new CliError(`migrate ${args.migration} writes files: confirm with --yes (no prompts: not a terminal), or look first with --dry-run`, EXIT.findings);
+  const ok = await (await makeAsker()).confirm(`Apply ${args.migration} (${effectiveChanges(plan.plan).length} file(s))?`);
+  if (!ok) io.stderr.write('Nothing was written.\n');
+  return ok;
+}
+
+function report(io: Io, result: ReturnType<typeof applyMigration>, plan: { steps: readonly string[] }, sites: readonly GroupSite[]): void {
+  for (const a of result.applied) {
+    if (a.status === 'unchanged') continue;
+    io.stdout.write(`wrote ${shownPath(io.cwd, a.change.path)}${a.backup ? ` (backup ${shownPath(io.cwd, a.backup)})` : ''}\n`);
+  }
+  for (const q of result.quarantined) io.stdout.write(`moved ${q.count} region files of ${shownPath(io.cwd, q.env)} to ${shownPath(io.cwd, q.folder)}\n`);
+  io.stdout.write(`journal entry ${result.entry.id} (undo: provision migrate rollback ${result.entry.id} ${sitesHint(io, sites)})\n`);
+  if (plan.steps.length > 0) io.stdout.write(`Next:\n${plan.steps.map((s, i) => `  ${i + 1}. ${s}\n`).join('')}`);
+}
+
+function sitesHint(io: Io, sites: readonly GroupSite[]): string {
+  return sites.map((s) => `--site ${s.name}=${shownPath(io.cwd, s.path)}`).join(' ');
+}
+
+function resultJson(result: ReturnType<typeof applyMigration> | null) {
+  if (!result) return null;
+  return { journal: result.entry, quarantined: result.quarantined, backups: result.applied.flatMap((a) => (a.backup ? [a.backup] : [])) };
+}
+
+async function runRollback(args: MigrateArgs, io: Io, sites: readonly GroupSite[], makeAsker: () => Promise<Asker>): Promise<number> {
+  const { entries, problems } = readJournals(sites.map((s) => s.env));
+  for (const p of problems) io.stderr.write(`warning: ${p}\n`);
+  const entry: JournalEntry = pickEntry(entries, args.args[0]);
+  const planned = planRollback(entry);
+  const plan = { changes: planned.changes };
+  const cleanups = args.clean ? planCleanups(plan) : [];
+  const fake: MigrationPlan = { migration: 'rollback', plan, siteOf: entry.files.map((f) => f.site), cleanEnvs: [], roles: [], warnings: [], steps: ['Start the master first, then the replicants.'], details: {} };
+  if (args.json) {
+    if (args.dryRun) io.stdout.write(`${JSON.stringify({ migration: 'rollback', of: entry.id, dryRun: true, ...(planToJson(plan) as object), applied: null }, null, 2)}\n`);
+  } else {
+    io.stdout.write(`Roll back ${entry.migration} ${entry.id}:\n`);
+    io.stdout.write(previewPlan(plan));
+    io.stdout.write(describeCleanups(io, cleanups, args.dryRun));
+  }
+  if (args.dryRun) {
+    if (!args.json) io.stdout.write('Dry run: nothing was written.\n');
+    return EXIT.ok;
+  }
+  if (!(await confirmMigration({ ...args, migration: 'rollback' }, io, fake, makeAsker))) return EXIT.findings;
+  assertNotInUse(cleanups, plan);
+  const result = applyMigration('rollback', plan.changes, fake.siteOf, { cleanups, undoes: entry.id, details: { undoes: entry.id } });
+  if (args.json) io.stdout.write(`${JSON.stringify({ migration: 'rollback', of: entry.id, dryRun: false, ...(planToJson(plan) as object), applied: resultJson(result) }, null, 2)}\n`);
+  else report(io, result, fake, sites);
+  return EXIT.ok;
+}
+
+/** `provision migrate`. */
+export async function runMigrate(args: MigrateArgs, io: Io, makeAsker: () => Promise<Asker>): Promise<number> {
+  try {
+    const sites = loadSites(args, io);
+    if (args.migration === 'list') return listJournal(args, io, sites);
+    if (args.migration === 'rollback') return await runRollback(args, io, sites, makeAsker);
+    const planned = planFor(args, sites);
+    const todo = effectiveChanges(planned.plan);
+    const cleanups = args.clean && todo.length > 0 ? planCleanups(planned.plan) : [];
+    const json = (applied: ReturnType<typeof applyMigration> | null) =>
+      io.stdout.write(
+        `${JSON.stringify({ migration: planned.migration, dryRun: args.dryRun, nothingToDo: todo.length === 0, ...(planToJson(planned.plan) as object), roles: planned.roles, warnings: planned.warnings, steps: planned.steps, details: planned.details, clean: cleanups.map((c) => ({ env: c.env, remove: c.remove.map((e) => path.join(e.dir, e.name)) })), applied: resultJson(applied) }, null, 2)}\n`,
+      );
+    if (todo.length === 0) {
+      if (args.json) json(null);
+      else io.stdout.write(`Nothing to do: ${args.migration} is already applied to ${sites.map((s) => s.name).join(', ')}.\n`);
+      return EXIT.ok;
+    }
+    if (!args.json) {
+      io.stdout.write(previewPlan(planned.plan));
+      io.stdout.write(describeCleanups(io, cleanups, args.dryRun));
+      if (!args.clean) io.stdout.write('Region files are left (--no-clean): remove them (provision clean) before restarting, or the old settings stay in force.\n');
+      for (const r of planned.roles) if (r.before !== r.after) io.stdout.write(`${r.site}: ${r.before} -> ${r.after}\n`);
+    }
+    for (const w of planned.warnings) io.stderr.write(`warning: ${w}\n`);
+    if (args.dryRun) {
+      if (args.json) json(null);
+      else io.stdout.write('Dry run: nothing was written.\n');
+      return EXIT.ok;
+    }
+    if (!(await confirmMigration(args, io, planned, makeAsker))) return EXIT.findings;
+    assertNotInUse(cleanups, planned.plan);
+    const result = applyMigration(planned.migration, planned.plan.changes, planned.siteOf, { cleanups, details: planned.details });
+    if (args.json) json(result);
+    else report(io, result, planned, sites);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof MigrationError || error instanceof ApplyError) {
+      io.stderr.write(`provision: refused: ${error.message}\n`);
+      return EXIT.findings;
+    }
+    throw error;
+  }
+}
