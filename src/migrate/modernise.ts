@@ -22,8 +22,9 @@ function unhyphenateName(token: string): string | undefined {
 /** A hyphenated keyword value in its real spelling, when the argument takes that keyword. */
 function unhyphenateValue(token: string, values: readonly string[]): string | undefined {
   if (!token.includes('-')) return undefined;
-  const candidate = token.replace(/-/g, '_');
-  return values.some((v) => asciiLower(v) === asciiLower(candidate)) ? candidate : undefined;
+  const candidate = asciiLower(token.replace(/-/g, '_'));
+  // The catalogue's own spelling: Berkeley DB compares keywords in any case, people read them upper-case.
+  return values.find((v) => asciiLower(v) === candidate);
 }
 
 /** The modern form of one line's tokens, or undefined when it is already modern. */

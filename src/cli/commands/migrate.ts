@@ -174,7 +174,7 @@ async function confirmMigration(args: MigrateArgs, io: Io, plan: MigrationPlan, 
     }
     if (args.confirm !== undefined) {
       if (confirmsTakeover(args.confirm, site, date)) return true;
-      io.stderr.write(`provision: refused: --confirm ${args.confirm} is not today's takeover code nor the site's name (${site}); nothing was written.\n`);
+      io.stderr.write(`provision: refused: --confirm ${args.confirm} is neither the takeover code for ${args.date ?? 'today'} nor the site's name (${site}); nothing was written.\n`);
       return false;
     }
     if (!interactive) throw new CliError(`migrate takeover needs its confirmation: --confirm CODE (the date's code) or --confirm ${site} (the site's name); see docs/migrate.md`, EXIT.findings);
