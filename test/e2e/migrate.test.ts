@@ -7,10 +7,12 @@
  * reaches every site. The files are read after every step: never two masters.
  * Loopback only; every process is bounded and stopped in a finally.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { whyBdbUnavailable } from './bdb.js';
-import { makeGroup, mastersOf, migrate, type Group } from './group.js';
+import { makeGroup, mastersOf, migrate, runCli, type Group } from './group.js';
 import { leftoverRepsites, runClient, startLingeringClient, startMaster, type LingeringClient, type RunningMaster, type SiteRun } from './replication.js';
 
 const test = suite('migrate-bdb');
@@ -78,6 +80,18 @@ if (unavailable !== undefined) {
       assert.equal(mastersOf(group), ['a']);
       await replicate(group, 'a', ['c'], FIRST, 0, FIRST, ['b']);
       assert.equal(mastersOf(group), ['a']);
+
+      // While a server has its environment open, a migration refuses and writes nothing.
+      const before = group.names.map((n) => readFileSync(join(group.home(n), 'DB_CONFIG')));
+      const live = await startMaster({ home: group.home('a'), records: 0, siteTimeoutMs: SITE_MS, readyMs: RUN_MS });
+      try {
+        const refused = await runCli(['migrate', 'failover', '--to', 'b', '--yes', '--group', group.dir]);
+        assert.is(refused.code, 1, refused.stderr);
+        assert.match(refused.stderr, /\/a is in use .*stop its server first; nothing was written/);
+      } finally {
+        await live.stop(0);
+      }
+      group.names.forEach((n, i) => assert.ok(readFileSync(join(group.home(n), 'DB_CONFIG')).equals(before[i]!), `${n} unchanged`));
 
       const over = await migrate(group, ['failover', '--to', 'b', '--yes']);
       assert.match(over.stdout, /wrote \S+\/a\/DB_CONFIG[^\n]*\n(?:.*\n)*?wrote \S+\/b\/DB_CONFIG/, 'a is written before b');

@@ -174,6 +174,10 @@ test('rename-host refuses a NEW host that would inject a line or is not a host',
   }
 });
 
+test('rename-host onto an address another site already uses is refused by the group rules', () => {
+  assert.throws(() => planRenameHost(group(), '10.0.0.2', '10.0.0.3'), /group-duplicate-address/);
+});
+
 test('rename-host matches hosts exactly (case counts)', () => {
   assert.throws(() => planRenameHost(group(), '10.0.0.2 ', 'x.example.com'), /names host/);
 });
