@@ -64,7 +64,7 @@ export function planFailover(sites: readonly GroupSite[], options: FailoverOptio
   return buildMigrationPlan(migration, sites, writes, {
     warnings,
     steps: [
-      `Every site's server (${[...oldMasters, ...others, target].map((s) => s.name).join(', ')}) must be stopped while this is applied.`,
+      `Every site's server (${[...oldMasters, ...others, target].map((s) => s.name).join(', ')}) stays stopped until all the files are written.`,
       `Start ${target.name} first: it is the master now.`,
       ...(others.length + oldMasters.length > 0 ? [`Then start ${[...others, ...oldMasters].map((s) => s.name).join(', ')} as replicants.`] : []),
     ],

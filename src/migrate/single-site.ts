@@ -25,7 +25,7 @@ export function planPromote(site: GroupSite, options: { priority?: bigint } = {}
   ];
   return buildMigrationPlan('promote', [site], [{ site, doc: change.doc, reason: 'promote to master' }], {
     warnings,
-    steps: [`${site.name}'s server must be stopped while this is applied.`, `Start ${site.name} as master once the old master is stopped and demoted.`],
+    steps: [`${site.name}'s server stays stopped until the file is written.`, `Start ${site.name} as master once the old master is stopped and demoted.`],
   });
 }
 
@@ -36,6 +36,6 @@ export function planDemote(site: GroupSite, options: { priority?: bigint; helper
   const warnings = change.priorityCrossesZero ? [`${site.name}: priority ${change.priorityBefore} -> ${options.priority ?? 0n}.`, PRIORITY_WARNING] : [];
   return buildMigrationPlan('demote', [site], [{ site, doc: change.doc, reason: `${wasMaster ? 'demote to replicant' : 'replicant'}${options.helper ? `, bootstrap helper ${formatSiteAddress(options.helper)}` : ''}` }], {
     warnings,
-    steps: [`${site.name}'s server must be stopped while this is applied.`, `Start ${site.name} as a replicant${options.helper ? ` once ${formatSiteAddress(options.helper)} runs as master` : ''}.`],
+    steps: [`${site.name}'s server stays stopped until the file is written.`, `Start ${site.name} as a replicant${options.helper ? ` once ${formatSiteAddress(options.helper)} runs as master` : ''}.`],
   });
 }

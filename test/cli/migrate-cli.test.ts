@@ -109,6 +109,17 @@ test('takeover confirmed by the site\'s name, on the backup\'s file alone', () =
   });
 });
 
+test('takeover on the backup\'s file alone, then restore-main on the group finds the main server by its address', () => {
+  withGroup((dir, read) => {
+    assert.is(provision(['migrate', 'takeover', '--env', 'g/b', '--confirm', 'b'], { cwd: dir }).code, 0);
+    assert.equal(masters(read()).sort(), ['a', 'b']);
+    const back = provision(['migrate', 'restore-main', '--group', 'g', '--yes'], { cwd: dir });
+    assert.is(back.code, 0, back.stderr);
+    assert.match(back.stdout, /undo: provision migrate rollback \S+-restore-main --group g\n/);
+    assert.equal(read(), original());
+  });
+});
+
 test('rollback restores; after a hand edit it refuses and names the file', () => {
   withGroup((dir, read) => {
     assert.is(provision(['migrate', 'failover', '--group', 'g', '--to', 'b', '--yes'], { cwd: dir }).code, 0);

@@ -10,6 +10,7 @@ import { MigrationError } from '../../migrate/role.js';
 import { pickEntry, planRollback } from '../../migrate/rollback.js';
 import { planDemote, planPromote } from '../../migrate/single-site.js';
 import { confirmsTakeover, parseLocalDate, planRestoreMain, planTakeover, takeoverCode } from '../../migrate/takeover.js';
+import { describeDocument, formatSiteAddress } from '../../migrate/site-edit.js';
 import type { GroupSite, MigrationPlan } from '../../migrate/types.js';
 import { ApplyError } from '../../plan/apply.js';
 import { planToJson, previewPlan } from '../../plan/preview.js';
@@ -88,7 +89,13 @@ function mainFromJournal(args: MigrateArgs, sites: readonly GroupSite[]): { main
   const backup = takeover?.details.backup;
   const before = takeover?.details[`priorityBefore:${backup}`];
   if (backup !== undefined && before !== undefined) backupPriority[backup] = BigInt(before);
-  const main = args.main ?? takeover?.details.previousMaster;
+  // A takeover made on the backup's file alone knows the old master by its address.
+  const byAddress = takeover?.details.previousMasterAddress;
+  const named = byAddress === undefined ? undefined : sites.find((s) => {
+    const local = describeDocument(s.doc).local;
+    return local !== undefined && formatSiteAddress(local) === byAddress;
+  })?.name;
+  const main = args.main ?? takeover?.details.previousMaster ?? named;
   if (main === undefined || main.includes(',')) {
     throw new CliError('migrate restore-main: name the main server with --main SITE (the journal records no takeover that names it)');
   }
@@ -189,18 +196,25 @@ async function confirmMigration(args: MigrateArgs, io: Io, plan: MigrationPlan, 
   return ok;
 }
 
-function report(io: Io, result: ReturnType<typeof applyMigration>, plan: { steps: readonly string[] }, sites: readonly GroupSite[]): void {
+function report(io: Io, result: ReturnType<typeof applyMigration>, plan: { steps: readonly string[] }, args: MigrateArgs): void {
   for (const a of result.applied) {
     if (a.status === 'unchanged') continue;
     io.stdout.write(`wrote ${shownPath(io.cwd, a.change.path)}${a.backup ? ` (backup ${shownPath(io.cwd, a.backup)})` : ''}\n`);
   }
   for (const q of result.quarantined) io.stdout.write(`moved ${q.count} region files of ${shownPath(io.cwd, q.env)} to ${shownPath(io.cwd, q.folder)}\n`);
-  io.stdout.write(`journal entry ${result.entry.id} (undo: provision migrate rollback ${result.entry.id} ${sitesHint(io, sites)})\n`);
+  const undo = result.entry.undoes !== undefined ? `rollback of ${result.entry.undoes}` : `undo: provision migrate rollback ${result.entry.id} ${sitesHint(args)}`;
+  io.stdout.write(`journal entry ${result.entry.id} (${undo})\n`);
   if (plan.steps.length > 0) io.stdout.write(`Next:\n${plan.steps.map((s, i) => `  ${i + 1}. ${s}\n`).join('')}`);
 }
 
-function sitesHint(io: Io, sites: readonly GroupSite[]): string {
-  return sites.map((s) => `--site ${s.name}=${shownPath(io.cwd, s.path)}`).join(' ');
+/** The site options as given, for the rollback hint. */
+function sitesHint(args: MigrateArgs): string {
+  const quote = (s: string) => (/^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
+  return [
+    ...(args.group !== undefined ? ['--group', args.group] : []),
+    ...args.sites.flatMap((s) => ['--site', s]),
+    ...(args.env !== undefined ? ['--env', args.env] : []),
+  ].map(quote).join(' ');
 }
 
 function resultJson(result: ReturnType<typeof applyMigration> | null) {
@@ -231,7 +245,7 @@ async function runRollback(args: MigrateArgs, io: Io, sites: readonly GroupSite[
   assertNotInUse(cleanups, plan);
   const result = applyMigration('rollback', plan.changes, fake.siteOf, { cleanups, undoes: entry.id, details: { undoes: entry.id } });
   if (args.json) io.stdout.write(`${JSON.stringify({ migration: 'rollback', of: entry.id, dryRun: false, ...(planToJson(plan) as object), applied: resultJson(result) }, null, 2)}\n`);
-  else report(io, result, fake, sites);
+  else report(io, result, fake, args);
   return EXIT.ok;
 }
 
@@ -269,7 +283,7 @@ export async function runMigrate(args: MigrateArgs, io: Io, makeAsker: () => Pro
     assertNotInUse(cleanups, planned.plan);
     const result = applyMigration(planned.migration, planned.plan.changes, planned.siteOf, { cleanups, details: planned.details });
     if (args.json) json(result);
-    else report(io, result, planned, sites);
+    else report(io, result, planned, args);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof MigrationError || error instanceof ApplyError) {
