@@ -115,7 +115,7 @@ test('takeover on the backup\'s file alone, then restore-main on the group finds
     assert.equal(masters(read()).sort(), ['a', 'b']);
     const back = provision(['migrate', 'restore-main', '--group', 'g', '--yes'], { cwd: dir });
     assert.is(back.code, 0, back.stderr);
-    assert.match(back.stdout, /undo: provision migrate rollback \S+-restore-main --group g\n/);
+    assert.match(back.stdout, /undo: provision migrate rollback \S+-restore-main --group g\)\n/);
     assert.equal(read(), original());
   });
 });
