@@ -78,17 +78,40 @@ export function applyMigration(
   const taken = new Set(readJournals(envs).entries.map((e) => e.id));
   const id = newEntryId(now, migration, taken);
   const saved = writes.map((c) => saveBefore(path.dirname(c.path), id, path.basename(c.path), c.before!));
-  const applied = applyPlan({ changes: writes }, { now });
-  const files: JournalFile[] = writes.map((c, i) => ({
-    site: siteOf[i] ?? path.basename(path.dirname(c.path)),
-    path: c.path,
-    before: sha256(c.before!),
-    after: sha256(c.after),
-    saved: saved[i]!,
-    ...(applied[i]?.backup ? { backup: applied[i]!.backup! } : {}),
-  }));
-  const entry: JournalEntry = { id, migration, time: now.toISOString(), files, details: options.details ?? {}, ...(options.undoes ? { undoes: options.undoes } : {}) };
-  appendEntry(envs, entry);
+  // One file at a time, in the plan's order: when one fails, what was written is journalled before the error goes on.
+  const applied: Applied[] = [];
+  let failure: unknown;
+  for (const c of writes) {
+    try {
+      applied.push(...applyPlan({ changes: [c] }, { now }));
+    } catch (error) {
+      failure = error;
+      break;
+    }
+  }
+  const files: JournalFile[] = applied.map((a, i) => {
+    const c = writes[i]!;
+    return {
+      site: siteOf[i] ?? path.basename(path.dirname(c.path)),
+      path: c.path,
+      before: sha256(c.before!),
+      after: sha256(c.after),
+      saved: saved[i]!,
+      ...(a.backup ? { backup: a.backup } : {}),
+    };
+  });
+  const details = failure === undefined ? (options.details ?? {}) : { ...(options.details ?? {}), partial: `stopped at ${writes[applied.length]!.path}` };
+  const entry: JournalEntry = { id, migration, time: now.toISOString(), files, details, ...(options.undoes ? { undoes: options.undoes } : {}) };
+  if (files.length > 0) appendEntry(envs, entry);
+  if (failure !== undefined) {
+    const why = failure instanceof Error ? failure.message : String(failure);
+    throw new MigrationError(
+      files.length === 0
+        ? `${why}; nothing was written`
+        : `${why}; ${files.length} of ${writes.length} files were written before it (journal entry ${id}: provision migrate rollback ${id} puts them back)`,
+      writes[applied.length]!.path,
+    );
+  }
   const quarantined = (options.cleanups ?? []).map((c) => {
     const q = quarantineEntries(c.env, 'state', c.remove);
     return { env: c.env, id: q.id, folder: q.folder, count: c.remove.length };

@@ -121,6 +121,26 @@ test('apply refuses when a file changed since it was planned, writing nothing', 
   }
 });
 
+test('a write that fails midway: what was written is journalled and can be rolled back', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    copyGroup(dir);
+    const file = path.join(dir, 'a', 'DB_CONFIG');
+    const before = fs.readFileSync(file);
+    const write = (after: string) => ({ kind: 'write' as const, path: file, before, after: Buffer.from(after), reason: 'test' });
+    // The second change was planned from the same old bytes: once the first is written, it fails.
+    assert.throws(() => applyMigration('failover', [write('one\n'), write('two\n')], ['a', 'a'], { now: NOW }), (e: Error) => e instanceof MigrationError && /1 of 2 files were written before it \(journal entry 20261122T050000Z-failover: provision migrate rollback/.test(e.message));
+    assert.is(fs.readFileSync(file, 'utf8'), 'one\n');
+    const entry = pickEntry(readJournals([path.join(dir, 'a')]).entries);
+    assert.is(entry.files.length, 1);
+    assert.match(entry.details.partial!, /stopped at .*a\/DB_CONFIG/);
+    applyMigration('rollback', planRollback(entry).changes, ['a'], { now: new Date('2026-11-22T05:03:00Z'), undoes: entry.id });
+    assert.ok(fs.readFileSync(file).equals(before));
+  } finally {
+    cleanup();
+  }
+});
+
 test('the state cleanup moves region files of changed environments, never __db.rep.* or data', () => {
   const { dir, cleanup } = tempDir();
   try {
