@@ -17,18 +17,20 @@ export interface Cleanup {
 }
 
 /**
- * What each changed environment must lose before it starts again: its region
+ * What each changed environment (of `envs`, when given) must lose before it starts again: its region
  * files (__db.001...), where Berkeley DB keeps the priority and other settings
  * it read at creation; without this, the old role's priority stays in force.
  * The replication identity (__db.rep.*) is kept on both sides: the new master
  * needs its generation and membership, and the demoted master rejoins with
  * its own (deleting a master's __db.rep.* breaks the group; docs/environment.md).
  */
-export function planCleanups(plan: Plan): Cleanup[] {
+export function planCleanups(plan: Plan, envs?: readonly string[]): Cleanup[] {
   const out: Cleanup[] = [];
   for (const change of plan.changes) {
     if (change.kind !== 'write') continue;
     const env = path.dirname(change.path);
+    // Only the sites' environments: a topology file written in the same plan is no environment.
+    if (envs !== undefined && !envs.includes(env)) continue;
     if (out.some((c) => c.env === env) || !fs.existsSync(env)) continue;
     const layout = environmentLayout(env, change.after);
     const remove = planClean(scanEnvironment(layout).entries, layout, 'state').remove;

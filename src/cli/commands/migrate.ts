@@ -20,6 +20,9 @@ import type { Asker } from '../ask.js';
 import { CliError, EXIT } from '../errors.js';
 import { shownPath, type Io } from '../io.js';
 
+/** The journal's site name for a topology file written with a migration. */
+const TOPOLOGY_SITE = '(topology)';
+
 export interface MigrateArgs {
   readonly migration: string;
   readonly args: readonly string[];
@@ -228,7 +231,7 @@ async function runRollback(args: MigrateArgs, io: Io, sites: readonly GroupSite[
   const entry: JournalEntry = pickEntry(entries, args.args[0]);
   const planned = planRollback(entry);
   const plan = { changes: planned.changes };
-  const cleanups = args.clean ? planCleanups(plan) : [];
+  const cleanups = args.clean ? planCleanups(plan, entry.files.filter((f) => f.site !== TOPOLOGY_SITE).map((f) => path.dirname(f.path))) : [];
   const fake: MigrationPlan = { migration: 'rollback', plan, siteOf: entry.files.map((f) => f.site), cleanEnvs: [], roles: [], warnings: [], steps: ['Start the master first, then the replicants.'], details: {} };
   if (args.json) {
     if (args.dryRun) io.stdout.write(`${JSON.stringify({ migration: 'rollback', of: entry.id, dryRun: true, ...(planToJson(plan) as object), applied: null }, null, 2)}\n`);
@@ -257,7 +260,7 @@ export async function runMigrate(args: MigrateArgs, io: Io, makeAsker: () => Pro
     if (args.migration === 'rollback') return await runRollback(args, io, sites, makeAsker);
     const planned = planFor(args, sites);
     const todo = effectiveChanges(planned.plan);
-    const cleanups = args.clean && todo.length > 0 ? planCleanups(planned.plan) : [];
+    const cleanups = args.clean && todo.length > 0 ? planCleanups(planned.plan, planned.cleanEnvs) : [];
     const json = (applied: ReturnType<typeof applyMigration> | null) =>
       io.stdout.write(
         `${JSON.stringify({ migration: planned.migration, dryRun: args.dryRun, nothingToDo: todo.length === 0, ...(planToJson(planned.plan) as object), roles: planned.roles, warnings: planned.warnings, steps: planned.steps, details: planned.details, clean: cleanups.map((c) => ({ env: c.env, remove: c.remove.map((e) => path.join(e.dir, e.name)) })), applied: resultJson(applied) }, null, 2)}\n`,
