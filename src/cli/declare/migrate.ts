@@ -25,7 +25,7 @@ export function migrateCommand({ io, done }: DeclareContext) {
         .option('clean', { describe: 'Move each changed site\'s region files to quarantine (--no-clean: leave them, and do it before restarting)', type: 'boolean', default: true })
         .option('dry-run', { alias: 'n', describe: 'Show the plan; write nothing', type: 'boolean', default: false })
         .option('json', { describe: 'Print the plan and the result as JSON', type: 'boolean', default: false })
-        .option('yes', { alias: 'y', describe: 'Do not ask for confirmation (takeover still needs --confirm CODE)', type: 'boolean', default: false })
+        .option('yes', { alias: 'y', describe: 'Do not ask for confirmation (takeover still needs its code: --confirm CODE)', type: 'boolean', default: false })
         .epilog(
           [
             'Sites: --env DIR (one site), --group DIR (every DIR/<site>/DB_CONFIG), or --site NAME=PATH (repeat).',
