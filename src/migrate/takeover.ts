@@ -66,5 +66,12 @@ export function planTakeover(sites: readonly GroupSite[], options: { to?: string
  * had before the takeover when that is known.
  */
 export function planRestoreMain(sites: readonly GroupSite[], options: { main: string; backupPriority?: Readonly<Record<string, bigint>> }): MigrationPlan {
-  return planFailover(sites, { to: options.main, migration: 'restore-main', ...(options.backupPriority ? { demotedPriority: options.backupPriority } : {}) });
+  const plan = planFailover(sites, { to: options.main, migration: 'restore-main', ...(options.backupPriority ? { demotedPriority: options.backupPriority } : {}) });
+  if (plan.plan.changes.length === 0) return plan;
+  const current = plan.details.previousMaster ?? 'the current master';
+  // NOTE: a main server that comes back as master with less than the backup wrote makes the others roll back to it.
+  const catchUp =
+    `Before applying, ${options.main} must hold every record ${current} wrote while it was master: run ${options.main} as a replicant of ${current} ` +
+    `until it has caught up (demote its file first if it still says master), then stop every site and apply. Otherwise the writes made since the takeover are rolled back.`;
+  return { ...plan, warnings: [catchUp, ...plan.warnings] };
 }
