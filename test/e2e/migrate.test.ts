@@ -94,6 +94,7 @@ if (unavailable !== undefined) {
       group.names.forEach((n, i) => assert.ok(readFileSync(join(group.home(n), 'DB_CONFIG')).equals(before[i]!), `${n} unchanged`));
 
       const over = await migrate(group, ['failover', '--to', 'b', '--yes']);
+      assert.match(over.stdout, /a: master -> replicant\nb: replicant -> master/);
       assert.match(over.stdout, /wrote \S+\/a\/DB_CONFIG[^\n]*\n(?:.*\n)*?wrote \S+\/b\/DB_CONFIG/, 'a is written before b');
       assert.match(over.stdout, /moved \d+ region files of \S+\/b/);
       assert.equal(mastersOf(group), ['b']);
@@ -108,6 +109,28 @@ if (unavailable !== undefined) {
 
       const again = await migrate(group, ['restore-main', '--main', 'a', '--yes']);
       assert.match(again.stdout, /^Nothing to do/);
+    } finally {
+      group.cleanup();
+      assert.equal(leftoverRepsites(), [], 'every repsite process is gone');
+    }
+  });
+
+  test('takeover while the master is down, then restore-main from the journal', async () => {
+    const group = await makeGroup(['a', 'b', 'c']);
+    try {
+      await replicate(group, 'a', ['c'], FIRST, 0, FIRST, ['b']);
+      // a is down (stopped). The emergency backup b takes over, confirmed by its name as a script would.
+      const take = await migrate(group, ['takeover', '--to', 'b', '--confirm', 'b']);
+      assert.match(take.stdout, /journal entry \S+-takeover/);
+      assert.equal(mastersOf(group), ['b']);
+      // b takes writes; c follows; a comes back as a replicant and catches up before the hand-back.
+      await replicate(group, 'b', ['c', 'a'], SECOND, FIRST, FIRST + SECOND);
+      assert.equal(mastersOf(group), ['b']);
+      const back = await migrate(group, ['restore-main', '--yes']);
+      assert.match(back.stderr, /a must hold every record b wrote/);
+      assert.equal(mastersOf(group), ['a']);
+      await replicate(group, 'a', ['b', 'c'], THIRD, FIRST + SECOND, FIRST + SECOND + THIRD);
+      assert.equal(mastersOf(group), ['a']);
     } finally {
       group.cleanup();
       assert.equal(leftoverRepsites(), [], 'every repsite process is gone');
