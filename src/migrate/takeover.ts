@@ -61,12 +61,17 @@ export function planTakeover(sites: readonly GroupSite[], options: { to?: string
 }
 
 /**
- * Hand the master role back to the main server `main` and return every other
- * master (the backup that took over) to backup status, with the priority it
- * had before the takeover when that is known.
+ * Hand the master role back to the main server `main` (with `priority`, its
+ * own before the takeover when known) and return every other master (the
+ * backup that took over) to backup status, with the priority it had before.
  */
-export function planRestoreMain(sites: readonly GroupSite[], options: { main: string; backupPriority?: Readonly<Record<string, bigint>> }): MigrationPlan {
-  const plan = planFailover(sites, { to: options.main, migration: 'restore-main', ...(options.backupPriority ? { demotedPriority: options.backupPriority } : {}) });
+export function planRestoreMain(sites: readonly GroupSite[], options: { main: string; backupPriority?: Readonly<Record<string, bigint>>; priority?: bigint }): MigrationPlan {
+  const plan = planFailover(sites, {
+    to: options.main,
+    migration: 'restore-main',
+    ...(options.backupPriority ? { demotedPriority: options.backupPriority } : {}),
+    ...(options.priority !== undefined ? { priority: options.priority } : {}),
+  });
   if (plan.plan.changes.length === 0) return plan;
   const current = plan.details.previousMaster ?? 'the current master';
   // NOTE: a main server that comes back as master with less than the backup wrote makes the others roll back to it.

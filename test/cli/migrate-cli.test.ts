@@ -100,6 +100,22 @@ test('takeover with the code, then restore-main: the main server is master again
   });
 });
 
+test('restore-main gives each site the priority it had before the takeover', () => {
+  withGroup((dir, read) => {
+    const a = path.join(dir, 'g', 'a', 'DB_CONFIG');
+    const b = path.join(dir, 'g', 'b', 'DB_CONFIG');
+    fs.writeFileSync(a, fs.readFileSync(a, 'latin1').replace('rep_set_priority 1', 'rep_set_priority 100'), 'latin1');
+    fs.writeFileSync(b, fs.readFileSync(b, 'latin1').replace('rep_set_priority 0', 'rep_set_priority 50'), 'latin1');
+    const start = read();
+    assert.is(provision(['migrate', 'takeover', '--group', 'g', '--to', 'b', '--confirm', 'b'], { cwd: dir }).code, 0);
+    assert.match(read().a!, /^rep_set_priority 0$/m);
+    assert.match(read().b!, /^rep_set_priority 50$/m);
+    const back = provision(['migrate', 'restore-main', '--group', 'g', '--yes'], { cwd: dir });
+    assert.is(back.code, 0, back.stderr);
+    assert.equal(read(), start);
+  });
+});
+
 test('takeover confirmed by the site\'s name, on the backup\'s file alone', () => {
   withGroup((dir, read) => {
     const r = provision(['migrate', 'takeover', '--env', 'g/b', '--confirm', 'b'], { cwd: dir });

@@ -81,7 +81,7 @@ function priorityArg(text: string | undefined): bigint | undefined {
 }
 
 /** The main server to hand the role back to: --main, else the master before the newest takeover in the journal. */
-function mainFromJournal(args: MigrateArgs, sites: readonly GroupSite[]): { main: string; backupPriority: Record<string, bigint> } {
+function mainFromJournal(args: MigrateArgs, sites: readonly GroupSite[]): { main: string; backupPriority: Record<string, bigint>; priority?: bigint } {
   const entries = activeEntries(readJournals(sites.map((s) => s.env)).entries);
   const takeover = [...entries].reverse().find((e) => e.migration === 'takeover');
   const backupPriority: Record<string, bigint> = {};
@@ -98,7 +98,8 @@ function mainFromJournal(args: MigrateArgs, sites: readonly GroupSite[]): { main
   if (main === undefined || main.includes(',')) {
     throw new CliError('migrate restore-main: name the main server with --main SITE (the journal records no takeover that names it)');
   }
-  return { main, backupPriority };
+  const mainBefore = takeover?.details[`priorityBefore:${main}`];
+  return { main, backupPriority, ...(mainBefore !== undefined && BigInt(mainBefore) > 0n ? { priority: BigInt(mainBefore) } : {}) };
 }
 
 export function planFor(args: MigrateArgs, sites: GroupSite[]): MigrationPlan {
@@ -125,9 +126,9 @@ export function planFor(args: MigrateArgs, sites: GroupSite[]): MigrationPlan {
     case 'takeover': {
       const priority = priorityArg(args.priority);
       const plan = planTakeover(sites, { ...(args.to !== undefined ? { to: args.to } : {}), ...(priority !== undefined ? { priority } : {}) });
-      const backup = plan.details.backup!;
-      const move = plan.roles.find((r) => r.site === backup);
-      return { ...plan, details: { ...plan.details, ...(move?.priorityBefore !== undefined ? { [`priorityBefore:${backup}`]: move.priorityBefore } : {}) } };
+      // The priorities before the takeover, so restore-main can give each site its own back.
+      const before = Object.fromEntries(plan.roles.filter((r) => r.before !== r.after && r.priorityBefore !== undefined).map((r) => [`priorityBefore:${r.site}`, r.priorityBefore!]));
+      return { ...plan, details: { ...plan.details, ...before } };
     }
     case 'restore-main':
       return planRestoreMain(sites, mainFromJournal(args, sites));
