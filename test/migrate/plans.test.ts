@@ -93,6 +93,17 @@ test('failover keeps CRLF files CRLF', () => {
   }
 });
 
+test('failover adds the new master to a replicant that does not list it, as its bootstrap helper', () => {
+  const sites = group().map((s) => {
+    if (s.name !== 'c') return s;
+    const bytes = Buffer.from(s.bytes.toString('latin1').replace('repmgr_site 10.0.0.2 5010\n', ''), 'latin1');
+    return { ...s, bytes, doc: parseDbConfig(bytes) };
+  });
+  const c = planFailover(sites, { to: 'b' }).plan.changes.find((ch) => ch.path.endsWith('/c/DB_CONFIG'))!;
+  assert.ok(c.kind === 'write');
+  assert.match(c.after.toString(), /^repmgr_site 10\.0\.0\.1 5010\nrepmgr_site 10\.0\.0\.2 5010 db_bootstrap_helper on\nrepmgr_set_ack_policy/m);
+});
+
 test('failover to an unknown site names the sites there are', () => {
   assert.throws(() => planFailover(group(), { to: 'z' }), (e: Error) => e instanceof MigrationError && /--to z: no such site.*a, b, c/.test(e.message));
 });
