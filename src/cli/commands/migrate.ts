@@ -56,7 +56,7 @@ async function confirmMigration(args: MigrateArgs, io: Io, plan: MigrationPlan, 
       return false;
     }
     if (!interactive) throw new CliError(`migrate takeover needs its confirmation: --confirm CODE (the date's code) or --confirm ${site} (the site's name); see docs/migrate.md`, EXIT.findings);
-    const ok = await (await makeAsker()).confirmByTyping([takeoverCode(date), site], `${site} takes over as master. Type the takeover code for today, or the site's name "${site}", to go ahead`);
+    const ok = await (await makeAsker()).confirmByTyping([takeoverCode(date), site], `${site} takes over as master. Type the takeover code for ${args.date ?? 'today'}, or the site's name "${site}", to go ahead`);
     if (!ok) io.stderr.write('That is not the code nor the site\'s name; nothing was written.\n');
     return ok;
   }
