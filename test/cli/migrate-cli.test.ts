@@ -36,10 +36,10 @@ test('failover --dry-run shows the diff and writes nothing', () => {
   });
 });
 
-test('failover without --yes and without a terminal is refused, naming --yes', () => {
+test('failover without --yes and without a terminal is a usage error naming --yes (as clean)', () => {
   withGroup((dir, read) => {
     const r = provision(['migrate', 'failover', '--group', 'g', '--to', 'b'], { cwd: dir });
-    assert.is(r.code, 1);
+    assert.is(r.code, 2);
     assert.match(r.stderr, /confirm with --yes/);
     assert.equal(read(), original());
   });
@@ -75,13 +75,13 @@ test('--json prints the plan and the result', () => {
   });
 });
 
-test('takeover: a wrong code refuses (exit 1), a missing one names --confirm', () => {
+test('takeover: a wrong code refuses (exit 1), a missing one is a usage error naming --confirm (exit 2)', () => {
   withGroup((dir, read) => {
     const wrong = provision(['migrate', 'takeover', '--group', 'g', '--to', 'b', '--confirm', '2925', '--date', '2001-09-25'], { cwd: dir });
     assert.is(wrong.code, 1);
     assert.match(wrong.stderr, /--confirm 2925 is neither the takeover code for 2001-09-25 nor the site's name \(b\)/);
     const missing = provision(['migrate', 'takeover', '--group', 'g', '--to', 'b', '--yes'], { cwd: dir });
-    assert.is(missing.code, 1);
+    assert.is(missing.code, 2);
     assert.match(missing.stderr, /--confirm CODE/);
     assert.equal(read(), original());
   });
@@ -202,6 +202,7 @@ test('usage errors exit 2 with one line', () => {
       ['migrate', 'failover', '--group', 'g'],
       ['migrate', 'promote', '--group', 'g'],
       ['migrate', 'promote', '--env', 'g/b', '--priority', 'high'],
+      ['migrate', 'takeover', '--group', 'g', '--to', 'b', '--date', '2001-02-30', '--dry-run'],
     ]) {
       const r = provision(args, { cwd: dir });
       assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);

@@ -55,13 +55,13 @@ async function confirmMigration(args: MigrateArgs, io: Io, plan: MigrationPlan, 
       io.stderr.write(`provision: refused: --confirm ${args.confirm} is neither the takeover code for ${args.date ?? 'today'} nor the site's name (${site}); nothing was written.\n`);
       return false;
     }
-    if (!interactive) throw new CliError(`migrate takeover needs its confirmation: --confirm CODE (the date's code) or --confirm ${site} (the site's name); see docs/migrate.md`, EXIT.findings);
+    if (!interactive) throw new CliError(`migrate takeover needs its confirmation: --confirm CODE (the date's code) or --confirm ${site} (the site's name); see docs/migrate.md`);
     const ok = await (await makeAsker()).confirmByTyping([takeoverCode(date), site], `${site} takes over as master. Type the takeover code for ${args.date ?? 'today'}, or the site's name "${site}", to go ahead`);
     if (!ok) io.stderr.write('That is not the code nor the site\'s name; nothing was written.\n');
     return ok;
   }
   if (args.yes) return true;
-  if (!interactive) throw new CliError(`migrate ${args.migration} writes files: confirm with --yes (no prompts: not a terminal), or look first with --dry-run`, EXIT.findings);
+  if (!interactive) throw new CliError(`migrate ${args.migration} writes files: confirm with --yes (no prompts: not a terminal), or look first with --dry-run`);
   const ok = await (await makeAsker()).confirm(`Apply ${args.migration} (${effectiveChanges(plan.plan).length} file(s))?`);
   if (!ok) io.stderr.write('Nothing was written.\n');
   return ok;
@@ -123,6 +123,7 @@ async function runRollback(args: MigrateArgs, io: Io, sites: readonly GroupSite[
 /** `provision migrate`. */
 export async function runMigrate(args: MigrateArgs, io: Io, makeAsker: () => Promise<Asker>): Promise<number> {
   try {
+    if (args.date !== undefined && parseLocalDate(args.date) === undefined) throw new CliError(`--date ${args.date}: expected a calendar date as YYYY-MM-DD`);
     const sites = loadSites(args, io);
     if (args.migration === 'list') return listJournal(args, io, sites);
     if (args.migration === 'rollback') return await runRollback(args, io, sites, makeAsker);

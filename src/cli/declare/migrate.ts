@@ -41,7 +41,7 @@ export function migrateCommand({ io, done }: DeclareContext) {
             '  provision migrate rollback --group ./group',
             '',
             'Exit codes: 0 applied, nothing to do or dry run, 1 refused (not confirmed, wrong code, a file changed, in use,',
-            'the result would not pass lint), 2 usage or I/O error.',
+            'the result would not pass lint), 2 usage or I/O error (also --yes or --confirm missing without a terminal).',
           ].join('\n'),
         ),
     async (args) => {
