@@ -1,6 +1,7 @@
 /**
  * The provision library: the DB_CONFIG document model, the directive
- * catalogue, lint, and site validation. The CLI is a thin layer over these.
+ * catalogue, lint, site validation, and whole groups from a topology file.
+ * The CLI is a thin layer over these.
  */
 export { parseDbConfig, renderDbConfig, renderDbConfigText, lineOffsets, dominantEol, type DbConfigDocument } from './dbconfig/document.js';
 export type { Eol, Line, LineKind, Token } from './dbconfig/line.js';
@@ -48,6 +49,15 @@ export { planRestore, type RestorePlan } from './backup/restore-plan.js';
 export { applyRestore, undoRestore, RestoreError } from './backup/apply-restore.js';
 export { verifyTree, describeDifference } from './backup/verify.js';
 export { listSnapshots, readManifest as readSnapshotManifest } from './backup/snapshots.js';
+export { parseTopology, GROUP_KEYS, SITE_KEYS } from './topology/parse.js';
+export { checkSiteName } from './topology/sections.js';
+export { placeSites, siteTarget, type PlacedSite, type ResolvedTopology, type PlaceOptions } from './topology/sites.js';
+export { checkTopology, lintTopology, machineOf, type LintTopologyResult, type TopologyRuleSettings } from './topology/check.js';
+export { TOPOLOGY_RULES, TOPOLOGY_PARSE_CODES, type TopologyRule } from './topology/rules.js';
+export { topologySiteAnswers, siteAddress } from './topology/answers.js';
+export { planTopology, RejectedTopology, type TopologyPlan, type TopologyPlanInput, type TopologySitePlan } from './topology/plan.js';
+export { buildRunbook, renderRunbookMarkdown, generatorCommand, type Runbook, type RunbookStep, type RunbookPhase, type RunbookSite } from './topology/runbook.js';
+export type { Topology, TopologyGroup, TopologySite, TopologyProblem, TopologySeverity, Located, GroupAnswerName, SitePathKey } from './topology/types.js';
 export { MIGRATIONS, type MigrationName, type MigrationPlan, type GroupSite, type RoleMove } from './migrate/types.js';
 export { readGroupDir, readSite, parseSiteSpec } from './migrate/read-group.js';
 export { configuredRole, type ConfiguredRole, type SiteAddress } from './migrate/site-edit.js';

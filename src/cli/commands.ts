@@ -7,6 +7,7 @@ import { generatorCommand } from './declare/generator.js';
 import { layoutCommand } from './declare/layout.js';
 import { lintCommand } from './declare/lint.js';
 import { migrateCommand } from './declare/migrate.js';
+import { planCommand } from './declare/plan.js';
 import { restoreCommand } from './declare/restore.js';
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
@@ -26,7 +27,7 @@ export async function runCommand(argv: readonly string[], io: Io, version: strin
     .help()
     .alias('h', 'help')
     .strict()
-    .demandCommand(1, 'Name a command: provision master, replicant, lint, clean, layout, backup, restore, migrate or demo')
+    .demandCommand(1, 'Name a command: provision master, replicant, lint, plan, clean, layout, backup, restore, migrate or demo')
     .recommendCommands()
     .epilog(
       [
@@ -51,6 +52,7 @@ export async function runCommand(argv: readonly string[], io: Io, version: strin
     .command(lintCommand(context))
     .command(generatorCommand('master', context))
     .command(generatorCommand('replicant', context))
+    .command(planCommand(context))
     .command(cleanCommand(context))
     .command(layoutCommand(context))
     .command(backupCommand(context))

@@ -11,6 +11,7 @@ const FORMAT_CHOICES: readonly FormatName[] = ['stylish', 'json', 'sarif', 'gith
 export const LINT_OPTIONS = {
   format: { alias: 'f', describe: 'Output format', type: 'string', choices: FORMAT_CHOICES, default: 'stylish' },
   group: { describe: 'Lint the files as one replication group', type: 'boolean', default: false },
+  topology: { describe: 'Lint a topology file (docs/topology.md) and its group rules', type: 'string' },
   fix: { describe: 'Apply the safe fixes in place (atomically, with a backup)', type: 'boolean' },
   'fix-dry-run': { describe: 'Print the diff the safe fixes would make; write nothing', type: 'boolean' },
   'max-warnings': { describe: 'Exit 1 when there are more warnings than this (-1: no limit; default: .provisionrc, else no limit)', type: 'number' },
@@ -22,7 +23,9 @@ export const LINT_OPTIONS = {
 /** LintArgs from parsed option values (yargs' or the fast path's). */
 export function toLintArgs(values: Record<string, unknown>, paths: readonly string[]): LintArgs {
   return {
-    paths: paths.length > 0 ? paths : ['.'],
+    // With --topology alone, no DB_CONFIG is linted; otherwise the default is the working directory.
+    paths: paths.length > 0 ? paths : values.topology !== undefined ? [] : ['.'],
+    ...(values.topology !== undefined ? { topology: String(values.topology) } : {}),
     format: (values.format ?? 'stylish') as FormatName,
     group: values.group === true,
     fix: values.fix === true,

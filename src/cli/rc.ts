@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { readIni } from '../config/ini.js';
 import { GROUP_RULES } from '../lint/group-rules.js';
 import { RULES } from '../lint/rules/index.js';
+import { TOPOLOGY_RULES } from '../topology/rules.js';
 import type { RuleSetting } from '../lint/types.js';
 import { CliError } from './errors.js';
 
@@ -14,7 +15,7 @@ export interface RcSettings {
   readonly maxWarnings?: number;
 }
 
-const KNOWN = new Set([...RULES.map((r) => r.id), ...GROUP_RULES.map((r) => r.id)]);
+const KNOWN = new Set([...RULES.map((r) => r.id), ...GROUP_RULES.map((r) => r.id), ...TOPOLOGY_RULES.map((r) => r.id)]);
 const SETTINGS = new Set(['error', 'warning', 'warn', 'off']);
 
 /** The nearest .provisionrc from `dir` upwards. */

@@ -1,5 +1,6 @@
 import { GROUP_RULES } from './group.js';
 import { RULES } from './rules/index.js';
+import { TOPOLOGY_PARSE_CODES, TOPOLOGY_RULES } from '../topology/rules.js';
 
 /** docs/rules.md, generated from the rule definitions so it never drifts from the code. */
 export function renderRulesDoc(): string {
@@ -28,6 +29,21 @@ export function renderRulesDoc(): string {
     '| rule | severity | what it finds |',
     '|---|---|---|',
     ...GROUP_RULES.map(row),
+    '',
+    '## Topology rules (`provision lint --topology FILE`, and before `provision plan`)',
+    '',
+    'The rules a topology file\'s group must follow ([topology.md](topology.md)). `.provisionrc` can change their',
+    'severity too; `provision plan` refuses a topology with errors.',
+    '',
+    '| rule | severity | what it finds |',
+    '|---|---|---|',
+    ...TOPOLOGY_RULES.map(row),
+    '',
+    'Problems of the file itself, always errors:',
+    '',
+    '| code | severity | what it finds |',
+    '|---|---|---|',
+    ...TOPOLOGY_PARSE_CODES.map(row),
     '',
   ].join('\n');
 }

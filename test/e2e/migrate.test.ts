@@ -13,7 +13,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { whyBdbUnavailable } from './bdb.js';
 import { makeGroup, mastersOf, migrate, runCli, type Group } from './group.js';
-import { leftoverRepsites, runClient, startLingeringClient, startMaster, type LingeringClient, type RunningMaster, type SiteRun } from './replication.js';
+import { leftoverRepsites, runClient, startClient, startMaster, type RunningMaster, type SiteRun } from './replication.js';
 
 const test = suite('migrate-bdb');
 const unavailable = whyBdbUnavailable() ?? (process.platform === 'linux' ? undefined : `migrate's in-use check reads /proc, and this is ${process.platform}`);
@@ -38,10 +38,10 @@ function explain(run: SiteRun): string {
  */
 async function replicate(group: Group, master: string, clients: readonly string[], records: number, from: number, total: number, stay: readonly string[] = []): Promise<void> {
   let running: RunningMaster | undefined;
-  const staying: LingeringClient[] = [];
+  const staying: RunningMaster[] = [];
   try {
     running = await startMaster({ home: group.home(master), records, from, siteTimeoutMs: SITE_MS, readyMs: RUN_MS });
-    for (const client of stay) staying.push(await startLingeringClient({ home: group.home(client), records: total, siteTimeoutMs: SITE_MS, readyMs: RUN_MS }));
+    for (const client of stay) staying.push(await startClient({ home: group.home(client), records: total, siteTimeoutMs: SITE_MS, readyMs: RUN_MS }));
     for (const client of clients) {
       const run = await runClient({ home: group.home(client), records: total, siteTimeoutMs: SITE_MS, timeoutMs: RUN_MS });
       assert.is(run.exitCode, 0, `${client} following ${master}: ${explain(run)}\nmaster:\n${running.stderr().split('\n').slice(-15).join('\n')}`);

@@ -159,14 +159,13 @@ interface Site {
   readonly gone: Promise<void>;
 }
 
-function startSite(binary: string, role: 'master' | 'client', home: string, options: Pick<PairOptions, 'records' | 'timeoutMs' | 'siteTimeoutMs'> & { readonly from?: number; readonly linger?: boolean }): Site {
+function startSite(binary: string, role: 'master' | 'client', home: string, options: Pick<PairOptions, 'records' | 'timeoutMs' | 'siteTimeoutMs'> & { readonly from?: number }, serve = false): Site {
   const seconds = ((options.siteTimeoutMs ?? options.timeoutMs / 2) / 1000).toFixed(3);
   const from = options.from !== undefined && options.from > 0 ? ['--from', String(options.from)] : [];
-  const linger = options.linger === true ? ['--linger'] : [];
-  // The master's stdin is the "done" signal: it serves its client until the pipe closes (a lingering client too).
-  const child = spawn(binary, [role, home, String(options.records), '--timeout', seconds, ...from, ...linger], {
+  // The master's stdin is the "done" signal: it serves its client until the pipe closes (a serving client too).
+  const child = spawn(binary, [role, home, String(options.records), '--timeout', seconds, ...(serve ? ['--serve'] : []), ...from], {
     cwd: home,
-    stdio: [role === 'master' || options.linger === true ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    stdio: [role === 'master' || serve ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   const gone = new Promise<void>((resolve) => {
     child.once('close', () => resolve());
@@ -341,24 +340,15 @@ export async function runClient(options: SiteOptions & { readonly timeoutMs: num
   return siteRun('client', site, 'not started');
 }
 
-/** A client that has verified its records and stays in the group until stop(). */
-export interface LingeringClient {
-  readonly pid: number;
-  running(): boolean;
-  stderr(): string;
-  /** Close its stdin, give it `graceMs` to leave, then SIGTERM and SIGKILL. Never throws; safe to call twice. */
-  stop(graceMs?: number): Promise<SiteRun>;
-}
-
 /**
- * Start a client that stays after verifying its records (repsite --linger),
- * and wait until it has verified them: a group must have its members running
- * while a further site joins (the join is acknowledged by a majority). If it
- * has not verified within `readyMs` it is stopped and this throws. The caller
- * must stop() it in a finally.
+ * Start a client on `home` against a running master and wait until it has
+ * verified the master's records; it then stays in the group (repsite --serve),
+ * so a site that joins later finds it, until stop(). If it fails or does not
+ * verify within `readyMs` it is stopped and this throws. The caller must stop()
+ * it in a finally.
  */
-export async function startLingeringClient(options: SiteOptions & { readonly readyMs: number }): Promise<LingeringClient> {
-  const site = startSite(buildRepsite(), 'client', options.home, { records: options.records, timeoutMs: options.siteTimeoutMs * 2, siteTimeoutMs: options.siteTimeoutMs, linger: true });
+export async function startClient(options: SiteOptions & { readonly readyMs: number }): Promise<RunningMaster> {
+  const site = startSite(buildRepsite(), 'client', options.home, { records: options.records, timeoutMs: options.siteTimeoutMs * 2, siteTimeoutMs: options.siteTimeoutMs }, true);
   let stopped: Promise<SiteRun> | undefined;
   const stop = (graceMs = MASTER_GRACE_MS) =>
     (stopped ??= (async () => {
@@ -367,9 +357,9 @@ export async function startLingeringClient(options: SiteOptions & { readonly rea
       await stopSite(site);
       return siteRun('client', site, 'not started');
     })());
-  if (!(await until(site, (s) => /verified \d+ records; lingering/.test(s.stderr), options.readyMs))) {
+  if (!(await until(site, (s) => /repsite\[client\]: verified \d+ records/.test(s.stderr), options.readyMs))) {
     const run = await stop(0);
-    throw new Error(`the client on ${options.home} did not verify its records within ${options.readyMs} ms:\n${run.stdout}${run.stderr}`);
+    throw new Error(`the client on ${options.home} ${run.exitCode !== null || run.signal !== null ? 'exited' : 'did not verify its records'} within ${options.readyMs} ms:\n${run.stdout}${run.stderr}`);
   }
   return { pid: site.child.pid!, running: () => running(site), stderr: () => site.stderr, stop };
 }

@@ -14,6 +14,8 @@ export interface LintArgs {
   readonly paths: readonly string[];
   readonly format: FormatName;
   readonly group: boolean;
+  /** A topology file to lint with its group rules. */
+  readonly topology?: string;
   readonly fix: boolean;
   readonly fixDryRun: boolean;
   /** Undefined: the .provisionrc setting, else no limit; -1: no limit. */
@@ -66,6 +68,11 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
     const { lintGroup } = await import('../../lint/group.js');
     const group = lintGroup(inputs.map((i) => ({ filePath: i.shown, doc: parseDbConfig(after.get(i) ?? i.bytes) })), rc.rules);
     results = results.map((r) => toResult(r.filePath, [...r.messages, ...(group.get(r.filePath) ?? [])]));
+  }
+  if (args.topology !== undefined) {
+    const { readTopology, toLintMessage, topologySettings } = await import('../topology-input.js');
+    const topology = readTopology(args.topology, io, topologySettings(rc.rules));
+    results = [toResult(topology.shown, topology.problems.map(toLintMessage)), ...results];
   }
   if (args.quiet) results = results.map((r) => toResult(r.filePath, r.messages.filter((m) => m.severity === 2)));
 

@@ -8,12 +8,13 @@ export function lintCommand({ io, done }: DeclareContext) {
     'Check DB_CONFIG files the way Berkeley DB reads them',
     (y) =>
       y
-        .positional('paths', { describe: 'Files, directories (every DB_CONFIG below them), globs, or - for stdin', type: 'string', array: true, default: ['.'] })
+        .positional('paths', { describe: 'Files, directories (every DB_CONFIG below them), globs, or - for stdin', type: 'string', array: true })
         .options(LINT_OPTIONS)
         .conflicts('fix', 'fix-dry-run')
         .example('provision lint /var/db/DB_CONFIG', 'Lint one file')
         .example('provision lint C:/POSERA/MAITRED/DATA', 'Lint every DB_CONFIG below a directory')
         .example("provision lint 'sites/*/DB_CONFIG' --group", 'Lint the files of a group, and the group as a whole')
+        .example('provision lint --topology group.ini', 'Lint a topology file and its group rules')
         .example('provision lint . --format sarif > lint.sarif', 'SARIF for code scanning')
         .example('provision lint --fix-dry-run DB_CONFIG', 'Show what --fix would change')
         .example('cat DB_CONFIG | provision lint -', 'Lint standard input')
@@ -21,7 +22,7 @@ export function lintCommand({ io, done }: DeclareContext) {
     async (args) => {
       const { runLint } = await import('../commands/lint.js');
       const code = await runLint(
-        toLintArgs(args, (args.paths ?? ['.']).map((p) => (p === STDIN ? '-' : p))),
+        toLintArgs(args, (args.paths ?? []).map((p) => (p === STDIN ? '-' : p))),
         io,
       );
       done(code);

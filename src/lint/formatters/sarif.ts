@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GROUP_RULES } from '../group-rules.js';
 import { RULES } from '../rules/index.js';
+import { TOPOLOGY_PARSE_CODES, TOPOLOGY_RULES } from '../../topology/rules.js';
 import type { LintMessage, LintResult } from '../types.js';
 import { absolutePath, isPseudoPath } from './paths.js';
 import { decodeFixText } from './text.js';
@@ -39,9 +40,9 @@ export function formatSarif(results: readonly LintResult[], options: FormatOptio
     return result.messages.map((m) => {
       let index = ruleIndex.get(m.ruleId);
       if (index === undefined) {
-        // A replication-group rule (or, should one ever appear, a rule nobody declared: described
-        // by its ID), listed once it is used so every result still points at a descriptor.
-        const group = GROUP_RULES.find((r) => r.id === m.ruleId);
+        // A replication-group or topology rule (or, should one ever appear, a rule nobody declared:
+        // described by its ID), listed once it is used so every result still points at a descriptor.
+        const group = [...GROUP_RULES, ...TOPOLOGY_RULES, ...TOPOLOGY_PARSE_CODES].find((r) => r.id === m.ruleId);
         index = rules.push({
           id: m.ruleId,
           shortDescription: { text: group?.description ?? m.ruleId },

@@ -1,7 +1,7 @@
 /*
  * repsite: run one site of a Replication Manager group, to prove that a
  * master/replicant DB_CONFIG pair really replicates.
- *   repsite master|client HOME [N] [--timeout SEC] [--from K] [--linger]
+ *   repsite master|client HOME [N] [--timeout SEC] [--serve] [--from K]
  * Opens HOME with DB_CREATE|DB_RECOVER|DB_THREAD|DB_INIT_{REP,TXN,LOCK,LOG,MPOOL};
  * sites, priority and ack policy come from HOME/DB_CONFIG only.
  * master: wait for a client to connect, write N records (key "i", value "value-i",
@@ -9,9 +9,9 @@
  *   wrote) to the btree demo.db, then serve until stdin reaches end-of-file
  *   (the parent's "done" signal, also sent if it dies) or SIGTERM.
  * client: wait for STARTUPDONE and for demo.db to hold N records, check every
- *   pair (keys 0..N-1), check that a put is refused with EACCES; with --linger,
- *   then say "verified" on stderr and stay until stdin reaches end-of-file (a
- *   group needs its members running while another site joins).
+ *   pair, check that a put is refused with EACCES. With --serve, a client that
+ *   verified says so on stderr and then stays in the group, as the master does,
+ *   until stdin reaches end-of-file (a site joining later needs it running).
  * Every wait gives up after SEC seconds (default 20) and says why. At exit one JSON
  * line goes to stdout ({"role","records","verified","writeRefused","status"} for a
  * client; "error" on failure), BDB messages and events to stderr. Exit 0 ok, 1 not, 2 usage.
@@ -40,14 +40,14 @@
 
 static const char *role = "?";
 static double timeout_s = 20;
-static int first_key;		/* --from: the master's first key */
-static int linger;		/* --linger: a client stays until stdin closes */
 static volatile sig_atomic_t stopping, blocked;	/* blocked: inside repmgr_start */
 static char stuck[160];		/* the JSON line for a repmgr_start that never returns */
 static int connected, startupdone, permfailed, panicked;	/* counted by BDB threads */
 static char why[512];		/* the first reason for failure */
 static int records, verified, refused;	/* the result */
 static const char *status = "unknown";
+static int serve;		/* client: stay until the done signal */
+static int first_key;		/* --from: the master's first key */
 
 static double now(void)
 {
@@ -130,12 +130,13 @@ static int open_demo(DB_ENV *env, DB **dbpp, u_int32_t flags)
 	}
 }
 
-/* Serve until stdin reaches end-of-file (the parent's "done" signal); 1 if that never comes. */
-static int serve(void)
+/* Serve until stdin reaches end-of-file (the parent's "done" signal); 0 then, 1 on timeout. */
+static int await_done(void)
 {
 	struct pollfd pfd = { 0, POLLIN, 0 };
 	char buf[256];
-	for (double start = now(); !give_up(start, "end of stdin (the done signal)"); )
+	double start;
+	for (start = now(); !give_up(start, "end of stdin (the done signal)"); )
 		if (poll(&pfd, 1, 100) > 0 && read(0, buf, sizeof(buf)) <= 0)
 			return (0);
 	return (1);
@@ -166,7 +167,7 @@ static int run_master(DB_ENV *env, DB **dbpp, int n)
 	}
 	records = n;
 	fprintf(stderr, "repsite[master]: wrote %d records\n", n);
-	return (serve());
+	return (await_done());
 }
 
 /* The number of records in demo.db (a full stat walks the tree), or -1. */
@@ -206,10 +207,10 @@ static int run_client(DB_ENV *env, DB **dbpp, int n)
 		return (fail(!verified ? "the records differ from what the master wrote" :
 		    !refused ? "a put on the client was not refused with EACCES" :
 		    "rep_stat does not report status=client", refused ? 0 : ret));
-	if (!linger)
+	if (!serve)
 		return (0);
-	fprintf(stderr, "repsite[client]: verified %d records; lingering\n", records);
-	return (serve());
+	fprintf(stderr, "repsite[client]: verified %d records\n", records);
+	return (await_done());
 }
 
 int main(int argc, char *argv[])
@@ -220,15 +221,15 @@ int main(int argc, char *argv[])
 	for (i = 3; i < argc; i++)
 		if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
 			timeout_s = atof(argv[++i]);
+		else if (strcmp(argv[i], "--serve") == 0)
+			serve = 1;
 		else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
 			first_key = atoi(argv[++i]);
-		else if (strcmp(argv[i], "--linger") == 0)
-			linger = 1;
 		else if ((n = argv[i][0] >= '0' && argv[i][0] <= '9' ? atoi(argv[i]) : -1) < 0)
 			break;
 	if (argc < 3 || (strcmp(argv[1], "master") != 0 && strcmp(argv[1], "client") != 0) ||
 	    i < argc || timeout_s <= 0 || first_key < 0) {
-		fprintf(stderr, "usage: repsite master|client HOME [N] [--timeout SEC] [--from K] [--linger]\n");
+		fprintf(stderr, "usage: repsite master|client HOME [N] [--timeout SEC] [--serve] [--from K]\n");
 		return (2);
 	}
 	master = (role = argv[1])[0] == 'm';
