@@ -70,3 +70,5 @@ export { planModernise, moderniseDocument } from './migrate/modernise.js';
 export { applyMigration, planCleanups, type Cleanup, type MigrationResult } from './migrate/apply.js';
 export { readJournals, type JournalEntry, type JournalFile } from './migrate/journal.js';
 export { planRollback, pickEntry } from './migrate/rollback.js';
+export { syncTopology, type SiteAfter } from './migrate/topology-sync.js';
+export { editTopologyValues, TopologyEditError, type ValueEdit } from './migrate/topology-edit.js';

@@ -25,6 +25,8 @@ export interface MigrateArgs {
   readonly env?: string;
   readonly group?: string;
   readonly sites: readonly string[];
+  /** A topology file whose role/host keys are kept in step. */
+  readonly topology?: string;
   readonly to?: string;
   readonly main?: string;
   readonly helper?: string;
@@ -59,7 +61,9 @@ function readSites(args: MigrateArgs, io: Io): GroupSite[] {
     const site = readSite('', path.resolve(io.cwd, args.env));
     sites.push({ ...site, name: path.basename(site.env) });
   }
-  if (sites.length === 0) throw new CliError(`migrate ${args.migration}: name the sites: --env DIR, --group DIR or --site NAME=PATH`);
+  if (sites.length === 0) {
+    throw new CliError(`migrate ${args.migration}: name the sites: --env DIR, --group DIR or --site NAME=PATH${args.topology !== undefined ? ' (--topology FILE goes with the DB_CONFIGs it describes: --group DIR as provision plan rendered them)' : ''}`);
+  }
   const names = new Set<string>();
   for (const s of sites) {
     if (names.has(s.name)) throw new CliError(`two sites are named ${s.name}; name them apart with --site NAME=PATH`);

@@ -16,6 +16,7 @@ export function migrateCommand({ io, done }: DeclareContext) {
         .option('env', { describe: 'One site: its environment directory or DB_CONFIG file', type: 'string' })
         .option('group', { describe: 'A group: DIR/<site>/DB_CONFIG for every site (as provision plan renders it)', type: 'string' })
         .option('site', { describe: 'A site of the group: NAME=PATH (PATH a DB_CONFIG or environment directory; repeat)', type: 'string', array: true })
+        .option('topology', { describe: 'A topology file to keep in step (its role, priority and host keys), with --group DIR', type: 'string' })
         .option('to', { describe: 'failover, takeover: the site that becomes master', type: 'string' })
         .option('main', { describe: 'restore-main: the main server (default: the master before the last takeover, from the journal)', type: 'string' })
         .option('helper', { describe: 'demote: the new master, HOST:PORT, made this site\'s bootstrap helper', type: 'string' })
@@ -37,6 +38,7 @@ export function migrateCommand({ io, done }: DeclareContext) {
             '  provision migrate takeover --env /var/db/app --confirm 2926',
             '  provision migrate restore-main --group ./group --yes',
             '  provision migrate rename-host --group ./group old.example.com 10.0.0.9',
+            '  provision migrate failover --topology group.ini --group ./plan --to backup --yes',
             '  provision migrate modernise --env /var/db/app',
             '  provision migrate rollback --group ./group',
             '',
@@ -54,6 +56,7 @@ export function migrateCommand({ io, done }: DeclareContext) {
           ...(args.env !== undefined ? { env: args.env } : {}),
           ...(args.group !== undefined ? { group: args.group } : {}),
           sites: (args.site ?? []).map(String),
+          ...(args.topology !== undefined ? { topology: args.topology } : {}),
           ...(args.to !== undefined ? { to: args.to } : {}),
           ...(args.main !== undefined ? { main: args.main } : {}),
           ...(args.helper !== undefined ? { helper: args.helper } : {}),
