@@ -5,8 +5,8 @@ import type { Io } from './io.js';
 export interface Asker {
   ask(question: Question, role: Role): Promise<string | string[]>;
   confirm(message: string): Promise<boolean>;
-  /** Ask the person to type `expected` (a directory name) before something drastic. */
-  confirmByTyping(expected: string, message: string): Promise<boolean>;
+  /** Ask the person to type `expected` (a directory name, or any one of several answers) before something drastic. */
+  confirmByTyping(expected: string | readonly string[], message: string): Promise<boolean>;
 }
 
 /** The inquirer `input` configuration of a question: its message, default, and the shared validator. */
@@ -43,7 +43,8 @@ export async function terminalAsker(io: Io): Promise<Asker> {
       return confirm({ message, default: true }, context);
     },
     async confirmByTyping(expected, message) {
-      return (await input({ message }, context)).trim() === expected;
+      const typed = (await input({ message }, context)).trim();
+      return typeof expected === 'string' ? typed === expected : expected.includes(typed);
     },
   };
 }

@@ -8,6 +8,7 @@ import { demoCommand } from './declare/demo.js';
 import { generatorCommand } from './declare/generator.js';
 import { layoutCommand } from './declare/layout.js';
 import { lintCommand } from './declare/lint.js';
+import { migrateCommand } from './declare/migrate.js';
 import { planCommand } from './declare/plan.js';
 import { restoreCommand } from './declare/restore.js';
 import { CliError, EXIT } from './errors.js';
@@ -34,7 +35,7 @@ export function buildParser(argv: readonly string[], context: DeclareContext, ve
     .help()
     .alias('h', 'help')
     .strict()
-    .demandCommand(1, 'Name a command: provision master, replicant, lint, plan, check, clean, layout, backup, restore, demo or completion')
+    .demandCommand(1, 'Name a command: provision master, replicant, lint, plan, check, migrate, clean, layout, backup, restore, demo or completion')
     .recommendCommands()
     .epilog(
       [
@@ -65,6 +66,7 @@ export function buildParser(argv: readonly string[], context: DeclareContext, ve
     .command(layoutCommand(context))
     .command(backupCommand(context))
     .command(restoreCommand(context))
+    .command(migrateCommand(context))
     .command(demoCommand(context))
     .command(completionCommand(context));
 }

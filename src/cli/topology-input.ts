@@ -9,7 +9,7 @@ import { shownPath, type Io } from './io.js';
 import { packageRoot } from './package-root.js';
 
 /** The shipped layout presets (templates/layouts/NAME.ini), read on first use. */
-function presetLoader(): { layoutPreset: (name: string) => LayoutSpec | undefined; presetNames: string[] } {
+export function presetLoader(): { layoutPreset: (name: string) => LayoutSpec | undefined; presetNames: string[] } {
   const dir = path.join(packageRoot(), 'templates', 'layouts');
   let names: string[] = [];
   try {

@@ -159,10 +159,11 @@ interface Site {
   readonly gone: Promise<void>;
 }
 
-function startSite(binary: string, role: 'master' | 'client', home: string, options: Pick<PairOptions, 'records' | 'timeoutMs' | 'siteTimeoutMs'>, serve = false): Site {
+function startSite(binary: string, role: 'master' | 'client', home: string, options: Pick<PairOptions, 'records' | 'timeoutMs' | 'siteTimeoutMs'> & { readonly from?: number }, serve = false): Site {
   const seconds = ((options.siteTimeoutMs ?? options.timeoutMs / 2) / 1000).toFixed(3);
+  const from = options.from !== undefined && options.from > 0 ? ['--from', String(options.from)] : [];
   // The master's stdin is the "done" signal: it serves its client until the pipe closes (a serving client too).
-  const child = spawn(binary, [role, home, String(options.records), '--timeout', seconds, ...(serve ? ['--serve'] : [])], {
+  const child = spawn(binary, [role, home, String(options.records), '--timeout', seconds, ...(serve ? ['--serve'] : []), ...from], {
     cwd: home,
     stdio: [role === 'master' || serve ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
@@ -278,6 +279,8 @@ export interface SiteOptions {
   readonly records: number;
   /** What the site allows each of its waits (repsite --timeout). */
   readonly siteTimeoutMs: number;
+  /** Master: the first key it writes (default 0), so a later master adds records after an earlier one's. */
+  readonly from?: number;
 }
 
 /** A master that keeps serving its clients until it is told to stop. */
@@ -301,7 +304,12 @@ export interface RunningMaster {
  * `readyMs` it is stopped and this throws. The caller must stop() it in a finally.
  */
 export async function startMaster(options: SiteOptions & { readonly readyMs: number }): Promise<RunningMaster> {
-  const site = startSite(buildRepsite(), 'master', options.home, { records: options.records, timeoutMs: options.siteTimeoutMs * 2, siteTimeoutMs: options.siteTimeoutMs });
+  const site = startSite(buildRepsite(), 'master', options.home, {
+    records: options.records,
+    timeoutMs: options.siteTimeoutMs * 2,
+    siteTimeoutMs: options.siteTimeoutMs,
+    ...(options.from !== undefined ? { from: options.from } : {}),
+  });
   let stopped: Promise<SiteRun> | undefined;
   const stop = (graceMs = MASTER_GRACE_MS) =>
     (stopped ??= (async () => {

@@ -1,11 +1,12 @@
 /*
  * repsite: run one site of a Replication Manager group, to prove that a
  * master/replicant DB_CONFIG pair really replicates.
- *   repsite master|client HOME [N] [--timeout SEC] [--serve]
+ *   repsite master|client HOME [N] [--timeout SEC] [--serve] [--from K]
  * Opens HOME with DB_CREATE|DB_RECOVER|DB_THREAD|DB_INIT_{REP,TXN,LOCK,LOG,MPOOL};
  * sites, priority and ack policy come from HOME/DB_CONFIG only.
  * master: wait for a client to connect, write N records (key "i", value "value-i",
- *   i = 0..N-1) to the btree demo.db, then serve until stdin reaches end-of-file
+ *   i = K..K+N-1, K = 0 unless --from K: a later master adds to what an earlier one
+ *   wrote) to the btree demo.db, then serve until stdin reaches end-of-file
  *   (the parent's "done" signal, also sent if it dies) or SIGTERM.
  * client: wait for STARTUPDONE and for demo.db to hold N records, check every
  *   pair, check that a put is refused with EACCES. With --serve, a client that
@@ -46,6 +47,7 @@ static char why[512];		/* the first reason for failure */
 static int records, verified, refused;	/* the result */
 static const char *status = "unknown";
 static int serve;		/* client: stay until the done signal */
+static int first_key;		/* --from: the master's first key */
 
 static double now(void)
 {
@@ -154,8 +156,8 @@ static int run_master(DB_ENV *env, DB **dbpp, int n)
 		if ((ret = env->txn_begin(env, NULL, &txn, 0)) != 0)
 			return (fail("DB_ENV->txn_begin", ret));
 		for (j = i; ret == 0 && j < n && j < i + BATCH; j++)
-			ret = (*dbpp)->put(*dbpp, txn, FILL(key, kbuf, "%d", j),
-			    FILL(val, vbuf, "value-%d", j), 0);
+			ret = (*dbpp)->put(*dbpp, txn, FILL(key, kbuf, "%d", first_key + j),
+			    FILL(val, vbuf, "value-%d", first_key + j), 0);
 		if ((ret = ret == 0 ? txn->commit(txn, 0) : (txn->abort(txn), ret)) == 0)
 			continue;
 		if (!TRANSIENT(ret) || give_up(start, "a write to succeed"))
@@ -221,11 +223,13 @@ int main(int argc, char *argv[])
 			timeout_s = atof(argv[++i]);
 		else if (strcmp(argv[i], "--serve") == 0)
 			serve = 1;
+		else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
+			first_key = atoi(argv[++i]);
 		else if ((n = argv[i][0] >= '0' && argv[i][0] <= '9' ? atoi(argv[i]) : -1) < 0)
 			break;
 	if (argc < 3 || (strcmp(argv[1], "master") != 0 && strcmp(argv[1], "client") != 0) ||
-	    i < argc || timeout_s <= 0) {
-		fprintf(stderr, "usage: repsite master|client HOME [N] [--timeout SEC] [--serve]\n");
+	    i < argc || timeout_s <= 0 || first_key < 0) {
+		fprintf(stderr, "usage: repsite master|client HOME [N] [--timeout SEC] [--serve] [--from K]\n");
 		return (2);
 	}
 	master = (role = argv[1])[0] == 'm';

@@ -1,0 +1,149 @@
+import * as path from 'node:path';
+import { convertNumber } from '../../dbconfig/numbers.js';
+import { planFailover } from '../../migrate/failover.js';
+import { activeEntries, readJournals } from '../../migrate/journal.js';
+import { planModernise } from '../../migrate/modernise.js';
+import { parseSiteSpec, readGroupDir, readSite } from '../../migrate/read-group.js';
+import { planRenameHost } from '../../migrate/rename-host.js';
+import { MigrationError } from '../../migrate/role.js';
+import { planDemote, planPromote } from '../../migrate/single-site.js';
+import { describeDocument, formatSiteAddress } from '../../migrate/site-edit.js';
+import { planRestoreMain, planTakeover } from '../../migrate/takeover.js';
+import type { GroupSite, MigrationPlan } from '../../migrate/types.js';
+import { parseAddress } from '../../site/address.js';
+import { CliError, EXIT } from '../errors.js';
+import type { Io } from '../io.js';
+
+// From the command line to a migration plan: which sites, which migration, with which values.
+
+/** The journal's site name for a topology file written with a migration. */
+export const TOPOLOGY_SITE = '(topology)';
+
+export interface MigrateArgs {
+  readonly migration: string;
+  readonly args: readonly string[];
+  readonly env?: string;
+  readonly group?: string;
+  readonly sites: readonly string[];
+  /** A topology file whose role/host keys are kept in step. */
+  readonly topology?: string;
+  readonly to?: string;
+  readonly main?: string;
+  readonly helper?: string;
+  readonly priority?: string;
+  readonly confirm?: string;
+  readonly date?: string;
+  readonly clean: boolean;
+  readonly dryRun: boolean;
+  readonly json: boolean;
+  readonly yes: boolean;
+}
+
+/** The sites named on the command line: --env, --group, --site (at least one of them). */
+export function loadSites(args: MigrateArgs, io: Io): GroupSite[] {
+  try {
+    return readSites(args, io);
+  } catch (error) {
+    // A site that cannot be read is bad input (exit 2), not a refusal.
+    if (error instanceof MigrationError) throw new CliError(error.message, EXIT.usage, { cause: error });
+    throw error;
+  }
+}
+
+function readSites(args: MigrateArgs, io: Io): GroupSite[] {
+  const sites: GroupSite[] = [];
+  if (args.group !== undefined) sites.push(...readGroupDir(path.resolve(io.cwd, args.group)));
+  for (const spec of args.sites) {
+    const { name, file } = parseSiteSpec(spec);
+    sites.push(readSite(name, path.resolve(io.cwd, file)));
+  }
+  if (args.env !== undefined) {
+    const site = readSite('', path.resolve(io.cwd, args.env));
+    sites.push({ ...site, name: path.basename(site.env) });
+  }
+  if (sites.length === 0) {
+    throw new CliError(`migrate ${args.migration}: name the sites: --env DIR, --group DIR or --site NAME=PATH${args.topology !== undefined ? ' (--topology FILE goes with the DB_CONFIGs it describes: --group DIR as provision plan rendered them)' : ''}`);
+  }
+  const names = new Set<string>();
+  for (const s of sites) {
+    if (names.has(s.name)) throw new CliError(`two sites are named ${s.name}; name them apart with --site NAME=PATH`);
+    names.add(s.name);
+  }
+  return sites;
+}
+
+function onlySite(sites: readonly GroupSite[], migration: string): GroupSite {
+  if (sites.length !== 1) throw new CliError(`migrate ${migration} changes one site: give --env DIR (for a group, use migrate failover --to SITE)`);
+  return sites[0]!;
+}
+
+function priorityArg(text: string | undefined): bigint | undefined {
+  if (text === undefined) return undefined;
+  const n = convertNumber(text, 'uint');
+  if (!/^\d+$/.test(text) || !n.ok) throw new CliError(`--priority ${text}: expected a whole number 0-4294967295`);
+  return n.value;
+}
+
+/** The main server to hand the role back to: --main, else the master before the newest takeover in the journal. */
+function mainFromJournal(args: MigrateArgs, sites: readonly GroupSite[]): { main: string; backupPriority: Record<string, bigint>; priority?: bigint } {
+  const entries = activeEntries(readJournals(sites.map((s) => s.env)).entries);
+  const takeover = [...entries].reverse().find((e) => e.migration === 'takeover');
+  const backupPriority: Record<string, bigint> = {};
+  const backup = takeover?.details.backup;
+  const before = takeover?.details[`priorityBefore:${backup}`];
+  if (backup !== undefined && before !== undefined) backupPriority[backup] = BigInt(before);
+  // A takeover made on the backup's file alone knows the old master by its address.
+  const byAddress = takeover?.details.previousMasterAddress;
+  const named = byAddress === undefined ? undefined : sites.find((s) => {
+    const local = describeDocument(s.doc).local;
+    return local !== undefined && formatSiteAddress(local) === byAddress;
+  })?.name;
+  const main = args.main ?? takeover?.details.previousMaster ?? named;
+  if (main === undefined || main.includes(',')) {
+    throw new CliError('migrate restore-main: name the main server with --main SITE (the journal records no takeover that names it)');
+  }
+  const mainBefore = takeover?.details[`priorityBefore:${main}`];
+  return { main, backupPriority, ...(mainBefore !== undefined && BigInt(mainBefore) > 0n ? { priority: BigInt(mainBefore) } : {}) };
+}
+
+export function planFor(args: MigrateArgs, sites: GroupSite[]): MigrationPlan {
+  switch (args.migration) {
+    case 'promote': {
+      const priority = priorityArg(args.priority);
+      return planPromote(onlySite(sites, 'promote'), priority !== undefined ? { priority } : {});
+    }
+    case 'demote': {
+      const priority = priorityArg(args.priority);
+      let helper;
+      if (args.helper !== undefined) {
+        const parsed = parseAddress(args.helper);
+        if (!parsed.ok) throw new CliError(`--helper ${args.helper}: ${parsed.reason}`);
+        helper = { host: parsed.address.host, port: parsed.address.port };
+      }
+      return planDemote(onlySite(sites, 'demote'), { ...(priority !== undefined ? { priority } : {}), ...(helper ? { helper } : {}) });
+    }
+    case 'failover': {
+      if (args.to === undefined) throw new CliError('migrate failover: name the new master with --to SITE');
+      const priority = priorityArg(args.priority);
+      return planFailover(sites, { to: args.to, ...(priority !== undefined ? { priority } : {}) });
+    }
+    case 'takeover': {
+      const priority = priorityArg(args.priority);
+      const plan = planTakeover(sites, { ...(args.to !== undefined ? { to: args.to } : {}), ...(priority !== undefined ? { priority } : {}) });
+      // The priorities before the takeover, so restore-main can give each site its own back.
+      const before = Object.fromEntries(plan.roles.filter((r) => r.before !== r.after && r.priorityBefore !== undefined).map((r) => [`priorityBefore:${r.site}`, r.priorityBefore!]));
+      return { ...plan, details: { ...plan.details, ...before } };
+    }
+    case 'restore-main':
+      return planRestoreMain(sites, mainFromJournal(args, sites));
+    case 'rename-host': {
+      const [from, to, extra] = args.args;
+      if (from === undefined || to === undefined || extra !== undefined) throw new CliError('migrate rename-host: give OLD NEW (two hosts)');
+      return planRenameHost(sites, from, to);
+    }
+    case 'modernise':
+      return planModernise(sites);
+    default:
+      throw new CliError(`unknown migration ${args.migration}`);
+  }
+}

@@ -1,0 +1,43 @@
+import * as fs from 'node:fs';
+import { parseDbConfig } from '../../dbconfig/document.js';
+import { MigrationError } from '../../migrate/role.js';
+import { syncTopology } from '../../migrate/topology-sync.js';
+import type { GroupSite, MigrationPlan } from '../../migrate/types.js';
+import { lintTopology } from '../../topology/check.js';
+import { CliError, EXIT } from '../errors.js';
+import type { Io } from '../io.js';
+import { presetLoader, problemLine, readTopology } from '../topology-input.js';
+
+/**
+ * Add the topology file to a migration's plan: its `role` (and, on a role
+ * change, `priority`) and `host` values rewritten where they are written, so
+ * the file keeps describing the group the DB_CONFIGs configure. Written last,
+ * journalled with the rest. Refused when the file has errors, or when the
+ * edit would give it a new one.
+ */
+export function withTopology(file: string, io: Io, sites: readonly GroupSite[], planned: MigrationPlan, siteName: string): MigrationPlan {
+  const read = readTopology(file, io);
+  const error = read.problems.find((p) => p.severity === 'error');
+  if (error) throw new MigrationError(`${problemLine(read.shown, error)}; fix the topology file first (provision lint --topology ${read.shown})`, read.file);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(read.file);
+  } catch (cause) {
+    throw new CliError(`cannot read the topology file ${read.shown}: ${(cause as NodeJS.ErrnoException).code}`, EXIT.usage, { cause });
+  }
+  const afterOf = (s: GroupSite) => {
+    const c = planned.plan.changes.find((ch) => ch.kind === 'write' && ch.path === s.path);
+    return c && c.kind === 'write' ? parseDbConfig(c.after) : s.doc;
+  };
+  const rename = planned.migration === 'rename-host' && planned.details.from !== undefined && planned.details.to !== undefined ? { from: planned.details.from, to: planned.details.to } : undefined;
+  const { after } = syncTopology(bytes, read.topology, sites.map((s) => ({ name: s.name, doc: afterOf(s) })), rename);
+  if (after.equals(bytes)) return planned;
+  const relinted = lintTopology(after.toString('utf8'), presetLoader());
+  const added = relinted.problems.find((p) => p.severity === 'error');
+  if (added) throw new MigrationError(`${problemLine(read.shown, added)}: the topology file would break this rule after the migration`, read.file);
+  return {
+    ...planned,
+    plan: { changes: [...planned.plan.changes, { kind: 'write', path: read.file, before: bytes, after, reason: `${siteName}: role, priority and host keys in step with the DB_CONFIGs` }] },
+    siteOf: [...planned.siteOf, siteName],
+  };
+}
