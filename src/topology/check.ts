@@ -17,6 +17,12 @@ export function machineOf(host: string): string {
 }
 
 
+/** The election priority a site's DB_CONFIG gets: its own, else the role's default (master 1, replicant 0); NaN when not a number. */
+function electionPriority(site: TopologySite): number {
+  if (site.priority) return /^\d+$/.test(site.priority.value) ? Number(site.priority.value) : NaN;
+  return site.role?.value === 'master' ? 1 : 0;
+}
+
 /**
  * Check a placed topology against the group rules (TOPOLOGY_RULES). Pure.
  * `settings` may change a rule's severity or turn it off.
@@ -78,7 +84,7 @@ export function checkTopology(resolved: ResolvedTopology, settings: TopologyRule
     else ids.set(n, s);
   }
 
-  // topology-failover-order
+  // topology-failover-order, topology-failover-priority
   const names = new Map(all.map((s) => [s.name, s]));
   const listed = new Map<string, Located<string>>();
   for (const item of topology.group.failoverOrder ?? []) {
@@ -86,8 +92,16 @@ export function checkTopology(resolved: ResolvedTopology, settings: TopologyRule
       report('topology-failover-order', item, `failover_order names "${item.value}", which is not a site of this file; the sites are ${[...names.keys()].join(', ')}`);
       continue;
     }
-    if (listed.has(item.value)) report('topology-failover-order', item, `failover_order names "${item.value}" twice; list each site once`);
+    if (listed.has(item.value)) {
+      report('topology-failover-order', item, `failover_order names "${item.value}" twice; list each site once`);
+      continue;
+    }
     listed.set(item.value, item);
+    const site = names.get(item.value)!;
+    if (site.role?.value === 'replicant' && electionPriority(site) === 0) {
+      const why = site.priority ? `priority = ${site.priority.value}` : 'no priority, and a replicant\'s default is 0';
+      report('topology-failover-priority', item, `failover_order names "${item.value}", which has ${why}: Berkeley DB never elects it master; give it priority = 1 or more, or leave it out of failover_order`);
+    }
   }
 
   // topology-single-copy

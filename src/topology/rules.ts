@@ -21,6 +21,7 @@ export const TOPOLOGY_RULES: readonly TopologyRule[] = [
   { id: 'topology-host-spelling', severity: 'error', description: 'One host written two ways (case, a trailing dot): Berkeley DB compares host strings exactly.' },
   { id: 'topology-backup-id', severity: 'error', description: "An emergency-backup ID (backup_id) that is not a whole number 1-31, or that two sites share (Maitre'D's rule)." },
   { id: 'topology-failover-order', severity: 'error', description: 'failover_order naming a site the file does not have, or a site twice.' },
+  { id: 'topology-failover-priority', severity: 'warning', description: 'failover_order naming a replicant of priority 0, which Berkeley DB never elects master.' },
   { id: 'topology-single-copy', severity: 'error', description: "A data root that exists only once: no backup root, and no other machine holds a replica of it (PowerShare's rule)." },
   { id: 'topology-shared-folder', severity: 'error', description: 'Two sites on one machine sharing an environment, data or backup root.' },
   { id: 'topology-site-answers', severity: 'error', description: 'A site the generator refuses: a master with priority 0, a client port equal to the replication port.' },

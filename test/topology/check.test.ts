@@ -70,9 +70,20 @@ test('topology-backup-id: 1-31, each once', () => {
 });
 
 test('topology-failover-order: existing sites, each once', () => {
-  assert.equal(rules(CLEAN, { ...GROUP, failover_order: 'b, c' }), []);
-  assert.equal(rules(CLEAN, { ...GROUP, failover_order: 'b, x, b' }), ['3:21 topology-failover-order', '3:24 topology-failover-order']);
-  assert.match(found(CLEAN, { ...GROUP, failover_order: 'x' })[0]!.message, /names "x", which is not a site of this file; the sites are a, b, c/);
+  const electable = vary({ b: { priority: '50' }, c: { priority: '10' } });
+  assert.equal(rules(electable, { ...GROUP, failover_order: 'b, c' }), []);
+  assert.equal(rules(electable, { ...GROUP, failover_order: 'b, x, b' }), ['3:21 topology-failover-order', '3:24 topology-failover-order']);
+  assert.match(found(electable, { ...GROUP, failover_order: 'x' })[0]!.message, /names "x", which is not a site of this file; the sites are a, b, c/);
+  assert.equal(rules(electable, { ...GROUP, failover_order: 'b, a' }), [], 'the master may stay listed: the order outlives a failover');
+});
+
+test('topology-failover-priority: a listed replicant of priority 0 is never elected', () => {
+  const defaulted = found(CLEAN, { ...GROUP, failover_order: 'b' });
+  assert.equal(defaulted.map((p) => `${p.at} ${p.rule} ${p.severity}`), ['3:18 topology-failover-priority warning']);
+  assert.match(defaulted[0]!.message, /"b", which has no priority, and a replicant's default is 0: Berkeley DB never elects it master; give it priority = 1 or more/);
+  const zero = found(vary({ b: { priority: '0' } }), { ...GROUP, failover_order: 'b' });
+  assert.match(zero[0]!.message, /"b", which has priority = 0: Berkeley DB never elects it/);
+  assert.equal(rules(vary({ b: { priority: '1' } }), { ...GROUP, failover_order: 'b' }), []);
 });
 
 test('topology-single-copy: a copy on another machine, or a backup root', () => {

@@ -12,7 +12,7 @@ test('the example parses: the group, three sites, every value with its line and 
   assert.is(topology.group.name!.value, 'maitred');
   assert.equal(topology.group.port, { value: 5010, line: 7, column: 8 });
   assert.equal(Object.keys(topology.group.answers), ['ackPolicy', 'clientPort', 'connectionRetry']);
-  assert.equal(topology.group.failoverOrder!.map((f) => [f.value, f.line, f.column]), [['backup', 10, 18], ['reports', 10, 26]]);
+  assert.equal(topology.group.failoverOrder!.map((f) => [f.value, f.line, f.column]), [['backup', 10, 18]]);
   assert.equal(topology.sites.map((s) => s.name), ['main', 'backup', 'reports']);
   const backup = topology.sites[1]!;
   assert.equal(backup.host, { value: '10.0.0.2', line: 20, column: 8 });
