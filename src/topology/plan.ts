@@ -86,7 +86,7 @@ export async function planTopology(input: TopologyPlanInput): Promise<TopologyPl
       envExists,
       regionFiles: [],
     });
-    changes.push(...planned.plan.changes.map((c) => (c.kind === 'write' ? { ...c, reason: `${c.before === null ? 'new' : 'updated'} DB_CONFIG of site "${s.name}" (${role})` } : { ...c, reason: `the folder of site "${s.name}"` })));
+    changes.push(...planned.plan.changes.map((c) => (c.kind === 'write' ? { ...c, reason: `${c.before === null ? 'new' : c.before.equals(c.after) ? 'unchanged' : 'updated'} DB_CONFIG of site "${s.name}" (${role})` } : { ...c, reason: `the folder of site "${s.name}"` })));
     let scriptPath: string | undefined;
     if (s.layout) {
       scriptPath = path.join(outDir, ...siteFiles(s)[1]!.split('/'));

@@ -60,6 +60,9 @@ export function generatorCommand(resolved: ResolvedTopology, site: PlacedSite): 
   return parts.join(' ');
 }
 
+/** The backup step on a group that does not exist yet: `provision backup` refuses a missing data root. */
+const NEW_GROUP = 'For a new group, whose data root does not exist yet, there is nothing to back up: skip this step.';
+
 /** `provision layout ...` for a site with a layout: creates its roots there. */
 function layoutCommand(site: PlacedSite): string {
   const l = site.layout!;
@@ -91,9 +94,9 @@ export function buildRunbook(resolved: ResolvedTopology, topologyName: string): 
     add('stop', s, `Stop the database server of site "${s.name}" on ${s.host} (environment ${s.env})${s === master ? ', the master, last' : ''}. Berkeley DB reads DB_CONFIG only when the environment opens.`);
   }
   if (master.backupRoot !== undefined) {
-    add('backup', master, `Back up the master's data root while it is stopped (a verified cold copy).`, [`provision backup --data ${word(master.dataRoot, master.target)} --to ${word(master.backupRoot, master.target)}`]);
+    add('backup', master, `Back up the master's data root while it is stopped (a verified cold copy). ${NEW_GROUP}`, [`provision backup --data ${word(master.dataRoot, master.target)} --to ${word(master.backupRoot, master.target)}`]);
   } else {
-    add('backup', master, `Back up the master's environment while it is stopped; it has no backup root, so choose a folder on another disk for BACKUP_DIR.`, [`provision backup --data ${env(master)} --to BACKUP_DIR`]);
+    add('backup', master, `Back up the master's environment while it is stopped; it has no backup root, so choose a folder on another disk for BACKUP_DIR. ${NEW_GROUP}`, [`provision backup --data ${env(master)} --to BACKUP_DIR`]);
   }
   for (const s of resolved.sites) {
     if (!s.layout) continue;

@@ -82,7 +82,10 @@ test('re-running on an unchanged topology changes nothing; a hand-edited DB_CONF
   const { dir, cleanup } = tempDir();
   try {
     applyPlan((await plan(example(), dir)).plan);
-    assert.equal(effectiveChanges((await plan(example(), dir)).plan), [], 'nothing to do');
+    const rerun = (await plan(example(), dir)).plan.changes;
+    assert.equal(effectiveChanges({ changes: rerun }), [], 'nothing to do');
+    const reasons = rerun.filter((c) => c.kind === 'write' && c.path.endsWith('DB_CONFIG')).map((c) => c.reason);
+    assert.equal(reasons, ['unchanged DB_CONFIG of site "main" (master)', 'unchanged DB_CONFIG of site "backup" (replicant)', 'unchanged DB_CONFIG of site "reports" (replicant)']);
     const main = path.join(dir, 'main', 'DB_CONFIG');
     fs.writeFileSync(main, fs.readFileSync(main, 'utf8').replace('rep_set_priority 100\n', '# kept by hand\nrep_set_priority 100\nset_cachesize 0 1048576 1\n'));
     assert.equal(effectiveChanges((await plan(example(), dir)).plan), [], 'the settings the topology gives are still there');
@@ -129,6 +132,7 @@ test('the runbook: stop replicants then the master, back up, layouts, configs, c
     'start main', 'start backup', 'start reports',
     'verify main', 'verify backup', 'verify reports',
   ]);
+  assert.match((steps[3] as unknown as { text: string }).text, /For a new group, whose data root does not exist yet, there is nothing to back up: skip this step\.$/);
   assert.equal(steps[3]!.commands, ['provision backup --data C:\\POSERA\\MAITRED\\DATA --to C:\\POSERA\\MAITRED\\BACKUP']);
   assert.equal(steps[9]!.commands, ['provision replicant --env /srv/maitred/data/env --local 10.0.0.3:5011 --master 10.0.0.1:5010 --site 10.0.0.2:5010 --priority 0 --ack-policy ONE --client-port 5000 --connection-retry 1000000 --yes']);
 });
