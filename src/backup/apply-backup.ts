@@ -18,6 +18,7 @@ import { DELETING_SUFFIX, parseSnapshotName, PARTIAL_SUFFIX } from './names.js';
 import { currentOwner } from './owner.js';
 import { OWNER_FILE, readManifest, type SnapshotInfo } from './snapshots.js';
 import { describeDifference, verifyTree, type Difference } from './verify.js';
+import { makeDirectories } from '../plan/apply.js';
 
 /** A backup that did not produce a snapshot; `refused` ones exit 1, the rest (I/O) 2. */
 export class BackupError extends Error {
@@ -82,7 +83,7 @@ export function applyBackup(plan: BackupPlan, options: ApplyBackupOptions = {}):
   const now = options.now ?? (() => new Date());
   const created = now();
   try {
-    fs.mkdirSync(plan.backupRoot, { recursive: true });
+    makeDirectories(plan.backupRoot);
   } catch (error) {
     throw new BackupError(`cannot create the backup root ${plan.backupRoot} (${(error as NodeJS.ErrnoException).code})`, false, [], { cause: error });
   }

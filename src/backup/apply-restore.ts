@@ -13,6 +13,7 @@ import type { RestorePlan } from './restore-plan.js';
 import { snapshotData } from './snapshots.js';
 import { abandonSwap, beginSwap, JOURNAL_FILE, listSwaps, OLD_DIR, quarantineRootOf, removeSwapFolder, swapIntoPlace, type Swap, type SwapJournal, type SwapOptions } from './swap.js';
 import { describeDifference, verifyTree, type Difference } from './verify.js';
+import { makeDirectories } from '../plan/apply.js';
 
 /** A restore or undo that did not happen; the data root is as it was. `refused` ones exit 1, the rest (I/O) 2. */
 export class RestoreError extends Error {
@@ -62,7 +63,7 @@ export function applyRestore(plan: RestorePlan, manifest: BackupManifest, option
   if (plan.invalid !== undefined) throw new RestoreError(plan.invalid, false);
   if (plan.refusal !== undefined) throw new RestoreError(plan.refusal, true);
   try {
-    fs.mkdirSync(path.dirname(plan.target), { recursive: true });
+    makeDirectories(path.dirname(plan.target));
   } catch (error) {
     throw new RestoreError(`cannot create ${path.dirname(plan.target)} (${(error as NodeJS.ErrnoException).code})`, false, [], { cause: error });
   }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { EntryKind } from './classify.js';
 import type { CleanMode } from './clean-plan.js';
 import type { Entry } from './scan.js';
+import { makeDirectories } from '../plan/apply.js';
 
 /** One moved entry: where it was, where it is, and what it was. */
 export interface ManifestEntry {
@@ -45,7 +46,7 @@ function present(p: string): boolean {
  * get their own); returns its name and path.
  */
 export function makeUniqueFolder(root: string, name: string): { id: string; folder: string } {
-  fs.mkdirSync(root, { recursive: true });
+  makeDirectories(root);
   for (let n = 0; ; n++) {
     const id = n === 0 ? name : `${name}-${n}`;
     const folder = path.join(root, id);
@@ -189,7 +190,7 @@ export function undoQuarantine(home: string, id?: string, root = defaultQuaranti
   const done: ManifestEntry[] = [];
   try {
     for (const e of stored) {
-      fs.mkdirSync(e.dir, { recursive: true });
+      makeDirectories(e.dir);
       fs.renameSync(path.join(q.folder, e.stored), path.join(e.dir, e.name));
       done.push(e);
     }

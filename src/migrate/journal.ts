@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../plan/apply.js';
+import { makeDirectories, writeFileAtomic } from '../plan/apply.js';
 
 /**
  * The migration journal. Each environment directory a migration touched gets
@@ -88,7 +88,7 @@ export function readJournals(envs: readonly string[]): { entries: JournalEntry[]
 /** Keep a copy of a file's old bytes in the journal of `env`; returns its path. */
 export function saveBefore(env: string, id: string, name: string, bytes: Buffer): string {
   const dir = path.join(env, JOURNAL_DIR, id);
-  fs.mkdirSync(dir, { recursive: true });
+  makeDirectories(dir);
   const file = path.join(dir, name);
   writeFileAtomic(file, bytes);
   return file;
@@ -97,7 +97,7 @@ export function saveBefore(env: string, id: string, name: string, bytes: Buffer)
 /** Append `entry` to the journal of each environment (the whole entry: each journal can roll it back alone). */
 export function appendEntry(envs: readonly string[], entry: JournalEntry): void {
   for (const env of new Set(envs)) {
-    fs.mkdirSync(path.join(env, JOURNAL_DIR), { recursive: true });
+    makeDirectories(path.join(env, JOURNAL_DIR));
     const fd = fs.openSync(journalPath(env), 'a', 0o644);
     try {
       fs.writeSync(fd, `${JSON.stringify(entry)}\n`);

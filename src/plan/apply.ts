@@ -103,6 +103,27 @@ export function writeFileAtomic(file: string, bytes: Buffer, like?: FileIdentity
   }
 }
 
+/**
+ * `mkdir -p`: create `dir` and its missing parents, each with `mode` when
+ * given. The parents are created one by one, not with `recursive: true`,
+ * whose loop in Node 20 never ends below a folder that refuses new entries
+ * the way /proc does (ENOENT for a path whose parent exists).
+ */
+export function makeDirectories(dir: string, mode?: number): void {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); !fs.existsSync(d); d = path.dirname(d)) {
+    missing.push(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      fs.mkdirSync(d, mode);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !fs.statSync(d).isDirectory()) throw error;
+    }
+  }
+}
+
 /** A file's bytes, or null when it does not exist. */
 export function readIfExists(file: string): Buffer | null {
   try {
@@ -116,7 +137,7 @@ export function readIfExists(file: string): Buffer | null {
 function applyOne(change: Change, options: ApplyOptions): Applied {
   if (change.kind === 'mkdir') {
     if (fs.existsSync(change.path)) return { change, status: 'unchanged' };
-    fs.mkdirSync(change.path, { recursive: true, ...(change.mode !== undefined ? { mode: change.mode } : {}) });
+    makeDirectories(change.path, change.mode);
     return { change, status: 'created' };
   }
   if (isNoop(change)) return { change, status: 'unchanged' };

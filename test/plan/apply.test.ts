@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyPlan, ApplyError, previewPlan, unifiedDiff } from '../../src/index.js';
+import { makeDirectories } from '../../src/plan/apply.js';
 import { tempDir } from '../helpers.js';
 
 const write = (file: string, before: string | null, after: string) => ({
@@ -73,6 +74,24 @@ test('unified diff: hunks with context, and a missing final newline is marked', 
 
 test('preview says when there is nothing to do', () => {
   assert.is(previewPlan({ changes: [write('/x/DB_CONFIG', 'a\n', 'a\n')] }), 'Nothing to do: everything is already as planned.\n');
+});
+
+
+test('makeDirectories creates the missing parents with the mode, and fails (not loops) where nothing can be created', () => {
+  const t = tempDir();
+  try {
+    const deep = path.join(t.dir, 'a', 'b', 'c');
+    makeDirectories(deep, 0o750);
+    assert.ok(fs.statSync(deep).isDirectory());
+    assert.is(fs.statSync(path.join(t.dir, 'a')).mode & 0o777 & ~process.umask(), 0o750 & ~process.umask());
+    makeDirectories(deep);
+    fs.writeFileSync(path.join(t.dir, 'file'), '');
+    assert.throws(() => makeDirectories(path.join(t.dir, 'file', 'x')), /ENOTDIR/);
+  } finally {
+    t.cleanup();
+  }
+  // /proc refuses new entries with ENOENT; Node's recursive mkdir never returns there.
+  if (fs.existsSync('/proc/self')) assert.throws(() => makeDirectories('/proc/provision-test/x'), /ENOENT/);
 });
 
 test.run();
