@@ -12,7 +12,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { provision } from '../cli/run.js';
 import { projectRoot, whyBdbUnavailable } from './bdb.js';
-import { assertLoopback, freePorts, leftoverRepsites, runClient, startClient, startMaster, type SiteRun } from './replication.js';
+import { HOST, topologyText } from './group.js';
+import { freePorts, leftoverRepsites, runClient, startClient, startMaster, type SiteRun } from './replication.js';
 
 const test = suite('topology e2e');
 const unavailable = whyBdbUnavailable();
@@ -20,31 +21,7 @@ const unavailable = whyBdbUnavailable();
 const RECORDS = 100;
 const SITE_MS = 20_000;
 const RUN_MS = 15_000;
-const HOST = '127.0.0.1';
 const SITES = ['main', 'east', 'west'] as const;
-
-/** A topology of three sites on loopback, each with the generic layout under `root`. */
-function topologyText(root: string, ports: readonly number[]): string {
-  assertLoopback(HOST);
-  return [
-    '[group]',
-    'name = e2e',
-    'ack_policy = ONE',
-    'connection_retry = 1000000',
-    'failover_order = east',
-    ...SITES.flatMap((name, i) => [
-      '',
-      `[site "${name}"]`,
-      `host = ${HOST}`,
-      `port = ${ports[i]}`,
-      `role = ${i === 0 ? 'master' : 'replicant'}`,
-      ...(i === 1 ? ['priority = 50', 'backup_id = 1'] : []),
-      'layout = generic',
-      `root = ${join(root, name)}`,
-    ]),
-    '',
-  ].join('\n');
-}
 
 const show = (r: { code: number | null; stdout: string; stderr: string }) => `exit ${r.code}\n${r.stdout}${r.stderr}`;
 const describeRun = (s: SiteRun) => `--- ${s.role}: exit ${s.exitCode}${s.signal ? ` (${s.signal})` : ''}${s.killed ? ', had to be stopped' : ''}\n${s.stdout}${s.stderr}`;
@@ -67,7 +44,8 @@ if (unavailable !== undefined) {
     const root = mkdtempSync(join(scratch, 'topology-'));
     try {
       const ports = await freePorts(HOST, SITES.length);
-      writeFileSync(join(root, 'group.ini'), topologyText(root, ports));
+      // Each site with the generic layout under root/<site>.
+      writeFileSync(join(root, 'group.ini'), topologyText(SITES, ports, (name) => ['layout = generic', `root = ${join(root, name)}`]));
 
       const lint = provision(['lint', '--topology', 'group.ini'], { cwd: root });
       assert.is(lint.code, 0, show(lint));
