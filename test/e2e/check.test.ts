@@ -5,11 +5,11 @@
  * master reachable; after it stops, the port that should listen does not.
  * Every process is stopped in a finally.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { runProvision as provision, type CliResult } from '../helpers.js';
 import { projectRoot, whyBdbUnavailable } from './bdb.js';
 import { freePorts, leftoverRepsites, runClient, startMaster, type SiteRun } from './replication.js';
 
@@ -17,25 +17,9 @@ const test = suite('check-bdb');
 const unavailable = whyBdbUnavailable();
 const RECORDS = 50;
 const RUN_MS = 15_000;
-const CLI_MS = 20_000;
-
-interface Cli {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function provision(args: readonly string[]): Promise<Cli> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(projectRoot(), 'bin', 'provision.cjs'), ...args], { cwd: projectRoot(), encoding: 'utf8', timeout: CLI_MS, killSignal: 'SIGKILL', env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      const code = (error as { code?: unknown } | null)?.code;
-      resolve({ status: error === null ? 0 : typeof code === 'number' ? code : null, stdout, stderr });
-    });
-  });
-}
 
 interface Verdict {
-  readonly cli: Cli;
+  readonly cli: CliResult;
   readonly status: string;
   readonly results: Record<string, string>;
 }
