@@ -62,6 +62,18 @@ function checkLocalPort(f: SiteFacts): CheckResult | undefined {
   const { expect, why } = expectedState(f);
   if (expect === 'running') {
     if (probe.state === 'listening') return result('local-port', 'OK', `${at} is listening (expected running: ${why})`, at);
+    // Starting the server here cannot help when this machine cannot listen on the address at all.
+    if (probe.state === 'unbindable' && probe.code === 'EADDRNOTAVAIL') {
+      return result(
+        'local-port',
+        'CRITICAL',
+        `nothing answers on ${at}, and ${local.host} is not an address of this machine (EADDRNOTAVAIL): this site's server runs on the machine that has that address, not here; run provision check on that machine, or correct the local site's address`,
+        at,
+      );
+    }
+    if (probe.state === 'unbindable' && (probe.code === 'ENOTFOUND' || probe.code === 'EAI_AGAIN')) {
+      return result('local-port', 'CRITICAL', `nothing answers on ${at}: ${local.host} does not resolve (${probe.code}), so no server can listen there; fix DNS or /etc/hosts, or use an IPv4 address`, at);
+    }
     return result('local-port', 'CRITICAL', `nothing listens on ${at}, and the site should be running (${why}); start the server, or give --expect stopped before its first start`, at);
   }
   if (probe.state === 'free') return result('local-port', 'OK', `${at} is free (expected stopped: ${why})`, at);

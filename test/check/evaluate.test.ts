@@ -69,6 +69,19 @@ test('local-port: after the first start it must listen', () => {
   assert.is(one(facts({ expect: 'running', localPort: { state: 'listening' } }), 'local-port').status, 'OK');
 });
 
+test('local-port: a started site whose local host is not this machine\'s is not told to start its server here', () => {
+  const started = { regions: [{ name: '__db.001', mtimeMs: 2000 }] };
+  const foreign = one(facts({ ...started, localPort: { state: 'unbindable', code: 'EADDRNOTAVAIL' } }), 'local-port');
+  assert.is(foreign.status, 'CRITICAL');
+  assert.match(foreign.message, /10\.0\.0\.1 is not an address of this machine \(EADDRNOTAVAIL\)/);
+  assert.match(foreign.message, /run provision check on that machine/);
+  assert.not.match(foreign.message, /start the server/);
+  const unresolved = one(facts({ ...started, localPort: { state: 'unbindable', code: 'ENOTFOUND' } }), 'local-port');
+  assert.match(unresolved.message, /10\.0\.0\.1 does not resolve/);
+  assert.not.match(unresolved.message, /start the server/);
+  assert.match(one(facts({ ...started, localPort: { state: 'free' } }), 'local-port').message, /start the server/);
+});
+
 test('remote-reachable: one result per remote; unreachable is a WARNING that names a bootstrap helper', () => {
   const f = facts({
     remotes: [
