@@ -137,8 +137,19 @@ function checkBackupSpace(f: SiteFacts): CheckResult {
     return result('backup-space', 'WARNING', `cannot measure the backup root ${b.root} (from ${from}): ${b.error ?? 'unknown'}`, b.root);
   }
   const need = `${formatBytes(b.dataBytes)} of data in ${b.dataRoot}`;
+  // NOTE: a missing root is measured where mkdir -p would create it; that is another file system when the root should be a disk not mounted now.
+  const missing = b.measuredAt !== undefined && b.measuredAt !== b.root;
+  const where = `the backup root ${b.root}${missing ? ` does not exist yet (provision backup creates it); the file system of ${b.measuredAt}, its nearest existing folder,` : ''}`;
   if (b.freeBytes < b.dataBytes) {
-    return result('backup-space', 'CRITICAL', `the backup root ${b.root} has ${formatBytes(b.freeBytes)} free, less than one copy of the ${need}; free space or move the backup root`, b.root);
+    return result('backup-space', 'CRITICAL', `${where} has ${formatBytes(b.freeBytes)} free, less than one copy of the ${need}; free space or move the backup root`, b.root);
+  }
+  if (missing) {
+    return result(
+      'backup-space',
+      'WARNING',
+      `the backup root ${b.root} does not exist yet (provision backup creates it); ${formatBytes(b.freeBytes)} free on the file system of ${b.measuredAt}, its nearest existing folder, for ${need}; create the folder, or if it should be a mounted disk, mount it`,
+      b.root,
+    );
   }
   return result('backup-space', 'OK', `${formatBytes(b.freeBytes)} free in ${b.root} (from ${from}) for ${need}`, b.root);
 }

@@ -96,12 +96,16 @@ export function treeSize(dir: string): number {
   return total;
 }
 
-/** Free bytes for an unprivileged writer on the file system that holds `p` (or would, once created). */
-function freeBytes(p: string): number {
+/**
+ * Free bytes for an unprivileged writer on the file system that holds `p`, or,
+ * while `p` does not exist, its nearest existing folder (where `mkdir -p` would put it).
+ */
+function freeSpace(p: string): { measuredAt: string; freeBytes: number } {
   let dir = path.resolve(p);
   while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR' });
   const s = fs.statfsSync(dir);
-  return s.bavail * s.bsize;
+  return { measuredAt: dir, freeBytes: s.bavail * s.bsize };
 }
 
 function backupFacts(input: SiteInput, configBytes: Buffer | null): SiteFacts['backup'] {
@@ -128,7 +132,7 @@ function backupFacts(input: SiteInput, configBytes: Buffer | null): SiteFacts['b
     // Without a layout the data is the environment and the directories its DB_CONFIG names.
     const dirs = source === 'manifest' || input.dataRoot !== undefined ? [dataRoot] : environmentLayout(input.env, configBytes).dirs.map((d) => d.path);
     const unique = dirs.filter((d) => !dirs.some((o) => o !== d && (d + path.sep).startsWith(o + path.sep)));
-    return { root, source, dataRoot, dataBytes: unique.reduce((n, d) => n + treeSize(d), 0), freeBytes: freeBytes(root) };
+    return { root, source, dataRoot, dataBytes: unique.reduce((n, d) => n + treeSize(d), 0), ...freeSpace(root) };
   } catch (error) {
     return { root, source, dataRoot, error: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
   }

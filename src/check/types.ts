@@ -103,7 +103,16 @@ export interface SiteFacts {
   readonly remotes: readonly (SiteAddress & { readonly probe: PortProbe })[];
   readonly clientPort?: number;
   readonly backup:
-    | { readonly root: string; readonly source: 'manifest' | 'flag' | 'topology'; readonly freeBytes?: number; readonly dataBytes?: number; readonly dataRoot: string; readonly error?: string }
+    | {
+        readonly root: string;
+        readonly source: 'manifest' | 'flag' | 'topology';
+        /** The folder whose file system was measured: the root, or its nearest existing folder when the root does not exist yet. */
+        readonly measuredAt?: string;
+        readonly freeBytes?: number;
+        readonly dataBytes?: number;
+        readonly dataRoot: string;
+        readonly error?: string;
+      }
     | { readonly skipped: string };
   /** The TCP timeout used, in milliseconds (for messages). */
   readonly timeoutMs: number;

@@ -132,6 +132,17 @@ test('backup-space: less free than the data is CRITICAL; skipped says why; unmea
   assert.is(one(facts({ backup: { root: '/backup', source: 'flag', dataRoot: '/data', error: 'EACCES' } }), 'backup-space').status, 'WARNING');
 });
 
+test('backup-space: a backup root that does not exist yet is a WARNING naming the folder measured', () => {
+  const missing = one(facts({ backup: { root: '/mnt/backup/app', measuredAt: '/mnt', source: 'flag', dataRoot: '/data', dataBytes: 100, freeBytes: 1000 } }), 'backup-space');
+  assert.is(missing.status, 'WARNING');
+  assert.match(missing.message, /^the backup root \/mnt\/backup\/app does not exist yet \(provision backup creates it\); 1000 B free on the file system of \/mnt, its nearest existing folder/);
+  assert.match(missing.message, /mount it/);
+  const short = one(facts({ backup: { root: '/mnt/backup/app', measuredAt: '/mnt', source: 'flag', dataRoot: '/data', dataBytes: 2000, freeBytes: 1000 } }), 'backup-space');
+  assert.is(short.status, 'CRITICAL');
+  assert.match(short.message, /does not exist yet.*less than one copy/);
+  assert.is(one(facts({ backup: { root: '/backup', measuredAt: '/backup', source: 'flag', dataRoot: '/data', dataBytes: 100, freeBytes: 1000 } }), 'backup-space').status, 'OK');
+});
+
 test('client-port: equal to the replication port is CRITICAL; unknown means no result', () => {
   assert.is(one(facts({ clientPort: 5010 }), 'client-port').status, 'CRITICAL');
   const { clientPort: _unused, ...rest } = facts();

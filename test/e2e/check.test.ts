@@ -78,6 +78,8 @@ if (unavailable !== undefined) {
         // The same two sites from a topology file: both live on this machine (127.0.0.1), so both are checked.
         const topology = join(root, 'group.ini');
         writeFileSync(topology, `[group]\nname = pair\n\n[site "m"]\nhost = 127.0.0.1\nport = ${mp}\nrole = master\nenv = ${master}\nbackup = ${join(root, 'backup-m')}\n\n[site "r"]\nhost = 127.0.0.1\nport = ${rp}\nrole = replicant\nenv = ${replicant}\nbackup = ${join(root, 'backup-r')}\n`);
+        // m's backup root exists; r's does not yet (provision backup would create it), which is a warning.
+        mkdirSync(join(root, 'backup-m'));
         const group = await provision(['check', '--topology', topology, '--json', '--timeout', '2']);
         const sites = (JSON.parse(group.stdout) as { sites: { name: string; results: { id: string; subject?: string; status: string }[] }[] }).sites;
         const status = (site: string, id: string, subject: string) => sites.find((s) => s.name === site)?.results.find((x) => x.id === id && x.subject === subject)?.status;
@@ -86,6 +88,7 @@ if (unavailable !== undefined) {
         assert.is(status('r', 'remote-reachable', m), 'OK', group.stdout);
         assert.is(status('m', 'remote-reachable', r), 'WARNING', group.stdout);
         assert.is(status('m', 'backup-space', join(root, 'backup-m')), 'OK', group.stdout);
+        assert.is(status('r', 'backup-space', join(root, 'backup-r')), 'WARNING', group.stdout);
         assert.is(group.status, 0, group.stdout + group.stderr);
         const onReplicant = await check(replicant);
         assert.is(onReplicant.results[`remote-reachable ${m}`], 'OK', show(onReplicant));
