@@ -157,6 +157,18 @@ test('config: missing with no answers is CRITICAL; from answers is a WARNING; no
   assert.match(one(facts({ config: { path: '/srv/env/DB_CONFIG', exists: true, source: 'DB_CONFIG', remotes: [] } }), 'config').message, /no local site/);
 });
 
+test('config: lint errors are CRITICAL and lint warnings a WARNING, naming the first finding as file:line:col', () => {
+  const config = facts().config;
+  const finding = { line: 2, column: 1, ruleId: 'local-site', message: 'Two different local sites' };
+  const errors = one(facts({ config: { ...config, lint: { errors: 2, warnings: 1, first: finding } } }), 'config');
+  assert.is(errors.status, 'CRITICAL');
+  assert.is(errors.message, 'lint finds 2 errors and 1 warning in /srv/env/DB_CONFIG, the first /srv/env/DB_CONFIG:2:1: Two different local sites [local-site]; run provision lint /srv/env/DB_CONFIG');
+  const warnings = one(facts({ config: { ...config, lint: { errors: 0, warnings: 1, first: { line: 3, column: 13, ruleId: 'prefer-ipv4', message: 'a host name' } } } }), 'config');
+  assert.is(warnings.status, 'WARNING');
+  assert.match(warnings.message, /^lint finds 1 warning in \/srv\/env\/DB_CONFIG, the first \/srv\/env\/DB_CONFIG:3:13: a host name \[prefer-ipv4\]/);
+  assert.is(one(facts({ config: { ...config, lint: { errors: 0, warnings: 0 } } }), 'config').status, 'OK');
+});
+
 test('worstStatus, formatBytes', () => {
   assert.is(worstStatus([]), 'OK');
   assert.is(worstStatus(['OK', 'CRITICAL', 'WARNING']), 'CRITICAL');

@@ -20,7 +20,7 @@ async function closedPorts(n: number): Promise<number[]> {
   return ports;
 }
 
-const parse = (stdout: string) => JSON.parse(stdout) as { status: string; counts: Record<string, number>; sites: { results: { id: string; status: string; subject?: string }[] }[] };
+const parse = (stdout: string) => JSON.parse(stdout) as { status: string; counts: Record<string, number>; sites: { results: { id: string; status: string; subject?: string; message: string }[] }[] };
 
 test('a site before its first start: OK and warnings only exit 0; --json and --nagios agree', async () => {
   const t = tempDir('provision-check-cli-');
@@ -67,6 +67,32 @@ test('a failed check: exit 1, or 2 with --nagios; the answers file gives the cli
     assert.match(n.stdout, /^PROVISION CHECK CRITICAL - client-port \d+ /);
     const flag = provision(['check', '--answers', answers, '--client-port', '5000', '--timeout', '1']);
     assert.is(flag.code, 0, 'the flag wins over the answers file');
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('config: DB_CONFIG is linted; an error is CRITICAL naming file:line:col, a warning is a WARNING; .provisionrc applies', async () => {
+  const t = tempDir('provision-check-cli-');
+  try {
+    const [a, b] = await closedPorts(2);
+    const env = path.join(t.dir, 'env');
+    fs.mkdirSync(env);
+    const config = path.join(env, 'DB_CONFIG');
+    fs.writeFileSync(config, `repmgr_site 127.0.0.1 ${a} db_local_site on\nrepmgr_site 127.0.0.1 ${b} db_local_site on\n`);
+    const two = provision(['check', '--env', env, '--json', '--timeout', '1'], { cwd: t.dir });
+    assert.is(two.code, 1, two.stdout + two.stderr);
+    const result = parse(two.stdout).sites[0]!.results.find((r) => r.id === 'config')!;
+    assert.is(result.status, 'CRITICAL');
+    assert.ok(result.message.includes(`${config}:2:`) && result.message.includes('[local-site]'), result.message);
+
+    fs.writeFileSync(config, `repmgr_site 127.0.0.1 ${a} db_local_site on\nset_lk_max_locks 1000\nset_lk_max_locks 2000\n`);
+    const dup = provision(['check', '--env', env, '--json', '--timeout', '1'], { cwd: t.dir });
+    assert.is(dup.code, 0, dup.stdout + dup.stderr);
+    assert.match(parse(dup.stdout).sites[0]!.results.find((r) => r.id === 'config')!.message, /^lint finds 1 warning in .*:2:1: .*\[duplicate-setting\]/);
+    fs.writeFileSync(path.join(t.dir, '.provisionrc'), '[rules]\nduplicate-setting = off\n');
+    const quiet = provision(['check', '--env', env, '--json', '--timeout', '1'], { cwd: t.dir });
+    assert.is(parse(quiet.stdout).sites[0]!.results.find((r) => r.id === 'config')!.status, 'OK', quiet.stdout);
   } finally {
     t.cleanup();
   }

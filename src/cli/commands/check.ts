@@ -9,7 +9,8 @@ import { selectTopologySites } from '../../check/topology.js';
 import type { Expectation, SiteInput } from '../../check/types.js';
 import { nativeTarget } from '../../layout/types.js';
 import { checkPort } from '../../site/address.js';
-import { problemLine, readTopology } from '../topology-input.js';
+import { loadRc } from '../rc.js';
+import { problemLine, readTopology, topologySettings } from '../topology-input.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 
@@ -90,10 +91,10 @@ function thisMachine(): (host: string) => boolean {
 }
 
 /** The sites of a topology file that the arguments select. */
-function topologyInputs(args: CheckArgs, io: Io): SiteInput[] {
+function topologyInputs(args: CheckArgs, io: Io, rules: Readonly<Record<string, string>>): SiteInput[] {
   if (args.config !== undefined || args.env !== undefined || args.answers !== undefined) throw new CliError('give --topology FILE or one site (its DB_CONFIG, --env or --answers), not both');
   if (args.clientPort !== undefined || args.backup !== undefined) throw new CliError('with --topology the client port and backup root come from the file; leave out --client-port and --backup');
-  const read = readTopology(args.topology!, io);
+  const read = readTopology(args.topology!, io, topologySettings(rules));
   const error = read.problems.find((p) => p.severity === 'error');
   if (error || !read.resolved) {
     const p = error ?? read.problems[0];
@@ -112,8 +113,10 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
   if (!Number.isFinite(args.timeout) || args.timeout <= 0 || args.timeout > 600) throw new CliError(`--timeout ${args.timeout}: give the seconds a connection may take (above 0, at most 600)`);
   if (args.json && args.nagios) throw new CliError('give --json or --nagios, not both');
   if (args.site !== undefined && args.topology === undefined) throw new CliError('--site names a site of a topology file; give --topology FILE too');
-  const inputs = args.topology !== undefined ? topologyInputs(args, io) : [siteInputFrom(args, io)];
-  const facts = await gatherSitesFacts(inputs, { timeoutMs: Math.round(args.timeout * 1000) });
+  // The nearest .provisionrc, as provision lint and plan read it: its rule settings judge DB_CONFIG and the topology alike.
+  const rc = loadRc(undefined, io.cwd);
+  const inputs = args.topology !== undefined ? topologyInputs(args, io, rc.rules) : [siteInputFrom(args, io)];
+  const facts = await gatherSitesFacts(inputs, { timeoutMs: Math.round(args.timeout * 1000), rules: rc.rules });
   const reports = facts.map(evaluateSite);
   const status = overallStatus(reports);
   if (args.nagios) {
