@@ -12,6 +12,7 @@ import { checkPort } from '../../site/address.js';
 import { loadRc } from '../rc.js';
 import { problemLine, readTopology, topologySettings } from '../topology-input.js';
 import { CliError, EXIT } from '../errors.js';
+import { numberOption } from '../number-option.js';
 import type { Io } from '../io.js';
 
 export interface CheckArgs {
@@ -98,7 +99,8 @@ function topologyInputs(args: CheckArgs, io: Io, rules: Readonly<Record<string, 
   const error = read.problems.find((p) => p.severity === 'error');
   if (error || !read.resolved) {
     const p = error ?? read.problems[0];
-    throw new CliError(p ? `${problemLine(read.shown, p)}; run provision lint --topology ${read.shown}` : `${read.shown}: cannot place its sites`);
+    // Refused, as provision plan refuses it: exit 1 (docs/check.md).
+    throw new CliError(p ? `${problemLine(read.shown, p)}; run provision lint --topology ${read.shown}` : `${read.shown}: cannot place its sites`, EXIT.findings);
   }
   const selected = selectTopologySites(read.resolved, { ...(args.site !== undefined ? { site: args.site } : {}), isLocal: thisMachine(), target: nativeTarget() });
   if ('error' in selected) throw new CliError(`${read.shown}: ${selected.error}`);
@@ -106,17 +108,18 @@ function topologyInputs(args: CheckArgs, io: Io, rules: Readonly<Record<string, 
 }
 
 /**
- * `provision check`. Exit codes: with --nagios, 0 OK, 1 WARNING, 2 CRITICAL;
- * otherwise 0 when nothing is critical, 1 when a check failed, 2 usage.
+ * `provision check`. Exit codes: with --nagios, 0 OK, 1 WARNING, 2 CRITICAL
+ * (main makes every error 3, UNKNOWN); otherwise 0 when nothing is critical,
+ * 1 when a check failed or a topology is refused, 2 usage.
  */
 export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
-  if (!Number.isFinite(args.timeout) || args.timeout <= 0 || args.timeout > 600) throw new CliError(`--timeout ${args.timeout}: give the seconds a connection may take (above 0, at most 600)`);
+  const timeout = numberOption('timeout', args.timeout, 'a number of seconds above 0 and at most 600', (n) => n > 0 && n <= 600);
   if (args.json && args.nagios) throw new CliError('give --json or --nagios, not both');
   if (args.site !== undefined && args.topology === undefined) throw new CliError('--site names a site of a topology file; give --topology FILE too');
   // The nearest .provisionrc, as provision lint and plan read it: its rule settings judge DB_CONFIG and the topology alike.
   const rc = loadRc(undefined, io.cwd);
   const inputs = args.topology !== undefined ? topologyInputs(args, io, rc.rules) : [siteInputFrom(args, io)];
-  const facts = await gatherSitesFacts(inputs, { timeoutMs: Math.round(args.timeout * 1000), rules: rc.rules });
+  const facts = await gatherSitesFacts(inputs, { timeoutMs: Math.round(timeout * 1000), rules: rc.rules });
   const reports = facts.map(evaluateSite);
   const status = overallStatus(reports);
   if (args.nagios) {
