@@ -4,11 +4,11 @@
  * `provision migrate` run as an operator would, and the role each file
  * configures read back, to check that no step ever configures two masters.
  */
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDbConfig } from '../../src/dbconfig/document.js';
 import { configuredRole, describeDocument } from '../../src/migrate/site-edit.js';
-import { runProvision } from '../helpers.js';
 import { projectRoot } from './bdb.js';
 import { assertLoopback, freePorts } from './replication.js';
 
@@ -32,9 +32,12 @@ export interface CliRun {
 }
 
 /** Run the real bin (bounded, killed at the bound). */
-export async function runCli(args: readonly string[]): Promise<CliRun> {
-  const run = await runProvision(args, CLI_MS);
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+export function runCli(args: readonly string[]): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(projectRoot(), 'bin', 'provision.cjs'), ...args], { cwd: projectRoot(), encoding: 'utf8', timeout: CLI_MS, killSignal: 'SIGKILL', env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: unknown }).code as number | null) ?? null : 0, stdout, stderr });
+    });
+  });
 }
 
 async function cli(args: readonly string[]): Promise<CliRun> {
