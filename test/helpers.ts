@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -29,5 +30,25 @@ export function filesBelow(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
     return e.isDirectory() ? filesBelow(p) : [p];
+  });
+}
+
+/** How a run of the CLI ended: `status` is null when it was killed at its time bound. */
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Run `provision ARGS` (the bundled bin, as an operator would) without blocking
+ * this process, so servers it runs keep answering; killed after `timeoutMs`. Never throws.
+ */
+export function runProvision(args: readonly string[], timeoutMs = 20_000): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(ROOT, 'bin', 'provision.cjs'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      resolve({ status: error === null ? 0 : typeof code === 'number' ? code : null, stdout, stderr });
+    });
   });
 }

@@ -26,6 +26,8 @@ export function expectedState(facts: Pick<SiteFacts, 'expect' | 'regions' | 'rep
   return { expect: 'stopped', why: 'the environment has no region files and no __db.rep.* yet: before its first start' };
 }
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 const result = (id: CheckResult['id'], status: CheckResult['status'], message: string, subject?: string): CheckResult => ({ id, status, message, ...(subject !== undefined ? { subject } : {}) });
 
 function checkConfig(f: SiteFacts): CheckResult {
@@ -36,7 +38,13 @@ function checkConfig(f: SiteFacts): CheckResult {
     return result('config', 'CRITICAL', `${f.config.source === 'DB_CONFIG' ? shown : 'the answers'} name no local site (repmgr_site HOST PORT db_local_site on); run provision lint ${shown}`, shown);
   }
   if (f.config.source !== 'DB_CONFIG') return result('config', 'WARNING', `${shown} is not written yet; checking the addresses of the ${f.config.source === 'topology' ? 'topology' : 'answers file'} (run provision master or replicant)`, shown);
-  return result('config', 'OK', `${shown}: local site ${formatHostPort(f.config.local)}, ${f.config.remotes.length} remote site${f.config.remotes.length === 1 ? '' : 's'}`, shown);
+  const lint = f.config.lint;
+  if (lint?.first !== undefined && lint.errors + lint.warnings > 0) {
+    const counts = [lint.errors > 0 ? plural(lint.errors, 'error') : '', lint.warnings > 0 ? plural(lint.warnings, 'warning') : ''].filter((c) => c !== '').join(' and ');
+    const first = `${shown}:${lint.first.line}:${lint.first.column}: ${lint.first.message} [${lint.first.ruleId}]`;
+    return result('config', lint.errors > 0 ? 'CRITICAL' : 'WARNING', `lint finds ${counts} in ${shown}, the first ${first}; run provision lint ${shown}`, shown);
+  }
+  return result('config', 'OK', `${shown}: local site ${formatHostPort(f.config.local)}, ${plural(f.config.remotes.length, 'remote site')}${lint !== undefined ? ', lint-clean' : ''}`, shown);
 }
 
 function checkResolves(f: SiteFacts): CheckResult | undefined {
@@ -62,6 +70,18 @@ function checkLocalPort(f: SiteFacts): CheckResult | undefined {
   const { expect, why } = expectedState(f);
   if (expect === 'running') {
     if (probe.state === 'listening') return result('local-port', 'OK', `${at} is listening (expected running: ${why})`, at);
+    // Starting the server here cannot help when this machine cannot listen on the address at all.
+    if (probe.state === 'unbindable' && probe.code === 'EADDRNOTAVAIL') {
+      return result(
+        'local-port',
+        'CRITICAL',
+        `nothing answers on ${at}, and ${local.host} is not an address of this machine (EADDRNOTAVAIL): this site's server runs on the machine that has that address, not here; run provision check on that machine, or correct the local site's address`,
+        at,
+      );
+    }
+    if (probe.state === 'unbindable' && (probe.code === 'ENOTFOUND' || probe.code === 'EAI_AGAIN')) {
+      return result('local-port', 'CRITICAL', `nothing answers on ${at}: ${local.host} does not resolve (${probe.code}), so no server can listen there; fix DNS or /etc/hosts, or use an IPv4 address`, at);
+    }
     return result('local-port', 'CRITICAL', `nothing listens on ${at}, and the site should be running (${why}); start the server, or give --expect stopped before its first start`, at);
   }
   if (probe.state === 'free') return result('local-port', 'OK', `${at} is free (expected stopped: ${why})`, at);
@@ -125,8 +145,19 @@ function checkBackupSpace(f: SiteFacts): CheckResult {
     return result('backup-space', 'WARNING', `cannot measure the backup root ${b.root} (from ${from}): ${b.error ?? 'unknown'}`, b.root);
   }
   const need = `${formatBytes(b.dataBytes)} of data in ${b.dataRoot}`;
+  // NOTE: a missing root is measured where mkdir -p would create it; that is another file system when the root should be a disk not mounted now.
+  const missing = b.measuredAt !== undefined && b.measuredAt !== b.root;
+  const where = `the backup root ${b.root}${missing ? ` does not exist yet (provision backup creates it); the file system of ${b.measuredAt}, its nearest existing folder,` : ''}`;
   if (b.freeBytes < b.dataBytes) {
-    return result('backup-space', 'CRITICAL', `the backup root ${b.root} has ${formatBytes(b.freeBytes)} free, less than one copy of the ${need}; free space or move the backup root`, b.root);
+    return result('backup-space', 'CRITICAL', `${where} has ${formatBytes(b.freeBytes)} free, less than one copy of the ${need}; free space or move the backup root`, b.root);
+  }
+  if (missing) {
+    return result(
+      'backup-space',
+      'WARNING',
+      `the backup root ${b.root} does not exist yet (provision backup creates it); ${formatBytes(b.freeBytes)} free on the file system of ${b.measuredAt}, its nearest existing folder, for ${need}; create the folder, or if it should be a mounted disk, mount it`,
+      b.root,
+    );
   }
   return result('backup-space', 'OK', `${formatBytes(b.freeBytes)} free in ${b.root} (from ${from}) for ${need}`, b.root);
 }

@@ -6,8 +6,10 @@ import { describeSite } from '../dbconfig/site-config.js';
 import { readStatements } from '../dbconfig/statements.js';
 import { environmentLayout } from '../env/layout.js';
 import { findLayoutManifest } from '../layout/manifest.js';
+import { lintDbConfig } from '../lint/lint.js';
+import type { EnvironmentFacts, RuleSetting } from '../lint/types.js';
 import { probeConnect, probeLocalPort, resolveHost } from './probe.js';
-import type { SiteAddress, SiteFacts, SiteInput } from './types.js';
+import type { LintSummary, SiteAddress, SiteFacts, SiteInput } from './types.js';
 
 /** Region files: `__db.001` ... (not `__db.rep.*`, `__dbq.*`, `__dbp.*`). */
 const REGION_FILE = /^__db\.\d{3}$/;
@@ -18,6 +20,35 @@ const NOT_DATA = new Set(['.provision-quarantine']);
 export interface GatherOptions {
   /** TCP connect timeout, in milliseconds. */
   readonly timeoutMs: number;
+  /** Lint rule settings (.provisionrc's [rules]) for the config check. */
+  readonly rules?: Readonly<Record<string, RuleSetting>>;
+}
+
+/**
+ * Lint DB_CONFIG as `provision lint` does, with the environment it sits in.
+ * NOTE: stale-region-files is off: the region-files check reports the same thing.
+ */
+function lintConfig(bytes: Buffer, configPath: string, mtimeMs: number, state: Pick<SiteFacts, 'env' | 'regions'>, rules: GatherOptions['rules']): LintSummary {
+  const environment: EnvironmentFacts = {
+    configMtimeMs: mtimeMs,
+    regionFiles: state.regions,
+    directoryExists: (p) => {
+      // A Windows path cannot be checked from another platform: assume it is there (as provision lint does).
+      if (path.sep === '/' && (/^[A-Za-z]:[\\/]/.test(p) || p.includes('\\'))) return true;
+      try {
+        return fs.statSync(path.resolve(state.env.path, p)).isDirectory();
+      } catch {
+        return false;
+      }
+    },
+  };
+  const found = lintDbConfig(bytes, { filePath: configPath, environment, rules: { ...rules, 'stale-region-files': 'off' } });
+  const first = found.messages.find((m) => m.severity === 2) ?? found.messages[0];
+  return {
+    errors: found.errorCount,
+    warnings: found.warningCount,
+    ...(first ? { first: { line: first.line, column: first.column, ruleId: first.ruleId, message: first.message } } : {}),
+  };
 }
 
 function readAddresses(configPath: string): Pick<SiteFacts['config'], 'exists' | 'mtimeMs' | 'local' | 'remotes' | 'error'> {
@@ -96,12 +127,16 @@ export function treeSize(dir: string): number {
   return total;
 }
 
-/** Free bytes for an unprivileged writer on the file system that holds `p` (or would, once created). */
-function freeBytes(p: string): number {
+/**
+ * Free bytes for an unprivileged writer on the file system that holds `p`, or,
+ * while `p` does not exist, its nearest existing folder (where `mkdir -p` would put it).
+ */
+function freeSpace(p: string): { measuredAt: string; freeBytes: number } {
   let dir = path.resolve(p);
   while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR' });
   const s = fs.statfsSync(dir);
-  return s.bavail * s.bsize;
+  return { measuredAt: dir, freeBytes: s.bavail * s.bsize };
 }
 
 function backupFacts(input: SiteInput, configBytes: Buffer | null): SiteFacts['backup'] {
@@ -128,7 +163,7 @@ function backupFacts(input: SiteInput, configBytes: Buffer | null): SiteFacts['b
     // Without a layout the data is the environment and the directories its DB_CONFIG names.
     const dirs = source === 'manifest' || input.dataRoot !== undefined ? [dataRoot] : environmentLayout(input.env, configBytes).dirs.map((d) => d.path);
     const unique = dirs.filter((d) => !dirs.some((o) => o !== d && (d + path.sep).startsWith(o + path.sep)));
-    return { root, source, dataRoot, dataBytes: unique.reduce((n, d) => n + treeSize(d), 0), freeBytes: freeBytes(root) };
+    return { root, source, dataRoot, dataBytes: unique.reduce((n, d) => n + treeSize(d), 0), ...freeSpace(root) };
   } catch (error) {
     return { root, source, dataRoot, error: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
   }
@@ -167,6 +202,7 @@ export async function gatherSiteFacts(input: SiteInput, options: GatherOptions):
       ...(local ? { local } : {}),
       remotes,
       ...(read.error !== undefined ? { error: read.error } : {}),
+      ...(configBytes !== null ? { lint: lintConfig(configBytes, configPath, read.mtimeMs ?? 0, state, options.rules) } : {}),
     },
     ...(input.expect !== undefined ? { expect: input.expect } : {}),
     ...(resolved ? { resolved } : {}),

@@ -72,6 +72,14 @@ export interface ResolvedHost {
   readonly error?: string;
 }
 
+/** Lint's findings in a site's DB_CONFIG, as counts and the first one that decides the verdict. */
+export interface LintSummary {
+  readonly errors: number;
+  readonly warnings: number;
+  /** The first error, else the first warning; absent when there is neither. */
+  readonly first?: { readonly line: number; readonly column: number; readonly ruleId: string; readonly message: string };
+}
+
 /** Everything check knows about one site. Plain data: JSON-serialisable, built by gather, read by evaluate. */
 export interface SiteFacts {
   readonly name: string;
@@ -91,6 +99,8 @@ export interface SiteFacts {
     readonly local?: SiteAddress;
     readonly remotes: readonly SiteAddress[];
     readonly error?: string;
+    /** What `provision lint` finds in DB_CONFIG (when it was read): the counts, and the first finding of the worse severity found. */
+    readonly lint?: LintSummary;
   };
   /** Region files (__db.001...) with their modification times. */
   readonly regions: readonly { readonly name: string; readonly mtimeMs: number }[];
@@ -103,7 +113,16 @@ export interface SiteFacts {
   readonly remotes: readonly (SiteAddress & { readonly probe: PortProbe })[];
   readonly clientPort?: number;
   readonly backup:
-    | { readonly root: string; readonly source: 'manifest' | 'flag' | 'topology'; readonly freeBytes?: number; readonly dataBytes?: number; readonly dataRoot: string; readonly error?: string }
+    | {
+        readonly root: string;
+        readonly source: 'manifest' | 'flag' | 'topology';
+        /** The folder whose file system was measured: the root, or its nearest existing folder when the root does not exist yet. */
+        readonly measuredAt?: string;
+        readonly freeBytes?: number;
+        readonly dataBytes?: number;
+        readonly dataRoot: string;
+        readonly error?: string;
+      }
     | { readonly skipped: string };
   /** The TCP timeout used, in milliseconds (for messages). */
   readonly timeoutMs: number;

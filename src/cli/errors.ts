@@ -5,6 +5,8 @@ export const EXIT = {
   findings: 1,
   /** Bad usage, or input that cannot be read. */
   usage: 2,
+  /** `provision check --nagios` could not check (any error): Nagios UNKNOWN, since Nagios reads 1 and 2 as WARNING and CRITICAL. */
+  nagiosUnknown: 3,
   /** Interrupted at a prompt (Ctrl-C), as shells report SIGINT. */
   cancelled: 130,
   /** A bug in provision. */

@@ -2,6 +2,14 @@ import { CliError, EXIT } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { packageVersion as version } from './package-root.js';
 
+/**
+ * Whether this is `provision check ... --nagios`: monitoring reads its exit
+ * code, so an error must be UNKNOWN (3), never 2 (CRITICAL). Read from argv,
+ * since an error may come before the options are parsed (an unknown option).
+ */
+function isNagiosCheck(argv: readonly string[]): boolean {
+  return argv.find((a) => !a.startsWith('-')) === 'check' && argv.some((a) => a === '--nagios' || a === '--nagios=true');
+}
 
 /**
  * Run the CLI; returns the exit code. Only this function catches: user errors
@@ -25,9 +33,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     const { runCommand } = await import('./commands.js');
     return await runCommand(argv, io, version());
   } catch (error) {
+    const nagios = isNagiosCheck(argv);
     if (error instanceof CliError) {
       io.stderr.write(`provision: ${error.message}\n`);
-      return error.exitCode;
+      if (!nagios) return error.exitCode;
+      io.stdout.write(`PROVISION CHECK UNKNOWN - ${error.message}\n`);
+      return EXIT.nagiosUnknown;
     }
     const name = (error as Error | undefined)?.name;
     if (name === 'ApplyError') {
@@ -41,6 +52,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     }
     const e = error as Error;
     io.stderr.write(`provision: internal error (this is a bug in provision, please report it): ${e?.stack ?? String(error)}\n`);
-    return EXIT.internal;
+    if (!nagios) return EXIT.internal;
+    io.stdout.write(`PROVISION CHECK UNKNOWN - internal error (a bug in provision): ${e?.message ?? String(error)}\n`);
+    return EXIT.nagiosUnknown;
   }
 }

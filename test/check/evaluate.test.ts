@@ -69,6 +69,19 @@ test('local-port: after the first start it must listen', () => {
   assert.is(one(facts({ expect: 'running', localPort: { state: 'listening' } }), 'local-port').status, 'OK');
 });
 
+test('local-port: a started site whose local host is not this machine\'s is not told to start its server here', () => {
+  const started = { regions: [{ name: '__db.001', mtimeMs: 2000 }] };
+  const foreign = one(facts({ ...started, localPort: { state: 'unbindable', code: 'EADDRNOTAVAIL' } }), 'local-port');
+  assert.is(foreign.status, 'CRITICAL');
+  assert.match(foreign.message, /10\.0\.0\.1 is not an address of this machine \(EADDRNOTAVAIL\)/);
+  assert.match(foreign.message, /run provision check on that machine/);
+  assert.not.match(foreign.message, /start the server/);
+  const unresolved = one(facts({ ...started, localPort: { state: 'unbindable', code: 'ENOTFOUND' } }), 'local-port');
+  assert.match(unresolved.message, /10\.0\.0\.1 does not resolve/);
+  assert.not.match(unresolved.message, /start the server/);
+  assert.match(one(facts({ ...started, localPort: { state: 'free' } }), 'local-port').message, /start the server/);
+});
+
 test('remote-reachable: one result per remote; unreachable is a WARNING that names a bootstrap helper', () => {
   const f = facts({
     remotes: [
@@ -119,6 +132,17 @@ test('backup-space: less free than the data is CRITICAL; skipped says why; unmea
   assert.is(one(facts({ backup: { root: '/backup', source: 'flag', dataRoot: '/data', error: 'EACCES' } }), 'backup-space').status, 'WARNING');
 });
 
+test('backup-space: a backup root that does not exist yet is a WARNING naming the folder measured', () => {
+  const missing = one(facts({ backup: { root: '/mnt/backup/app', measuredAt: '/mnt', source: 'flag', dataRoot: '/data', dataBytes: 100, freeBytes: 1000 } }), 'backup-space');
+  assert.is(missing.status, 'WARNING');
+  assert.match(missing.message, /^the backup root \/mnt\/backup\/app does not exist yet \(provision backup creates it\); 1000 B free on the file system of \/mnt, its nearest existing folder/);
+  assert.match(missing.message, /mount it/);
+  const short = one(facts({ backup: { root: '/mnt/backup/app', measuredAt: '/mnt', source: 'flag', dataRoot: '/data', dataBytes: 2000, freeBytes: 1000 } }), 'backup-space');
+  assert.is(short.status, 'CRITICAL');
+  assert.match(short.message, /does not exist yet.*less than one copy/);
+  assert.is(one(facts({ backup: { root: '/backup', measuredAt: '/backup', source: 'flag', dataRoot: '/data', dataBytes: 100, freeBytes: 1000 } }), 'backup-space').status, 'OK');
+});
+
 test('client-port: equal to the replication port is CRITICAL; unknown means no result', () => {
   assert.is(one(facts({ clientPort: 5010 }), 'client-port').status, 'CRITICAL');
   const { clientPort: _unused, ...rest } = facts();
@@ -131,6 +155,18 @@ test('config: missing with no answers is CRITICAL; from answers is a WARNING; no
   assert.match(none.results[0]!.message, /does not exist/);
   assert.is(one(facts({ config: { path: '/srv/env/DB_CONFIG', exists: false, source: 'answers', local: { host: '10.0.0.1', port: 5010 }, remotes: [] } }), 'config').status, 'WARNING');
   assert.match(one(facts({ config: { path: '/srv/env/DB_CONFIG', exists: true, source: 'DB_CONFIG', remotes: [] } }), 'config').message, /no local site/);
+});
+
+test('config: lint errors are CRITICAL and lint warnings a WARNING, naming the first finding as file:line:col', () => {
+  const config = facts().config;
+  const finding = { line: 2, column: 1, ruleId: 'local-site', message: 'Two different local sites' };
+  const errors = one(facts({ config: { ...config, lint: { errors: 2, warnings: 1, first: finding } } }), 'config');
+  assert.is(errors.status, 'CRITICAL');
+  assert.is(errors.message, 'lint finds 2 errors and 1 warning in /srv/env/DB_CONFIG, the first /srv/env/DB_CONFIG:2:1: Two different local sites [local-site]; run provision lint /srv/env/DB_CONFIG');
+  const warnings = one(facts({ config: { ...config, lint: { errors: 0, warnings: 1, first: { line: 3, column: 13, ruleId: 'prefer-ipv4', message: 'a host name' } } } }), 'config');
+  assert.is(warnings.status, 'WARNING');
+  assert.match(warnings.message, /^lint finds 1 warning in \/srv\/env\/DB_CONFIG, the first \/srv\/env\/DB_CONFIG:3:13: a host name \[prefer-ipv4\]/);
+  assert.is(one(facts({ config: { ...config, lint: { errors: 0, warnings: 0 } } }), 'config').status, 'OK');
 });
 
 test('worstStatus, formatBytes', () => {

@@ -65,6 +65,7 @@ test('gatherSiteFacts: a site whose remote listens and whose other remote is clo
     const env = path.join(t.dir, 'data', 'env');
     fs.mkdirSync(env, { recursive: true });
     fs.mkdirSync(path.join(t.dir, 'prg'));
+    fs.mkdirSync(path.join(t.dir, 'backup'));
     fs.writeFileSync(path.join(t.dir, 'prg', 'provision-layout.ini'), renderLayoutManifest({ program: path.join(t.dir, 'prg'), data: path.join(t.dir, 'data'), backup: path.join(t.dir, 'backup'), environment: env, target: 'posix' }));
     fs.writeFileSync(path.join(env, 'DB_CONFIG'), `repmgr_site 127.0.0.1 ${local} db_local_site on\nrepmgr_site 127.0.0.1 ${remote} db_bootstrap_helper on\nrepmgr_site 127.0.0.1 ${closed}\n`);
     fs.writeFileSync(path.join(env, '__db.001'), Buffer.alloc(1000));
@@ -117,6 +118,60 @@ test('gatherSiteFacts: a missing environment, addresses from answers, no backup 
     const report = evaluateSite(facts);
     assert.is(report.status, 'CRITICAL');
     assert.equal(report.results.filter((r) => r.status !== 'OK').map((r) => [r.id, r.status]), [['config', 'WARNING'], ['env-writable', 'CRITICAL']]);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('gatherSiteFacts: a backup root that does not exist is measured on its nearest existing folder', async () => {
+  const t = tempDir('provision-check-');
+  try {
+    const env = path.join(t.dir, 'env');
+    fs.mkdirSync(env);
+    fs.writeFileSync(path.join(env, 'DB_CONFIG'), `repmgr_site 127.0.0.1 ${await closedPort()} db_local_site on\n`);
+    const root = path.join(t.dir, 'mnt', 'backup', 'app');
+    const facts = await gatherSiteFacts({ name: env, env, backupRoot: root }, { timeoutMs: 500 });
+    assert.ok('root' in facts.backup && facts.backup.root === root && facts.backup.measuredAt === t.dir && facts.backup.freeBytes! > 0, JSON.stringify(facts.backup));
+    const result = evaluateSite(facts).results.find((r) => r.id === 'backup-space')!;
+    assert.is(result.status, 'WARNING', result.message);
+    assert.match(result.message, /does not exist yet \(provision backup creates it\)/);
+    fs.mkdirSync(root, { recursive: true });
+    const made = await gatherSiteFacts({ name: env, env, backupRoot: root }, { timeoutMs: 500 });
+    assert.is('root' in made.backup ? made.backup.measuredAt : undefined, root);
+    assert.is(evaluateSite(made).results.find((r) => r.id === 'backup-space')?.status, 'OK');
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('gatherSiteFacts: DB_CONFIG is linted (two local sites is an error; region files are left to region-files)', async () => {
+  const t = tempDir('provision-check-');
+  try {
+    const env = path.join(t.dir, 'env');
+    fs.mkdirSync(env);
+    const [a, b] = [await closedPort(), await closedPort()];
+    fs.writeFileSync(path.join(env, 'DB_CONFIG'), `repmgr_site 127.0.0.1 ${a} db_local_site on\nrepmgr_site 127.0.0.1 ${b} db_local_site on\n`);
+    const facts = await gatherSiteFacts({ name: env, env, expect: 'stopped' }, { timeoutMs: 500 });
+    assert.is(facts.config.lint?.errors, 1, JSON.stringify(facts.config.lint));
+    assert.is(facts.config.lint?.first?.ruleId, 'local-site');
+    assert.is(facts.config.lint?.first?.line, 2);
+    const config = evaluateSite(facts).results.find((r) => r.id === 'config')!;
+    assert.is(config.status, 'CRITICAL');
+    assert.match(config.message, new RegExp(`${path.join(env, 'DB_CONFIG').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: .*\\[local-site\\]`));
+
+    // A duplicate setting is a lint warning; stale region files are region-files' to report, not the config's.
+    fs.writeFileSync(path.join(env, 'DB_CONFIG'), `repmgr_site 127.0.0.1 ${a} db_local_site on\nset_lk_max_locks 1000\nset_lk_max_locks 2000\n`);
+    const old = new Date(Date.now() - 3600_000);
+    fs.writeFileSync(path.join(env, '__db.001'), '');
+    fs.utimesSync(path.join(env, '__db.001'), old, old);
+    const warned = await gatherSiteFacts({ name: env, env, expect: 'stopped' }, { timeoutMs: 500 });
+    assert.equal([warned.config.lint?.errors, warned.config.lint?.warnings, warned.config.lint?.first?.ruleId], [0, 1, 'duplicate-setting']);
+    assert.is(evaluateSite(warned).results.find((r) => r.id === 'config')?.status, 'WARNING');
+    assert.is(evaluateSite(warned).results.find((r) => r.id === 'region-files')?.status, 'WARNING');
+    // .provisionrc's rule settings apply, as they do for provision lint.
+    const quiet = await gatherSiteFacts({ name: env, env, expect: 'stopped' }, { timeoutMs: 500, rules: { 'duplicate-setting': 'off' } });
+    assert.equal(quiet.config.lint, { errors: 0, warnings: 0 });
+    assert.is(evaluateSite(quiet).results.find((r) => r.id === 'config')?.status, 'OK');
   } finally {
     t.cleanup();
   }

@@ -20,7 +20,7 @@ async function closedPorts(n: number): Promise<number[]> {
   return ports;
 }
 
-const parse = (stdout: string) => JSON.parse(stdout) as { status: string; counts: Record<string, number>; sites: { results: { id: string; status: string; subject?: string }[] }[] };
+const parse = (stdout: string) => JSON.parse(stdout) as { status: string; counts: Record<string, number>; sites: { results: { id: string; status: string; subject?: string; message: string }[] }[] };
 
 test('a site before its first start: OK and warnings only exit 0; --json and --nagios agree', async () => {
   const t = tempDir('provision-check-cli-');
@@ -72,12 +72,71 @@ test('a failed check: exit 1, or 2 with --nagios; the answers file gives the cli
   }
 });
 
-test('usage errors exit 2 with one line', () => {
+test('config: DB_CONFIG is linted; an error is CRITICAL naming file:line:col, a warning is a WARNING; .provisionrc applies', async () => {
+  const t = tempDir('provision-check-cli-');
+  try {
+    const [a, b] = await closedPorts(2);
+    const env = path.join(t.dir, 'env');
+    fs.mkdirSync(env);
+    const config = path.join(env, 'DB_CONFIG');
+    fs.writeFileSync(config, `repmgr_site 127.0.0.1 ${a} db_local_site on\nrepmgr_site 127.0.0.1 ${b} db_local_site on\n`);
+    const two = provision(['check', '--env', env, '--json', '--timeout', '1'], { cwd: t.dir });
+    assert.is(two.code, 1, two.stdout + two.stderr);
+    const result = parse(two.stdout).sites[0]!.results.find((r) => r.id === 'config')!;
+    assert.is(result.status, 'CRITICAL');
+    assert.ok(result.message.includes(`${config}:2:`) && result.message.includes('[local-site]'), result.message);
+
+    fs.writeFileSync(config, `repmgr_site 127.0.0.1 ${a} db_local_site on\nset_lk_max_locks 1000\nset_lk_max_locks 2000\n`);
+    const dup = provision(['check', '--env', env, '--json', '--timeout', '1'], { cwd: t.dir });
+    assert.is(dup.code, 0, dup.stdout + dup.stderr);
+    assert.match(parse(dup.stdout).sites[0]!.results.find((r) => r.id === 'config')!.message, /^lint finds 1 warning in .*:2:1: .*\[duplicate-setting\]/);
+    fs.writeFileSync(path.join(t.dir, '.provisionrc'), '[rules]\nduplicate-setting = off\n');
+    const quiet = provision(['check', '--env', env, '--json', '--timeout', '1'], { cwd: t.dir });
+    assert.is(parse(quiet.stdout).sites[0]!.results.find((r) => r.id === 'config')!.status, 'OK', quiet.stdout);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a bad --timeout is a one-line usage error naming the option and what it accepts, never NaN', () => {
+  for (const [value, found] of [['abc', 'a value that is not a number'], ['-1', '-1'], ['0', '0'], ['601', '601']] as const) {
+    const r = provision(['check', '--env', '/tmp', '--timeout', value]);
+    assert.is(r.code, 2, `--timeout ${value}`);
+    assert.is(r.stderr, `provision: --timeout must be a number of seconds above 0 and at most 600, found ${found}\n`);
+    assert.is(r.stdout, '');
+  }
+});
+
+test('--nagios: an error that stops the check is UNKNOWN (exit 3) with a status line; a topology with errors is refused (1 without --nagios, as lint and plan)', () => {
+  const t = tempDir('provision-check-cli-');
+  try {
+    const timeout = provision(['check', '--env', t.dir, '--nagios', '--timeout', 'abc']);
+    assert.is(timeout.code, 3);
+    assert.is(timeout.stdout, 'PROVISION CHECK UNKNOWN - --timeout must be a number of seconds above 0 and at most 600, found a value that is not a number\n');
+    assert.match(timeout.stderr, /^provision: --timeout must be/);
+    assert.is(provision(['check', '--nagios']).code, 3, 'no site named');
+    const unknown = provision(['check', '--env', t.dir, '--nagios', '--bogus']);
+    assert.is(unknown.code, 3, 'an unknown option');
+    assert.match(unknown.stdout, /^PROVISION CHECK UNKNOWN - Unknown argument: bogus/);
+    assert.is(provision(['check', '--answers', path.join(t.dir, 'missing.ini'), '--nagios']).code, 3, 'an unreadable answers file');
+    fs.writeFileSync(path.join(t.dir, 'group.ini'), '[group]\nport = 5010\n\n[site "a"]\nhost = 10.0.0.1\nrole = master\nenv = /srv/a\n\n[site "b"]\nhost = 10.0.0.1\nrole = replicant\nenv = /srv/b\n');
+    const lint = provision(['lint', '--topology', path.join(t.dir, 'group.ini')]);
+    const plan = provision(['plan', path.join(t.dir, 'group.ini'), '--out', path.join(t.dir, 'plan')]);
+    const check = provision(['check', '--topology', path.join(t.dir, 'group.ini')]);
+    assert.equal([lint.code, plan.code, check.code], [1, 1, 1], check.stderr);
+    assert.is(provision(['check', '--topology', path.join(t.dir, 'group.ini'), '--nagios']).code, 3);
+    assert.is(provision(['check', '--topology', path.join(t.dir, 'missing.ini')]).code, 2, 'an unreadable topology');
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('usage errors exit 2 with one line; a topology with errors is refused', () => {
   const none = provision(['check']);
   assert.is(none.code, 2);
   assert.match(none.stderr, /name the site: give its DB_CONFIG/);
   const both = provision(['check', '--env', '/tmp', '--json', '--nagios']);
-  assert.is(both.code, 2);
+  assert.is(both.code, 3, 'a usage error with --nagios is UNKNOWN');
   assert.match(both.stderr, /--json or --nagios, not both/);
   const t = tempDir('provision-check-cli-');
   try {
@@ -89,7 +148,7 @@ test('usage errors exit 2 with one line', () => {
     assert.match(provision(['check', '--site', 'a']).stderr, /--site names a site of a topology file; give --topology FILE too/);
     fs.writeFileSync(path.join(t.dir, 'group.ini'), '[group]\nport = 5010\n\n[site "a"]\nhost = 10.0.0.1\nrole = master\nenv = /srv/a\n\n[site "b"]\nhost = 10.0.0.1\nrole = replicant\nenv = /srv/b\n');
     const broken = provision(['check', '--topology', path.join(t.dir, 'group.ini')]);
-    assert.is(broken.code, 2);
+    assert.is(broken.code, 1, 'refused, as provision plan refuses it');
     assert.match(broken.stderr, /group\.ini:\d+:\d+: .*\[topology-[a-z-]+\]; run provision lint --topology /);
     assert.match(provision(['check', '--topology', path.join(t.dir, 'group.ini'), '--env', t.dir]).stderr, /--topology FILE or one site/);
     const wrongName = provision(['check', path.join(t.dir, 'bad.ini')]);

@@ -182,6 +182,9 @@ test('a dry run with changes also prints the next steps; a bad --keep-backups is
     const bad = provision([...REPLICANT, '--keep-backups', '0'], { cwd: dir });
     assert.is(bad.code, 2);
     assert.match(bad.stderr, /--keep-backups must be a whole number of at least 1/);
+    const text = provision([...REPLICANT, '--keep-backups', 'abc'], { cwd: dir });
+    assert.is(text.code, 2);
+    assert.is(text.stderr, 'provision: --keep-backups must be a whole number of at least 1, found a value that is not a number\n');
   });
 });
 

@@ -110,6 +110,11 @@ test('github annotations and --max-warnings', () => {
     assert.is(gh.code, 0);
     assert.match(gh.stdout, /^::warning file=a\/DB_CONFIG,line=1,col=13/m);
     assert.is(provision(['lint', '--max-warnings', '0', 'a/DB_CONFIG'], { cwd: t.dir }).code, 1);
+    for (const [value, found] of [['abc', 'a value that is not a number'], ['-2', '-2']] as const) {
+      const bad = provision(['lint', '--max-warnings', value, 'a/DB_CONFIG'], { cwd: t.dir });
+      assert.is(bad.code, 2, `--max-warnings ${value}`);
+      assert.is(bad.stderr, `provision: --max-warnings must be a whole number, -1 for no limit, found ${found}\n`);
+    }
   } finally {
     t.cleanup();
   }

@@ -5,11 +5,11 @@
  * master reachable; after it stops, the port that should listen does not.
  * Every process is stopped in a finally.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { runProvision as provision, type CliResult } from '../helpers.js';
 import { projectRoot, whyBdbUnavailable } from './bdb.js';
 import { freePorts, leftoverRepsites, runClient, startMaster, type SiteRun } from './replication.js';
 
@@ -17,25 +17,9 @@ const test = suite('check-bdb');
 const unavailable = whyBdbUnavailable();
 const RECORDS = 50;
 const RUN_MS = 15_000;
-const CLI_MS = 20_000;
-
-interface Cli {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function provision(args: readonly string[]): Promise<Cli> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(projectRoot(), 'bin', 'provision.cjs'), ...args], { cwd: projectRoot(), encoding: 'utf8', timeout: CLI_MS, killSignal: 'SIGKILL', env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      const code = (error as { code?: unknown } | null)?.code;
-      resolve({ status: error === null ? 0 : typeof code === 'number' ? code : null, stdout, stderr });
-    });
-  });
-}
 
 interface Verdict {
-  readonly cli: Cli;
+  readonly cli: CliResult;
   readonly status: string;
   readonly results: Record<string, string>;
 }
@@ -94,6 +78,8 @@ if (unavailable !== undefined) {
         // The same two sites from a topology file: both live on this machine (127.0.0.1), so both are checked.
         const topology = join(root, 'group.ini');
         writeFileSync(topology, `[group]\nname = pair\n\n[site "m"]\nhost = 127.0.0.1\nport = ${mp}\nrole = master\nenv = ${master}\nbackup = ${join(root, 'backup-m')}\n\n[site "r"]\nhost = 127.0.0.1\nport = ${rp}\nrole = replicant\nenv = ${replicant}\nbackup = ${join(root, 'backup-r')}\n`);
+        // m's backup root exists; r's does not yet (provision backup would create it), which is a warning.
+        mkdirSync(join(root, 'backup-m'));
         const group = await provision(['check', '--topology', topology, '--json', '--timeout', '2']);
         const sites = (JSON.parse(group.stdout) as { sites: { name: string; results: { id: string; subject?: string; status: string }[] }[] }).sites;
         const status = (site: string, id: string, subject: string) => sites.find((s) => s.name === site)?.results.find((x) => x.id === id && x.subject === subject)?.status;
@@ -102,6 +88,7 @@ if (unavailable !== undefined) {
         assert.is(status('r', 'remote-reachable', m), 'OK', group.stdout);
         assert.is(status('m', 'remote-reachable', r), 'WARNING', group.stdout);
         assert.is(status('m', 'backup-space', join(root, 'backup-m')), 'OK', group.stdout);
+        assert.is(status('r', 'backup-space', join(root, 'backup-r')), 'WARNING', group.stdout);
         assert.is(group.status, 0, group.stdout + group.stderr);
         const onReplicant = await check(replicant);
         assert.is(onReplicant.results[`remote-reachable ${m}`], 'OK', show(onReplicant));

@@ -6,13 +6,14 @@
  * afresh; --undo puts back exactly what was moved. Loopback only, every wait
  * bounded, every process stopped in a finally.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { runProvision as provision, type CliResult as Cli } from '../helpers.js';
 import { buildHarness, projectRoot, whyBdbUnavailable } from './bdb.js';
 import { freePorts, leftoverRepsites, repsitePath, runClient, runPair, startMaster, type PairResult, type SiteRun } from './replication.js';
 
@@ -26,8 +27,6 @@ const NEW_RECORDS = 200;
 const RUN_MS = 15_000;
 /** What a site allows each of its waits; a master held open for a test lives at most this long. */
 const SITE_MS = 20_000;
-/** Bound on one provision command. */
-const CLI_MS = 20_000;
 const timings = process.env['PROVISION_E2E_TIMINGS'] !== undefined;
 
 // ---------------------------------------------------------------------------
@@ -39,22 +38,6 @@ interface Pair {
   readonly master: string;
   readonly replicant: string;
   readonly ports: { readonly master: number; readonly replicant: number };
-}
-
-interface Cli {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Run `provision ARGS` (the bundled CLI, as an operator would); never throws. */
-function provision(args: readonly string[]): Promise<Cli> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(projectRoot(), 'bin', 'provision.cjs'), ...args], { cwd: projectRoot(), encoding: 'utf8', timeout: CLI_MS, killSignal: 'SIGKILL', env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      const code = (error as { code?: unknown } | null)?.code;
-      resolve({ status: error === null ? 0 : typeof code === 'number' ? code : null, stdout, stderr });
-    });
-  });
 }
 
 const show = (cli: Cli) => `exit ${cli.status}\n--- stdout\n${cli.stdout}--- stderr\n${cli.stderr}`;

@@ -9,8 +9,10 @@ import { selectTopologySites } from '../../check/topology.js';
 import type { Expectation, SiteInput } from '../../check/types.js';
 import { nativeTarget } from '../../layout/types.js';
 import { checkPort } from '../../site/address.js';
-import { problemLine, readTopology } from '../topology-input.js';
+import { loadRc } from '../rc.js';
+import { problemLine, readTopology, topologySettings } from '../topology-input.js';
 import { CliError, EXIT } from '../errors.js';
+import { numberOption } from '../number-option.js';
 import type { Io } from '../io.js';
 
 export interface CheckArgs {
@@ -90,14 +92,15 @@ function thisMachine(): (host: string) => boolean {
 }
 
 /** The sites of a topology file that the arguments select. */
-function topologyInputs(args: CheckArgs, io: Io): SiteInput[] {
+function topologyInputs(args: CheckArgs, io: Io, rules: Readonly<Record<string, string>>): SiteInput[] {
   if (args.config !== undefined || args.env !== undefined || args.answers !== undefined) throw new CliError('give --topology FILE or one site (its DB_CONFIG, --env or --answers), not both');
   if (args.clientPort !== undefined || args.backup !== undefined) throw new CliError('with --topology the client port and backup root come from the file; leave out --client-port and --backup');
-  const read = readTopology(args.topology!, io);
+  const read = readTopology(args.topology!, io, topologySettings(rules));
   const error = read.problems.find((p) => p.severity === 'error');
   if (error || !read.resolved) {
     const p = error ?? read.problems[0];
-    throw new CliError(p ? `${problemLine(read.shown, p)}; run provision lint --topology ${read.shown}` : `${read.shown}: cannot place its sites`);
+    // Refused, as provision plan refuses it: exit 1 (docs/check.md).
+    throw new CliError(p ? `${problemLine(read.shown, p)}; run provision lint --topology ${read.shown}` : `${read.shown}: cannot place its sites`, EXIT.findings);
   }
   const selected = selectTopologySites(read.resolved, { ...(args.site !== undefined ? { site: args.site } : {}), isLocal: thisMachine(), target: nativeTarget() });
   if ('error' in selected) throw new CliError(`${read.shown}: ${selected.error}`);
@@ -105,15 +108,18 @@ function topologyInputs(args: CheckArgs, io: Io): SiteInput[] {
 }
 
 /**
- * `provision check`. Exit codes: with --nagios, 0 OK, 1 WARNING, 2 CRITICAL;
- * otherwise 0 when nothing is critical, 1 when a check failed, 2 usage.
+ * `provision check`. Exit codes: with --nagios, 0 OK, 1 WARNING, 2 CRITICAL
+ * (main makes every error 3, UNKNOWN); otherwise 0 when nothing is critical,
+ * 1 when a check failed or a topology is refused, 2 usage.
  */
 export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
-  if (!Number.isFinite(args.timeout) || args.timeout <= 0 || args.timeout > 600) throw new CliError(`--timeout ${args.timeout}: give the seconds a connection may take (above 0, at most 600)`);
+  const timeout = numberOption('timeout', args.timeout, 'a number of seconds above 0 and at most 600', (n) => n > 0 && n <= 600);
   if (args.json && args.nagios) throw new CliError('give --json or --nagios, not both');
   if (args.site !== undefined && args.topology === undefined) throw new CliError('--site names a site of a topology file; give --topology FILE too');
-  const inputs = args.topology !== undefined ? topologyInputs(args, io) : [siteInputFrom(args, io)];
-  const facts = await gatherSitesFacts(inputs, { timeoutMs: Math.round(args.timeout * 1000) });
+  // The nearest .provisionrc, as provision lint and plan read it: its rule settings judge DB_CONFIG and the topology alike.
+  const rc = loadRc(undefined, io.cwd);
+  const inputs = args.topology !== undefined ? topologyInputs(args, io, rc.rules) : [siteInputFrom(args, io)];
+  const facts = await gatherSitesFacts(inputs, { timeoutMs: Math.round(timeout * 1000), rules: rc.rules });
   const reports = facts.map(evaluateSite);
   const status = overallStatus(reports);
   if (args.nagios) {

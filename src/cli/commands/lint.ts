@@ -6,6 +6,7 @@ import { lintDbConfig, toResult } from '../../lint/lint.js';
 import type { LintResult } from '../../lint/types.js';
 import type { Change } from '../../plan/types.js';
 import { CliError, EXIT } from '../errors.js';
+import { numberOption, wholeAtLeast } from '../number-option.js';
 import { environmentFacts, readInput, resolveInputs } from '../files.js';
 import { readAll, shownPath, useColor, type Io } from '../io.js';
 import { loadRc } from '../rc.js';
@@ -33,6 +34,7 @@ interface Input {
 
 /** `provision lint`: lint, optionally fix, and print findings; returns the exit code. */
 export async function runLint(args: LintArgs, io: Io): Promise<number> {
+  if (args.maxWarnings !== undefined) numberOption('max-warnings', args.maxWarnings, 'a whole number, -1 for no limit', wholeAtLeast(-1));
   const rc = loadRc(args.config, io.cwd);
   if (args.paths.filter((p) => p === '-').length > 1) throw new CliError('read stdin (-) only once');
   const files = resolveInputs(args.paths, io.cwd);

@@ -16,14 +16,16 @@ export function checkCommand({ io, done }: DeclareContext) {
         .option('client-port', { describe: 'The port the server answers clients on (must differ from the replication port)', type: 'string' })
         .option('backup', { describe: 'Backup root whose free space to check (default: from the layout manifest)', type: 'string' })
         .option('expect', { describe: 'Whether the server should be running now (default: running once the environment has been started)', choices: ['running', 'stopped'] as const })
-        .option('timeout', { describe: 'Seconds each TCP connection may take', type: 'number', default: 2 })
+        .option('timeout', { describe: 'Seconds each TCP connection may take (above 0, at most 600)', type: 'number', default: 2 })
         .option('json', { describe: 'Print the results as JSON', type: 'boolean', default: false })
-        .option('nagios', { describe: 'Nagios plugin output and exit codes (0 OK, 1 WARNING, 2 CRITICAL)', type: 'boolean', default: false })
+        .option('nagios', { describe: 'Nagios plugin output and exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)', type: 'boolean', default: false })
         .epilog(
           [
-            'Checks (docs/check.md): config, env-writable, host-resolves, local-port, remote-reachable (one per remote site),',
-            'region-files, backup-space, client-port. The local port must be free before the first start (no region files and',
-            'no __db.rep.* in the environment) and listening after it; --expect overrides that guess.',
+            'Checks (docs/check.md): config, env-writable, host-resolves, local-port, remote-reachable',
+            '(one per remote site), region-files, backup-space, client-port. config lints DB_CONFIG with',
+            'the nearest .provisionrc, as provision lint does. The local port must be free before the first',
+            'start (no region files and no __db.rep.* in the environment) and listening after it; --expect',
+            'overrides that guess.',
             '',
             'Examples:',
             '  provision check --env /var/db/app',
@@ -33,8 +35,10 @@ export function checkCommand({ io, done }: DeclareContext) {
             '  provision check --topology group.ini              # the sites of the group on this machine',
             '  provision check --topology group.ini --site main',
             '',
-            'Exit codes: 0 every check OK or only warnings, 1 a check is CRITICAL, 2 usage or I/O error;',
-            'with --nagios: 0 OK, 1 WARNING, 2 CRITICAL.',
+            'Exit codes: 0 every check OK or only warnings, 1 a check is CRITICAL or the topology has',
+            'errors (refused, as provision plan refuses it), 2 usage or I/O error; with --nagios: 0 OK,',
+            '1 WARNING, 2 CRITICAL, 3 UNKNOWN (the check could not run: any error; a PROVISION CHECK',
+            'UNKNOWN line on stdout).',
           ].join('\n'),
         ),
     async (args) => {

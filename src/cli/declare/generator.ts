@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { QUESTIONS, splitList, type RawAnswers, type Role } from '../../site/questions.js';
 import { CliError } from '../errors.js';
+import { numberOption, wholeAtLeast } from '../number-option.js';
 import type { Io } from '../io.js';
 import type { DeclareContext } from './declare.js';
 
@@ -61,8 +62,7 @@ export function generatorCommand(role: Role, { io, done }: DeclareContext) {
 }
 
 async function generate(role: Role, args: Record<string, unknown>, io: Io): Promise<number> {
-  const keep = Number(args['keep-backups']);
-  if (!Number.isInteger(keep) || keep < 1) throw new CliError(`--keep-backups must be a whole number of at least 1, found ${JSON.stringify(String(args['keep-backups']))}`);
+  const keep = numberOption('keep-backups', args['keep-backups'], 'a whole number of at least 1', wholeAtLeast(1));
   const { runGenerate } = await import('../commands/generate.js');
   const { terminalAsker } = await import('../ask.js');
   return runGenerate(
