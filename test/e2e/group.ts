@@ -5,11 +5,11 @@
  * operator would, and the role each file configures read back, to check
  * that no step ever configures two masters.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDbConfig } from '../../src/dbconfig/document.js';
 import { configuredRole, describeDocument } from '../../src/migrate/site-edit.js';
+import { runProvision, type CliResult } from '../helpers.js';
 import { projectRoot } from './bdb.js';
 import { assertLoopback, freePorts } from './replication.js';
 
@@ -28,24 +28,12 @@ export interface Group {
   cleanup(): void;
 }
 
-export interface CliRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+/** Run the real bin, bounded (killed at the bound). */
+export const runCli = (args: readonly string[]): Promise<CliResult> => runProvision(args, CLI_MS);
 
-/** Run the real bin (bounded, killed at the bound). */
-export function runCli(args: readonly string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(projectRoot(), 'bin', 'provision.cjs'), ...args], { cwd: projectRoot(), encoding: 'utf8', timeout: CLI_MS, killSignal: 'SIGKILL', env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: unknown }).code as number | null) ?? null : 0, stdout, stderr });
-    });
-  });
-}
-
-async function cli(args: readonly string[]): Promise<CliRun> {
+async function cli(args: readonly string[]): Promise<CliResult> {
   const run = await runCli(args);
-  if (run.code !== 0) throw new Error(`provision ${args.join(' ')} exited ${run.code}:\n${run.stdout}${run.stderr}`);
+  if (run.status !== 0) throw new Error(`provision ${args.join(' ')} exited ${run.status}:\n${run.stdout}${run.stderr}`);
   return run;
 }
 
@@ -140,7 +128,7 @@ export async function planGroup(names: readonly string[]): Promise<Group & { rea
 }
 
 /** `provision migrate ARGS --group DIR` (and `--topology FILE` for a planned group) that must succeed. */
-export function migrate(group: Group, args: readonly string[]): Promise<CliRun> {
+export function migrate(group: Group, args: readonly string[]): Promise<CliResult> {
   return cli(['migrate', ...args, ...migrateTargets(group)]);
 }
 

@@ -80,11 +80,11 @@ async function assertOneMaster(group: Group, master: string): Promise<void> {
     runCli(['lint', '--group', ...group.names.map((n) => join(group.home(n), 'DB_CONFIG'))]),
     group.topology !== undefined ? runCli(['lint', '--topology', group.topology]) : undefined,
   ]);
-  assert.is(lint.code, 0, `lint --group: ${lint.stdout}${lint.stderr}`);
+  assert.is(lint.status, 0, `lint --group: ${lint.stdout}${lint.stderr}`);
   assert.not.match(lint.stdout + lint.stderr, /group-creator/, 'exactly one db_group_creator');
   if (group.topology === undefined || topology === undefined) return;
   assert.equal(topologyRoles(group.topology), roles, 'the topology file writes the roles the DB_CONFIGs configure');
-  assert.is(topology.code, 0, `lint --topology: ${topology.stdout}${topology.stderr}`);
+  assert.is(topology.status, 0, `lint --topology: ${topology.stdout}${topology.stderr}`);
 }
 
 if (unavailable !== undefined) {
@@ -111,7 +111,7 @@ if (unavailable !== undefined) {
       const live = await startMaster({ home: group.home('main'), records: 0, siteTimeoutMs: SITE_MS, readyMs: RUN_MS });
       try {
         const refused = await runCli(['migrate', 'failover', '--to', 'east', '--yes', ...migrateTargets(group)]);
-        assert.is(refused.code, 1, refused.stderr);
+        assert.is(refused.status, 1, refused.stderr);
         assert.match(refused.stderr, /\/main is in use .*stop its server first; nothing was written/);
       } finally {
         await live.stop(0);
