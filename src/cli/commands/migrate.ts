@@ -98,10 +98,10 @@ async function runRollback(args: MigrateArgs, io: Io, sites: readonly GroupSite[
   const { entries, problems } = readJournals(sites.map((s) => s.env));
   for (const p of problems) io.stderr.write(`warning: ${p}\n`);
   const entry: JournalEntry = pickEntry(entries, args.args[0]);
-  const planned = planRollback(entry);
+  const planned = planRollback(entry, sites);
   const plan = { changes: planned.changes };
   const cleanups = args.clean ? planCleanups(plan, entry.files.filter((f) => f.site !== TOPOLOGY_SITE).map((f) => path.dirname(f.path))) : [];
-  const fake: MigrationPlan = { migration: 'rollback', plan, siteOf: entry.files.map((f) => f.site), cleanEnvs: [], roles: [], warnings: [], steps: ['Start the master first, then the replicants.'], details: {} };
+  const fake: MigrationPlan = { migration: 'rollback', plan, siteOf: planned.siteOf, cleanEnvs: [], roles: [], warnings: [], steps: ['Start the master first, then the replicants.'], details: {} };
   if (args.json) {
     if (args.dryRun) io.stdout.write(`${JSON.stringify({ migration: 'rollback', of: entry.id, dryRun: true, ...(planToJson(plan) as object), applied: null }, null, 2)}\n`);
   } else {
