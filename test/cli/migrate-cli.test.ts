@@ -116,6 +116,59 @@ test('restore-main gives each site the priority it had before the takeover', () 
   });
 });
 
+/** Give a priority 100 (the main server) and b 50 (its backup), as a topology would. */
+function mainAndBackup(dir: string): void {
+  const a = path.join(dir, 'g', 'a', 'DB_CONFIG');
+  const b = path.join(dir, 'g', 'b', 'DB_CONFIG');
+  fs.writeFileSync(a, fs.readFileSync(a, 'latin1').replace('rep_set_priority 1', 'rep_set_priority 100'), 'latin1');
+  fs.writeFileSync(b, fs.readFileSync(b, 'latin1').replace('rep_set_priority 0', 'rep_set_priority 50'), 'latin1');
+}
+
+test('failover and back (failover, or restore-main --main): each site gets the priority it had in its role', () => {
+  for (const back of [['failover', '--to', 'a'], ['restore-main', '--main', 'a']]) {
+    withGroup((dir, read) => {
+      mainAndBackup(dir);
+      const start = read();
+      const over = provision(['migrate', 'failover', '--group', 'g', '--to', 'b', '--yes', '--json'], { cwd: dir });
+      assert.is(over.code, 0, over.stderr);
+      assert.equal(JSON.parse(over.stdout).details, { master: 'b', previousMaster: 'a', 'priorityBefore:a': '100', 'priorityBefore:b': '50' });
+      assert.match(read().a!, /^rep_set_priority 0$/m);
+      assert.match(read().b!, /^rep_set_priority 50$/m);
+      const r = provision(['migrate', ...back, '--group', 'g', '--yes'], { cwd: dir });
+      assert.is(r.code, 0, r.stderr);
+      assert.equal(read(), start, back.join(' '));
+    });
+  }
+});
+
+test('failover --demoted-priority N sets the old master\'s priority; --priority the new master\'s', () => {
+  withGroup((dir, read) => {
+    mainAndBackup(dir);
+    const r = provision(['migrate', 'failover', '--group', 'g', '--to', 'b', '--demoted-priority', '80', '--priority', '90', '--yes'], { cwd: dir });
+    assert.is(r.code, 0, r.stderr);
+    assert.match(read().a!, /^rep_set_priority 80$/m);
+    assert.match(read().b!, /^rep_set_priority 90$/m);
+    assert.match(read().c!, /^rep_set_priority 0$/m);
+    assert.not.match(r.stderr, /durability/, 'no priority moved between 0 and non-zero');
+    assert.is(provision(['migrate', 'failover', '--group', 'g', '--to', 'a', '--yes'], { cwd: dir }).code, 0);
+    assert.match(read().a!, /^rep_set_priority 100$/m);
+    assert.match(read().b!, /^rep_set_priority 50$/m);
+    assert.is(provision(['migrate', 'failover', '--group', 'g', '--to', 'b', '--demoted-priority', 'x', '--yes'], { cwd: dir }).code, 2);
+  });
+});
+
+test('demote, then promote the same site: its priority comes back from the journal', () => {
+  withGroup((dir, read) => {
+    mainAndBackup(dir);
+    const start = read().a;
+    assert.is(provision(['migrate', 'demote', '--env', 'g/a', '--helper', '10.0.0.2:5010', '--yes'], { cwd: dir }).code, 0);
+    assert.match(read().a!, /^rep_set_priority 0$/m);
+    const p = provision(['migrate', 'promote', '--env', 'g/a', '--yes'], { cwd: dir });
+    assert.is(p.code, 0, p.stderr);
+    assert.is(read().a, start, 'the file is as it was');
+  });
+});
+
 test('takeover confirmed by the site\'s name, on the backup\'s file alone', () => {
   withGroup((dir, read) => {
     const r = provision(['migrate', 'takeover', '--env', 'g/b', '--confirm', 'b'], { cwd: dir });

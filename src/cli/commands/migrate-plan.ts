@@ -7,7 +7,8 @@ import { parseSiteSpec, readGroupDir, readSite } from '../../migrate/read-group.
 import { planRenameHost } from '../../migrate/rename-host.js';
 import { MigrationError } from '../../migrate/role.js';
 import { planDemote, planPromote } from '../../migrate/single-site.js';
-import { describeDocument, formatSiteAddress } from '../../migrate/site-edit.js';
+import { rememberedPriorities } from '../../migrate/priorities.js';
+import { configuredRole, describeDocument, formatSiteAddress } from '../../migrate/site-edit.js';
 import { planRestoreMain, planTakeover } from '../../migrate/takeover.js';
 import type { GroupSite, MigrationPlan } from '../../migrate/types.js';
 import { parseAddress } from '../../site/address.js';
@@ -30,6 +31,8 @@ export interface MigrateArgs {
   readonly main?: string;
   readonly helper?: string;
   readonly priority?: string;
+  /** failover, takeover, restore-main: the priority the demoted master gets. */
+  readonly demotedPriority?: string;
   readonly confirm?: string;
   readonly date?: string;
   readonly clean: boolean;
@@ -76,21 +79,35 @@ function onlySite(sites: readonly GroupSite[], migration: string): GroupSite {
   return sites[0]!;
 }
 
-function priorityArg(text: string | undefined): bigint | undefined {
+function priorityArg(text: string | undefined, flag = '--priority'): bigint | undefined {
   if (text === undefined) return undefined;
   const n = convertNumber(text, 'uint');
-  if (!/^\d+$/.test(text) || !n.ok) throw new CliError(`--priority ${text}: expected a whole number 0-4294967295`);
+  if (!/^\d+$/.test(text) || !n.ok) throw new CliError(`${flag} ${text}: expected a whole number 0-4294967295`);
   return n.value;
 }
 
+/** The options of a master move: --priority for the new master, --demoted-priority for every site that is master now. */
+function moveOptions(args: MigrateArgs, sites: readonly GroupSite[], to: string | undefined, remembered: Record<string, bigint>) {
+  const priority = priorityArg(args.priority);
+  const demoted = priorityArg(args.demotedPriority, '--demoted-priority');
+  const masters = sites.filter((s) => s.name !== to && configuredRole(describeDocument(s.doc)) === 'master');
+  return {
+    remembered,
+    ...(priority !== undefined ? { priority } : {}),
+    ...(demoted !== undefined ? { demotedPriority: Object.fromEntries(masters.map((s) => [s.name, demoted])) } : {}),
+  };
+}
+
+/** `{ remembered }` for a one-site migration, when a priority is known for the site. */
+function given(remembered: Readonly<Record<string, bigint>>, name: string): { remembered?: bigint } {
+  const value = remembered[name];
+  return value !== undefined ? { remembered: value } : {};
+}
+
 /** The main server to hand the role back to: --main, else the master before the newest takeover in the journal. */
-function mainFromJournal(args: MigrateArgs, sites: readonly GroupSite[]): { main: string; backupPriority: Record<string, bigint>; priority?: bigint } {
+function mainFromJournal(args: MigrateArgs, sites: readonly GroupSite[]): string {
   const entries = activeEntries(readJournals(sites.map((s) => s.env)).entries);
   const takeover = [...entries].reverse().find((e) => e.migration === 'takeover');
-  const backupPriority: Record<string, bigint> = {};
-  const backup = takeover?.details.backup;
-  const before = takeover?.details[`priorityBefore:${backup}`];
-  if (backup !== undefined && before !== undefined) backupPriority[backup] = BigInt(before);
   // A takeover made on the backup's file alone knows the old master by its address.
   const byAddress = takeover?.details.previousMasterAddress;
   const named = byAddress === undefined ? undefined : sites.find((s) => {
@@ -101,15 +118,24 @@ function mainFromJournal(args: MigrateArgs, sites: readonly GroupSite[]): { main
   if (main === undefined || main.includes(',')) {
     throw new CliError('migrate restore-main: name the main server with --main SITE (the journal records no takeover that names it)');
   }
-  const mainBefore = takeover?.details[`priorityBefore:${main}`];
-  return { main, backupPriority, ...(mainBefore !== undefined && BigInt(mainBefore) > 0n ? { priority: BigInt(mainBefore) } : {}) };
+  return main;
 }
 
-export function planFor(args: MigrateArgs, sites: GroupSite[]): MigrationPlan {
+/**
+ * The plan of `args.migration` for `sites`. A site whose role changes gets
+ * the priority the options give, else the one `topology` writes for it, else
+ * the one the journal kept from before its last role change.
+ */
+export function planFor(args: MigrateArgs, sites: GroupSite[], topology: Readonly<Record<string, bigint>> = {}): MigrationPlan {
+  const remembered = { ...rememberedPriorities(readJournals(sites.map((s) => s.env)).entries, sites), ...topology };
+  if (args.demotedPriority !== undefined && !['failover', 'takeover', 'restore-main'].includes(args.migration)) {
+    throw new CliError(`--demoted-priority goes with failover, takeover and restore-main${args.migration === 'demote' ? ' (demote: --priority N)' : ''}`);
+  }
   switch (args.migration) {
     case 'promote': {
       const priority = priorityArg(args.priority);
-      return planPromote(onlySite(sites, 'promote'), priority !== undefined ? { priority } : {});
+      const site = onlySite(sites, 'promote');
+      return planPromote(site, { ...(priority !== undefined ? { priority } : {}), ...given(remembered, site.name) });
     }
     case 'demote': {
       const priority = priorityArg(args.priority);
@@ -119,22 +145,22 @@ export function planFor(args: MigrateArgs, sites: GroupSite[]): MigrationPlan {
         if (!parsed.ok) throw new CliError(`--helper ${args.helper}: ${parsed.reason}`);
         helper = { host: parsed.address.host, port: parsed.address.port };
       }
-      return planDemote(onlySite(sites, 'demote'), { ...(priority !== undefined ? { priority } : {}), ...(helper ? { helper } : {}) });
+      const site = onlySite(sites, 'demote');
+      return planDemote(site, { ...(priority !== undefined ? { priority } : {}), ...(helper ? { helper } : {}), ...given(remembered, site.name) });
     }
     case 'failover': {
       if (args.to === undefined) throw new CliError('migrate failover: name the new master with --to SITE');
-      const priority = priorityArg(args.priority);
-      return planFailover(sites, { to: args.to, ...(priority !== undefined ? { priority } : {}) });
+      return planFailover(sites, { to: args.to, ...moveOptions(args, sites, args.to, remembered) });
     }
     case 'takeover': {
-      const priority = priorityArg(args.priority);
-      const plan = planTakeover(sites, { ...(args.to !== undefined ? { to: args.to } : {}), ...(priority !== undefined ? { priority } : {}) });
-      // The priorities before the takeover, so restore-main can give each site its own back.
-      const before = Object.fromEntries(plan.roles.filter((r) => r.before !== r.after && r.priorityBefore !== undefined).map((r) => [`priorityBefore:${r.site}`, r.priorityBefore!]));
-      return { ...plan, details: { ...plan.details, ...before } };
+      const to = args.to ?? (sites.length === 1 ? sites[0]!.name : undefined);
+      return planTakeover(sites, { ...(to !== undefined ? { to } : {}), ...moveOptions(args, sites, to, remembered) });
     }
-    case 'restore-main':
-      return planRestoreMain(sites, mainFromJournal(args, sites));
+    case 'restore-main': {
+      const main = mainFromJournal(args, sites);
+      const { demotedPriority, ...rest } = moveOptions(args, sites, main, remembered);
+      return planRestoreMain(sites, { main, ...rest, ...(demotedPriority ? { backupPriority: demotedPriority } : {}) });
+    }
     case 'rename-host': {
       const [from, to, extra] = args.args;
       if (from === undefined || to === undefined || extra !== undefined) throw new CliError('migrate rename-host: give OLD NEW (two hosts)');

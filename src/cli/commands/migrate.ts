@@ -12,7 +12,7 @@ import type { Asker } from '../ask.js';
 import { CliError, EXIT } from '../errors.js';
 import { shownPath, type Io } from '../io.js';
 import { loadSites, planFor, TOPOLOGY_SITE, type MigrateArgs } from './migrate-plan.js';
-import { withTopology } from './migrate-topology.js';
+import { loadTopology, topologyPriorities, withTopology } from './migrate-topology.js';
 
 export type { MigrateArgs };
 
@@ -128,8 +128,9 @@ export async function runMigrate(args: MigrateArgs, io: Io, makeAsker: () => Pro
     const sites = loadSites(args, io);
     if (args.migration === 'list') return listJournal(args, io, sites);
     if (args.migration === 'rollback') return await runRollback(args, io, sites, makeAsker);
-    const base = planFor(args, sites);
-    const planned = args.topology !== undefined ? withTopology(args.topology, io, sites, base, TOPOLOGY_SITE) : base;
+    const topology = args.topology !== undefined ? loadTopology(args.topology, io) : undefined;
+    const base = planFor(args, sites, topology ? topologyPriorities(topology) : {});
+    const planned = topology ? withTopology(topology, sites, base, TOPOLOGY_SITE) : base;
     const todo = effectiveChanges(planned.plan);
     const cleanups = args.clean && todo.length > 0 ? planCleanups(planned.plan, planned.cleanEnvs) : [];
     const json = (applied: ReturnType<typeof applyMigration> | null) =>

@@ -20,7 +20,8 @@ export function migrateCommand({ io, done }: DeclareContext) {
         .option('to', { describe: 'failover, takeover: the site that becomes master', type: 'string' })
         .option('main', { describe: 'restore-main: the main server (default: the master before the last takeover, from the journal)', type: 'string' })
         .option('helper', { describe: 'demote: the new master, HOST:PORT, made this site\'s bootstrap helper', type: 'string' })
-        .option('priority', { describe: 'promote, demote: the site\'s new rep_set_priority', type: 'string' })
+        .option('priority', { describe: 'promote, demote: the site\'s new rep_set_priority; failover, takeover, restore-main: the new master\'s (default: the one it had as master before, else its own when above 0, else 1)', type: 'string' })
+        .option('demoted-priority', { describe: 'failover, takeover, restore-main: the old master\'s new rep_set_priority (default: the one it had as replicant before, else 0)', type: 'string' })
         .option('confirm', { describe: 'takeover: the confirmation code for today (or the site\'s name), for scripts', type: 'string' })
         .option('date', { describe: 'takeover: the date the code is made from, YYYY-MM-DD (default: today, local time)', type: 'string' })
         .option('clean', { describe: 'Move each changed site\'s region files to quarantine (--no-clean: leave them, and do it before restarting)', type: 'boolean', default: true })
@@ -61,6 +62,7 @@ export function migrateCommand({ io, done }: DeclareContext) {
           ...(args.main !== undefined ? { main: args.main } : {}),
           ...(args.helper !== undefined ? { helper: args.helper } : {}),
           ...(args.priority !== undefined ? { priority: args.priority } : {}),
+          ...(args['demoted-priority'] !== undefined ? { demotedPriority: args['demoted-priority'] } : {}),
           ...(args.confirm !== undefined ? { confirm: args.confirm } : {}),
           ...(args.date !== undefined ? { date: args.date } : {}),
           clean: args.clean,
