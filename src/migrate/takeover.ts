@@ -1,6 +1,6 @@
 import { planFailover, type FailoverOptions } from './failover.js';
 import { MigrationError } from './role.js';
-import { configuredRole, describeDocument, formatSiteAddress } from './site-edit.js';
+import { addressOf, configuredRole, describeDocument, formatSiteAddress, type SiteAddress } from './site-edit.js';
 import type { GroupSite, MigrationPlan } from './types.js';
 
 const two = (n: number) => String(n).padStart(2, '0');
@@ -58,6 +58,22 @@ export function planTakeover(sites: readonly GroupSite[], options: Omit<Failover
     warnings,
     details: { ...plan.details, backup: to, ...(helper && !plan.details.previousMaster ? { previousMasterAddress: formatSiteAddress(helper) } : {}) },
   };
+}
+
+/**
+ * Where the master a takeover replaces listens for replication, as the
+ * DB_CONFIGs write it: the local site of every other site configured as
+ * master, else (only the backup's file given) the backup's bootstrap helper.
+ * `name` is the site's name when its file is in the group. Pure.
+ */
+export function oldMasterAddresses(sites: readonly GroupSite[], to: string): { name?: string; address: SiteAddress }[] {
+  const masters = sites.flatMap((s) => {
+    const site = describeDocument(s.doc);
+    return s.name !== to && site.local && configuredRole(site) === 'master' ? [{ name: s.name, address: addressOf(site.local) }] : [];
+  });
+  if (masters.length > 0) return masters;
+  const backup = sites.find((s) => s.name === to);
+  return backup ? describeDocument(backup.doc).remotes.filter((r) => r.flags.db_bootstrap_helper === true).map((r) => ({ address: addressOf(r) })) : [];
 }
 
 /**

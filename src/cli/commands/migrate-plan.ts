@@ -39,6 +39,8 @@ export interface MigrateArgs {
   readonly dryRun: boolean;
   readonly json: boolean;
   readonly yes: boolean;
+  /** takeover: go ahead without checking that the old master is gone. */
+  readonly force?: boolean;
 }
 
 /** The sites named on the command line: --env, --group, --site (at least one of them). */
@@ -131,6 +133,7 @@ export function planFor(args: MigrateArgs, sites: GroupSite[], topology: Readonl
   if (args.demotedPriority !== undefined && !['failover', 'takeover', 'restore-main'].includes(args.migration)) {
     throw new CliError(`--demoted-priority goes with failover, takeover and restore-main${args.migration === 'demote' ? ' (demote: --priority N)' : ''}`);
   }
+  if (args.force && args.migration !== 'takeover') throw new CliError('--force goes with takeover only');
   switch (args.migration) {
     case 'promote': {
       const priority = priorityArg(args.priority);

@@ -24,6 +24,7 @@ export function migrateCommand({ io, done }: DeclareContext) {
         .option('demoted-priority', { describe: 'failover, takeover, restore-main: the old master\'s new rep_set_priority (default: the one it had as replicant before, else 0)', type: 'string' })
         .option('confirm', { describe: 'takeover: the confirmation code for today (or the site\'s name), for scripts', type: 'string' })
         .option('date', { describe: 'takeover: the date the code is made from, YYYY-MM-DD (default: today, local time)', type: 'string' })
+        .option('force', { describe: 'takeover: go ahead although the old master still accepts connections on its replication port', type: 'boolean', default: false })
         .option('clean', { describe: 'Move each changed site\'s region files to quarantine (--no-clean: leave them, and do it before restarting)', type: 'boolean', default: true })
         .option('dry-run', { alias: 'n', describe: 'Show the plan; write nothing', type: 'boolean', default: false })
         .option('json', { describe: 'Print the plan and the result as JSON', type: 'boolean', default: false })
@@ -65,6 +66,7 @@ export function migrateCommand({ io, done }: DeclareContext) {
           ...(args['demoted-priority'] !== undefined ? { demotedPriority: args['demoted-priority'] } : {}),
           ...(args.confirm !== undefined ? { confirm: args.confirm } : {}),
           ...(args.date !== undefined ? { date: args.date } : {}),
+          force: args.force,
           clean: args.clean,
           dryRun: args['dry-run'],
           json: args.json,
