@@ -315,6 +315,27 @@ test('promote and demote one site with --site NAME=PATH', () => {
   });
 });
 
+test('promote --env DIR --group DIR sees the group: refused while another site is master; after its demotion it goes ahead', () => {
+  withGroup((dir, read) => {
+    const refused = provision(['migrate', 'promote', '--env', 'g/b', '--group', 'g', '--yes'], { cwd: dir });
+    assert.is(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /^provision: refused: the result would configure 2 masters \(a, b\)/m);
+    assert.equal(read(), original());
+    // Demoted to priority 0, no site of the group could be elected: the group rules refuse that too.
+    const unelectable = provision(['migrate', 'demote', '--env', 'g/a', '--group', 'g', '--helper', '10.0.0.2:5010', '--yes'], { cwd: dir });
+    assert.is(unelectable.code, 1, unelectable.stderr);
+    assert.match(unelectable.stderr, /group-no-master/);
+    const demoted = provision(['migrate', 'demote', '--env', 'g/a', '--group', 'g', '--helper', '10.0.0.2:5010', '--priority', '5', '--yes'], { cwd: dir });
+    assert.is(demoted.code, 0, demoted.stderr);
+    assert.equal(masters(read()), []);
+    const promoted = provision(['migrate', 'promote', '--env', 'g/b', '--group', 'g', '--yes'], { cwd: dir });
+    assert.is(promoted.code, 0, promoted.stderr);
+    assert.not.match(promoted.stderr, /Only this file is changed/, 'with the group, the check replaces the warning');
+    assert.equal(masters(read()), ['b']);
+    assert.equal(Object.keys(JSON.parse(provision(['migrate', 'list', '--group', 'g', '--json'], { cwd: dir }).stdout).entries[1].files), ['0'], 'only b was written');
+  });
+});
+
 test('usage errors exit 2 with one line', () => {
   withGroup((dir) => {
     for (const args of [
@@ -323,6 +344,8 @@ test('usage errors exit 2 with one line', () => {
       ['migrate', 'failover', '--group', 'missing', '--to', 'b'],
       ['migrate', 'failover', '--group', 'g'],
       ['migrate', 'promote', '--group', 'g'],
+      ['migrate', 'promote', '--site', 'a=g/a', '--site', 'b=g/b'],
+      ['migrate', 'promote', '--env', 'elsewhere', '--group', 'g'],
       ['migrate', 'promote', '--env', 'g/b', '--priority', 'high'],
       ['migrate', 'takeover', '--group', 'g', '--to', 'b', '--date', '2001-02-30', '--dry-run'],
     ]) {

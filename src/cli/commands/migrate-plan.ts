@@ -63,7 +63,8 @@ function readSites(args: MigrateArgs, io: Io): GroupSite[] {
   }
   if (args.env !== undefined) {
     const site = readSite('', path.resolve(io.cwd, args.env));
-    sites.push({ ...site, name: path.basename(site.env) });
+    // promote/demote --env DIR --group DIR: the site is one of the group's, read once.
+    if (!sites.some((s) => s.path === site.path)) sites.push({ ...site, name: path.basename(site.env) });
   }
   if (sites.length === 0) {
     throw new CliError(`migrate ${args.migration}: name the sites: --env DIR, --group DIR or --site NAME=PATH${args.topology !== undefined ? ' (--topology FILE goes with the DB_CONFIGs it describes: --group DIR as provision plan rendered them)' : ''}`);
@@ -76,9 +77,19 @@ function readSites(args: MigrateArgs, io: Io): GroupSite[] {
   return sites;
 }
 
-function onlySite(sites: readonly GroupSite[], migration: string): GroupSite {
-  if (sites.length !== 1) throw new CliError(`migrate ${migration} changes one site: give --env DIR (for a group, use migrate failover --to SITE)`);
-  return sites[0]!;
+/**
+ * The site promote or demote changes: the only one given, or the one of
+ * --env DIR when --group DIR or --site name the rest of its group (read for
+ * the group checks: never two masters).
+ */
+function onlySite(args: MigrateArgs, sites: readonly GroupSite[], cwd: string): GroupSite {
+  if (sites.length === 1) return sites[0]!;
+  const env = args.env !== undefined ? readSite('', path.resolve(cwd, args.env)).path : undefined;
+  const site = env !== undefined ? sites.find((s) => s.path === env) : undefined;
+  if (!site) {
+    throw new CliError(`migrate ${args.migration} changes one site: name it with --env DIR (--group DIR or --site NAME=PATH add the rest of its group, checked for a second master; to move the master role, use migrate failover --to SITE)`);
+  }
+  return site;
 }
 
 function priorityArg(text: string | undefined, flag = '--priority'): bigint | undefined {
@@ -128,7 +139,7 @@ function mainFromJournal(args: MigrateArgs, sites: readonly GroupSite[]): string
  * the priority the options give, else the one `topology` writes for it, else
  * the one the journal kept from before its last role change.
  */
-export function planFor(args: MigrateArgs, sites: GroupSite[], topology: Readonly<Record<string, bigint>> = {}): MigrationPlan {
+export function planFor(args: MigrateArgs, sites: GroupSite[], cwd: string, topology: Readonly<Record<string, bigint>> = {}): MigrationPlan {
   const remembered = { ...rememberedPriorities(readJournals(sites.map((s) => s.env)).entries, sites), ...topology };
   if (args.demotedPriority !== undefined && !['failover', 'takeover', 'restore-main'].includes(args.migration)) {
     throw new CliError(`--demoted-priority goes with failover, takeover and restore-main${args.migration === 'demote' ? ' (demote: --priority N)' : ''}`);
@@ -137,8 +148,8 @@ export function planFor(args: MigrateArgs, sites: GroupSite[], topology: Readonl
   switch (args.migration) {
     case 'promote': {
       const priority = priorityArg(args.priority);
-      const site = onlySite(sites, 'promote');
-      return planPromote(site, { ...(priority !== undefined ? { priority } : {}), ...given(remembered, site.name) });
+      const site = onlySite(args, sites, cwd);
+      return planPromote(site, { group: sites, ...(priority !== undefined ? { priority } : {}), ...given(remembered, site.name) });
     }
     case 'demote': {
       const priority = priorityArg(args.priority);
@@ -148,8 +159,8 @@ export function planFor(args: MigrateArgs, sites: GroupSite[], topology: Readonl
         if (!parsed.ok) throw new CliError(`--helper ${args.helper}: ${parsed.reason}`);
         helper = { host: parsed.address.host, port: parsed.address.port };
       }
-      const site = onlySite(sites, 'demote');
-      return planDemote(site, { ...(priority !== undefined ? { priority } : {}), ...(helper ? { helper } : {}), ...given(remembered, site.name) });
+      const site = onlySite(args, sites, cwd);
+      return planDemote(site, { group: sites, ...(priority !== undefined ? { priority } : {}), ...(helper ? { helper } : {}), ...given(remembered, site.name) });
     }
     case 'failover': {
       if (args.to === undefined) throw new CliError('migrate failover: name the new master with --to SITE');

@@ -152,7 +152,7 @@ export async function runMigrate(args: MigrateArgs, io: Io, makeAsker: () => Pro
     if (args.migration === 'list') return listJournal(args, io, sites);
     if (args.migration === 'rollback') return await runRollback(args, io, sites, makeAsker);
     const topology = args.topology !== undefined ? loadTopology(args.topology, io) : undefined;
-    const base = planFor(args, sites, topology ? topologyPriorities(topology) : {});
+    const base = planFor(args, sites, io.cwd, topology ? topologyPriorities(topology) : {});
     const planned = topology ? withTopology(topology, sites, base, TOPOLOGY_SITE) : base;
     const todo = effectiveChanges(planned.plan);
     const cleanups = args.clean && todo.length > 0 ? planCleanups(planned.plan, planned.cleanEnvs) : [];
