@@ -148,6 +148,27 @@ test('takeover with the whole group is a failover recorded as a takeover', () =>
   assert.equal(mp.details.backup, 'b');
 });
 
+test('takeover --to b with the whole group: byte-exact files, CRLF kept', () => {
+  for (const [label, sites] of [['LF', group()], ['CRLF', crlf(group())]] as const) {
+    const mp = planTakeover(sites, { to: 'b' });
+    assert.is(mp.plan.changes.length, 3, label);
+    for (const c of mp.plan.changes) {
+      assert.ok(c.kind === 'write');
+      const site = path.basename(path.dirname(c.path));
+      const want = expected('takeover-to-b', site, 'DB_CONFIG').toString('latin1');
+      assert.is(c.after.toString('latin1'), label === 'LF' ? want : want.replace(/\n/g, '\r\n'), `${label} ${site}`);
+    }
+  }
+});
+
+test('takeover on the backup\'s file alone: byte-exact', () => {
+  const mp = planTakeover([group()[1]!]);
+  const c = mp.plan.changes[0]!;
+  assert.ok(c.kind === 'write');
+  assert.is(c.after.toString('latin1'), expected('takeover-b-alone.DB_CONFIG').toString('latin1'));
+  assert.is(lintDbConfig(c.after).errorCount, 0);
+});
+
 test('takeover with only the backup\'s file warns that the old master still says master', () => {
   const b = group()[1]!;
   const mp = planTakeover([b]);
