@@ -13,10 +13,10 @@ export function migrateCommand({ io, done }: DeclareContext) {
           demandOption: true,
         })
         .positional('args', { describe: 'rename-host: OLD NEW; rollback: [ID]', type: 'string', array: true })
-        .option('env', { describe: 'One site: its environment directory or DB_CONFIG file', type: 'string' })
+        .option('env', { describe: 'One site: its environment directory or DB_CONFIG file (promote, demote: the site they change; --group or --site add the rest of its group, for the group checks)', type: 'string' })
         .option('group', { describe: 'A group: DIR/<site>/DB_CONFIG for every site (as provision plan renders it)', type: 'string' })
         .option('site', { describe: 'A site of the group: NAME=PATH (PATH a DB_CONFIG or environment directory; repeat)', type: 'string', array: true })
-        .option('topology', { describe: 'A topology file to keep in step (its role, priority and host keys), with --group DIR', type: 'string' })
+        .option('topology', { describe: 'A topology file to keep in step (its role and host keys; its priorities come first for a site whose role changes), with --group DIR', type: 'string' })
         .option('to', { describe: 'failover, takeover: the site that becomes master', type: 'string' })
         .option('main', { describe: 'restore-main: the main server (default: the master before the last takeover, from the journal)', type: 'string' })
         .option('helper', { describe: 'demote: the new master, HOST:PORT, made this site\'s bootstrap helper', type: 'string' })
