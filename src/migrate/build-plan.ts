@@ -1,6 +1,7 @@
 import { renderDbConfig, type DbConfigDocument } from '../dbconfig/document.js';
 import type { Change } from '../plan/types.js';
 import { checkResult } from './check.js';
+import { priorityKey } from './priorities.js';
 import { configuredRole, describeDocument } from './site-edit.js';
 import type { GroupSite, MigrationName, MigrationPlan, RoleMove } from './types.js';
 
@@ -13,7 +14,9 @@ export interface PlannedWrite {
 /**
  * Put a migration's writes together as a plan, in the order given (the
  * caller orders them: a demoted master before a promoted one). Files whose
- * bytes would not change are left out; the result is checked first.
+ * bytes would not change are left out; the result is checked first. The
+ * details record the priority each site whose role changes had before
+ * (Berkeley DB's default 100 when its file sets none).
  */
 export function buildMigrationPlan(
   migration: MigrationName,
@@ -26,6 +29,8 @@ export function buildMigrationPlan(
   const changes: Change[] = [];
   const siteOf: string[] = [];
   const roles: RoleMove[] = [];
+  // The priority each role change replaces, for the journal: the change back gives it back.
+  const replaced: Record<string, string> = {};
   for (const w of writes) {
     const bytes = renderDbConfig(w.doc);
     if (bytes.equals(w.site.bytes)) continue;
@@ -33,6 +38,7 @@ export function buildMigrationPlan(
     siteOf.push(w.site.name);
     const a = describeDocument(w.site.doc);
     const b = describeDocument(w.doc);
+    if (configuredRole(a) !== configuredRole(b)) replaced[priorityKey(w.site.name)] = (a.priority?.value ?? 100n).toString();
     roles.push({
       site: w.site.name,
       before: configuredRole(a),
@@ -50,6 +56,6 @@ export function buildMigrationPlan(
     roles,
     warnings: changes.length === 0 ? [] : [...(extra.warnings ?? [])],
     steps: changes.length === 0 ? [] : [...(extra.steps ?? [])],
-    details: extra.details ?? {},
+    details: { ...(extra.details ?? {}), ...replaced },
   };
 }

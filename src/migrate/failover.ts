@@ -6,10 +6,16 @@ import type { GroupSite, MigrationName, MigrationPlan } from './types.js';
 export interface FailoverOptions {
   /** The site that becomes master. */
   readonly to: string;
-  /** The new master's priority (default: its own when above 0, else 1). */
+  /** The new master's priority (default: the one it remembers when above 0, else its own when above 0, else 1). */
   readonly priority?: bigint;
-  /** Priority each demoted master gets (default 0), by site name. */
+  /** Priority each demoted master gets (default: the one it remembers, else 0), by site name. */
   readonly demotedPriority?: Readonly<Record<string, bigint>>;
+  /**
+   * The priority to give a site whose role changes, by site name, when no
+   * option above sets it: the topology file's, or the one the journal kept
+   * from before its last role change (priorities.ts).
+   */
+  readonly remembered?: Readonly<Record<string, bigint>>;
   /** Which migration this is, for the plan and the journal (failover, takeover, restore-main). */
   readonly migration?: MigrationName;
 }
@@ -47,8 +53,9 @@ export function planFailover(sites: readonly GroupSite[], options: FailoverOptio
     }
   };
   for (const s of oldMasters) {
-    const change = at(s, () => demoteDocument(s.doc, { priority: options.demotedPriority?.[s.name] ?? 0n, helper }));
-    if (change.priorityCrossesZero) warnings.push(`${s.name}: priority ${change.priorityBefore} -> ${options.demotedPriority?.[s.name] ?? 0n}.`);
+    const priority = options.demotedPriority?.[s.name] ?? options.remembered?.[s.name] ?? 0n;
+    const change = at(s, () => demoteDocument(s.doc, { priority, helper }));
+    if (change.priorityCrossesZero) warnings.push(`${s.name}: priority ${change.priorityBefore} -> ${priority}.`);
     writes.push({ site: s, doc: change.doc, reason: `demote to replicant, bootstrap helper ${formatSiteAddress(helper)} (applied before the new master is written)` });
   }
   for (const s of others) {
@@ -56,7 +63,9 @@ export function planFailover(sites: readonly GroupSite[], options: FailoverOptio
     const change = at(s, () => demoteDocument(s.doc, { priority: options.demotedPriority?.[s.name] ?? current, helper }));
     writes.push({ site: s, doc: change.doc, reason: `stays a replicant; its bootstrap helper becomes ${formatSiteAddress(helper)}` });
   }
-  const promoted = at(target, () => promoteDocument(target.doc, options.priority !== undefined ? { priority: options.priority } : {}));
+  const remembered = options.remembered?.[target.name];
+  const priority = options.priority ?? (remembered !== undefined && remembered > 0n ? remembered : undefined);
+  const promoted = at(target, () => promoteDocument(target.doc, priority !== undefined ? { priority } : {}));
   if (promoted.priorityCrossesZero) warnings.push(`${target.name}: priority ${promoted.priorityBefore} -> non-zero.`);
   if (warnings.length > 0) warnings.push(PRIORITY_WARNING);
   writes.push({ site: target, doc: promoted.doc, reason: 'promote to master (written last)' });

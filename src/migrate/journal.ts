@@ -13,6 +13,8 @@ import { makeDirectories, writeFileAtomic } from '../plan/apply.js';
 
 export const JOURNAL_DIR = '.provision-journal';
 export const JOURNAL_FILE = 'journal.jsonl';
+/** The journal's site name for a topology file written with a migration. */
+export const TOPOLOGY_SITE = '(topology)';
 
 export interface JournalFile {
   readonly site: string;

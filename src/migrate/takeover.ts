@@ -1,6 +1,6 @@
-import { planFailover } from './failover.js';
+import { planFailover, type FailoverOptions } from './failover.js';
 import { MigrationError } from './role.js';
-import { configuredRole, describeDocument, formatSiteAddress } from './site-edit.js';
+import { addressOf, configuredRole, describeDocument, formatSiteAddress, type SiteAddress } from './site-edit.js';
 import type { GroupSite, MigrationPlan } from './types.js';
 
 const two = (n: number) => String(n).padStart(2, '0');
@@ -39,12 +39,12 @@ export function confirmsTakeover(typed: string, site: string, date: Date): boole
  * back. With only the backup's file, the old master's address is kept in the
  * journal and the plan warns that its file still says master.
  */
-export function planTakeover(sites: readonly GroupSite[], options: { to?: string; priority?: bigint } = {}): MigrationPlan {
+export function planTakeover(sites: readonly GroupSite[], options: Omit<FailoverOptions, 'to' | 'migration'> & { to?: string } = {}): MigrationPlan {
   const to = options.to ?? (sites.length === 1 ? sites[0]!.name : undefined);
   if (to === undefined) throw new MigrationError(`name the emergency backup that takes over: --to SITE (sites: ${sites.map((s) => s.name).join(', ')})`);
   const backup = sites.find((s) => s.name === to);
   const helper = backup ? describeDocument(backup.doc).remotes.find((r) => r.flags.db_bootstrap_helper === true) : undefined;
-  const plan = planFailover(sites, { to, migration: 'takeover', ...(options.priority !== undefined ? { priority: options.priority } : {}) });
+  const plan = planFailover(sites, { ...options, to, migration: 'takeover' });
   const masterHere = sites.some((s) => s.name !== to && configuredRole(describeDocument(s.doc)) === 'master');
   const warnings = [...plan.warnings];
   if (!masterHere && plan.plan.changes.length > 0) {
@@ -61,16 +61,38 @@ export function planTakeover(sites: readonly GroupSite[], options: { to?: string
 }
 
 /**
- * Hand the master role back to the main server `main` (with `priority`, its
- * own before the takeover when known) and return every other master (the
- * backup that took over) to backup status, with the priority it had before.
+ * Where the master a takeover replaces listens for replication, as the
+ * DB_CONFIGs write it: the local site of every other site configured as
+ * master, else (only the backup's file given) the backup's bootstrap helper.
+ * `name` is the site's name when its file is in the group. Pure.
  */
-export function planRestoreMain(sites: readonly GroupSite[], options: { main: string; backupPriority?: Readonly<Record<string, bigint>>; priority?: bigint }): MigrationPlan {
+export function oldMasterAddresses(sites: readonly GroupSite[], to: string): { name?: string; address: SiteAddress }[] {
+  const masters = sites.flatMap((s) => {
+    const site = describeDocument(s.doc);
+    return s.name !== to && site.local && configuredRole(site) === 'master' ? [{ name: s.name, address: addressOf(site.local) }] : [];
+  });
+  if (masters.length > 0) return masters;
+  const backup = sites.find((s) => s.name === to);
+  return backup ? describeDocument(backup.doc).remotes.filter((r) => r.flags.db_bootstrap_helper === true).map((r) => ({ address: addressOf(r) })) : [];
+}
+
+/**
+ * Hand the master role back to the main server `main` and return every other
+ * master (the backup that took over) to backup status. Each gets the
+ * priority it had before the takeover when `remembered` knows it (the
+ * journal's, or the topology file's); `priority` and `backupPriority` set them
+ * instead.
+ */
+export function planRestoreMain(
+  sites: readonly GroupSite[],
+  options: { main: string; backupPriority?: Readonly<Record<string, bigint>>; priority?: bigint; remembered?: Readonly<Record<string, bigint>> },
+): MigrationPlan {
   const plan = planFailover(sites, {
     to: options.main,
     migration: 'restore-main',
     ...(options.backupPriority ? { demotedPriority: options.backupPriority } : {}),
     ...(options.priority !== undefined ? { priority: options.priority } : {}),
+    ...(options.remembered ? { remembered: options.remembered } : {}),
   });
   if (plan.plan.changes.length === 0) return plan;
   const current = plan.details.previousMaster ?? 'the current master';

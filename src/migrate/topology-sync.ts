@@ -13,7 +13,8 @@ export interface SiteAfter {
 /**
  * Keep a topology file in step with a migration: each site's `role` becomes
  * the role its DB_CONFIG now configures (and its `priority`, when the file
- * writes one, follows a role change), and with `rename` every `host` written
+ * writes one, follows a role change: the migrations use the topology's
+ * priority, so it changes only when that could not be used), and with `rename` every `host` written
  * exactly as the old name gets the new one. Values are replaced where they
  * are written; nothing is added, nothing else moves. Pure.
  */

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -8,6 +9,12 @@ import { provision } from './run.js';
 const test = suite('provision migrate');
 const F = path.join(ROOT, 'fixtures', 'migrate');
 const SITES = ['a', 'b', 'c'] as const;
+/**
+ * A takeover connects to the old master's replication port first, and the
+ * fixture's master (10.0.0.1:5010) is not ours to probe: these tests skip it.
+ * The probe itself is tested on loopback below.
+ */
+const NO_PROBE = ['--force'];
 
 function withGroup(body: (dir: string, read: () => Record<string, string>) => void): void {
   const { dir, cleanup } = tempDir();
@@ -89,7 +96,7 @@ test('takeover: a wrong code refuses (exit 1), a missing one is a usage error na
 
 test('takeover with the code, then restore-main: the main server is master again, files as before', () => {
   withGroup((dir, read) => {
-    const take = provision(['migrate', 'takeover', '--group', 'g', '--to', 'b', '--confirm', '3116', '--date', '2001-11-15'], { cwd: dir });
+    const take = provision(['migrate', 'takeover', '--group', 'g', '--to', 'b', '--confirm', '3116', '--date', '2001-11-15', ...NO_PROBE], { cwd: dir });
     assert.is(take.code, 0, take.stderr);
     assert.equal(masters(read()), ['b']);
     const back = provision(['migrate', 'restore-main', '--group', 'g', '--yes'], { cwd: dir });
@@ -107,7 +114,7 @@ test('restore-main gives each site the priority it had before the takeover', () 
     fs.writeFileSync(a, fs.readFileSync(a, 'latin1').replace('rep_set_priority 1', 'rep_set_priority 100'), 'latin1');
     fs.writeFileSync(b, fs.readFileSync(b, 'latin1').replace('rep_set_priority 0', 'rep_set_priority 50'), 'latin1');
     const start = read();
-    assert.is(provision(['migrate', 'takeover', '--group', 'g', '--to', 'b', '--confirm', 'b'], { cwd: dir }).code, 0);
+    assert.is(provision(['migrate', 'takeover', '--group', 'g', '--to', 'b', '--confirm', 'b', ...NO_PROBE], { cwd: dir }).code, 0);
     assert.match(read().a!, /^rep_set_priority 0$/m);
     assert.match(read().b!, /^rep_set_priority 50$/m);
     const back = provision(['migrate', 'restore-main', '--group', 'g', '--yes'], { cwd: dir });
@@ -116,9 +123,62 @@ test('restore-main gives each site the priority it had before the takeover', () 
   });
 });
 
+/** Give a priority 100 (the main server) and b 50 (its backup), as a topology would. */
+function mainAndBackup(dir: string): void {
+  const a = path.join(dir, 'g', 'a', 'DB_CONFIG');
+  const b = path.join(dir, 'g', 'b', 'DB_CONFIG');
+  fs.writeFileSync(a, fs.readFileSync(a, 'latin1').replace('rep_set_priority 1', 'rep_set_priority 100'), 'latin1');
+  fs.writeFileSync(b, fs.readFileSync(b, 'latin1').replace('rep_set_priority 0', 'rep_set_priority 50'), 'latin1');
+}
+
+test('failover and back (failover, or restore-main --main): each site gets the priority it had in its role', () => {
+  for (const back of [['failover', '--to', 'a'], ['restore-main', '--main', 'a']]) {
+    withGroup((dir, read) => {
+      mainAndBackup(dir);
+      const start = read();
+      const over = provision(['migrate', 'failover', '--group', 'g', '--to', 'b', '--yes', '--json'], { cwd: dir });
+      assert.is(over.code, 0, over.stderr);
+      assert.equal(JSON.parse(over.stdout).details, { master: 'b', previousMaster: 'a', 'priorityBefore:a': '100', 'priorityBefore:b': '50' });
+      assert.match(read().a!, /^rep_set_priority 0$/m);
+      assert.match(read().b!, /^rep_set_priority 50$/m);
+      const r = provision(['migrate', ...back, '--group', 'g', '--yes'], { cwd: dir });
+      assert.is(r.code, 0, r.stderr);
+      assert.equal(read(), start, back.join(' '));
+    });
+  }
+});
+
+test('failover --demoted-priority N sets the old master\'s priority; --priority the new master\'s', () => {
+  withGroup((dir, read) => {
+    mainAndBackup(dir);
+    const r = provision(['migrate', 'failover', '--group', 'g', '--to', 'b', '--demoted-priority', '80', '--priority', '90', '--yes'], { cwd: dir });
+    assert.is(r.code, 0, r.stderr);
+    assert.match(read().a!, /^rep_set_priority 80$/m);
+    assert.match(read().b!, /^rep_set_priority 90$/m);
+    assert.match(read().c!, /^rep_set_priority 0$/m);
+    assert.not.match(r.stderr, /durability/, 'no priority moved between 0 and non-zero');
+    assert.is(provision(['migrate', 'failover', '--group', 'g', '--to', 'a', '--yes'], { cwd: dir }).code, 0);
+    assert.match(read().a!, /^rep_set_priority 100$/m);
+    assert.match(read().b!, /^rep_set_priority 50$/m);
+    assert.is(provision(['migrate', 'failover', '--group', 'g', '--to', 'b', '--demoted-priority', 'x', '--yes'], { cwd: dir }).code, 2);
+  });
+});
+
+test('demote, then promote the same site: its priority comes back from the journal', () => {
+  withGroup((dir, read) => {
+    mainAndBackup(dir);
+    const start = read().a;
+    assert.is(provision(['migrate', 'demote', '--env', 'g/a', '--helper', '10.0.0.2:5010', '--yes'], { cwd: dir }).code, 0);
+    assert.match(read().a!, /^rep_set_priority 0$/m);
+    const p = provision(['migrate', 'promote', '--env', 'g/a', '--yes'], { cwd: dir });
+    assert.is(p.code, 0, p.stderr);
+    assert.is(read().a, start, 'the file is as it was');
+  });
+});
+
 test('takeover confirmed by the site\'s name, on the backup\'s file alone', () => {
   withGroup((dir, read) => {
-    const r = provision(['migrate', 'takeover', '--env', 'g/b', '--confirm', 'b'], { cwd: dir });
+    const r = provision(['migrate', 'takeover', '--env', 'g/b', '--confirm', 'b', ...NO_PROBE], { cwd: dir });
     assert.is(r.code, 0, r.stderr);
     assert.match(r.stderr, /10\.0\.0\.1:5010.*still says master/);
     assert.equal(masters(read()).sort(), ['a', 'b']);
@@ -127,13 +187,75 @@ test('takeover confirmed by the site\'s name, on the backup\'s file alone', () =
 
 test('takeover on the backup\'s file alone, then restore-main on the group finds the main server by its address', () => {
   withGroup((dir, read) => {
-    assert.is(provision(['migrate', 'takeover', '--env', 'g/b', '--confirm', 'b'], { cwd: dir }).code, 0);
+    assert.is(provision(['migrate', 'takeover', '--env', 'g/b', '--confirm', 'b', ...NO_PROBE], { cwd: dir }).code, 0);
     assert.equal(masters(read()).sort(), ['a', 'b']);
     const back = provision(['migrate', 'restore-main', '--group', 'g', '--yes'], { cwd: dir });
     assert.is(back.code, 0, back.stderr);
     assert.match(back.stdout, /undo: provision migrate rollback \S+-restore-main --group g\)\n/);
     assert.equal(read(), original());
   });
+});
+
+/** A loopback port with a real listener on it (`listening`), or one just closed again. */
+async function loopbackPort(listening: boolean): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = net.createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  const close = () => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+  if (!listening) await close();
+  return { port, close };
+}
+
+/** Move the master a to 127.0.0.1:PORT in every file of the group. */
+function masterOnLoopback(dir: string, port: number): void {
+  for (const s of SITES) {
+    const file = path.join(dir, 'g', s, 'DB_CONFIG');
+    fs.writeFileSync(file, fs.readFileSync(file, 'latin1').replaceAll('10.0.0.1 5010', `127.0.0.1 ${port}`), 'latin1');
+  }
+}
+
+test('takeover refuses while the old master still answers on its replication port (loopback); --force goes ahead', async () => {
+  const { dir, cleanup } = tempDir();
+  const listener = await loopbackPort(true);
+  try {
+    fs.cpSync(path.join(F, 'group'), path.join(dir, 'g'), { recursive: true });
+    masterOnLoopback(dir, listener.port);
+    const before = fs.readFileSync(path.join(dir, 'g', 'b', 'DB_CONFIG'));
+    for (const sites of [['--group', 'g'], ['--env', 'g/b']]) {
+      const r = provision(['migrate', 'takeover', ...sites, '--to', 'b', '--confirm', 'b'], { cwd: dir });
+      assert.is(r.code, 1, `${sites.join(' ')}: ${r.stderr}`);
+      const refusal = r.stderr.split('\n').filter((l) => l.startsWith('provision: refused:'));
+      assert.is(refusal.length, 1, r.stderr);
+      assert.match(refusal[0]!, new RegExp(`^provision: refused: the old master \\((a, )?127\\.0\\.0\\.1:${listener.port}\\) still accepts connections on its replication port`));
+      assert.match(refusal[0]!, /Stop its server.*--force/);
+      assert.ok(fs.readFileSync(path.join(dir, 'g', 'b', 'DB_CONFIG')).equals(before), 'nothing was written');
+      assert.not.ok(fs.existsSync(path.join(dir, 'g', 'b', '.provision-journal')));
+    }
+    const forced = provision(['migrate', 'takeover', '--group', 'g', '--to', 'b', '--confirm', 'b', '--force'], { cwd: dir });
+    assert.is(forced.code, 0, forced.stderr);
+    assert.match(forced.stdout, /journal entry \S+-takeover/);
+  } finally {
+    await listener.close();
+    cleanup();
+  }
+});
+
+test('takeover goes ahead when the old master\'s port is closed (loopback)', async () => {
+  const { dir, cleanup } = tempDir();
+  const closed = await loopbackPort(false);
+  try {
+    fs.cpSync(path.join(F, 'group'), path.join(dir, 'g'), { recursive: true });
+    masterOnLoopback(dir, closed.port);
+    const r = provision(['migrate', 'takeover', '--group', 'g', '--to', 'b', '--confirm', 'b'], { cwd: dir });
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, /journal entry \S+-takeover/);
+    assert.not.match(r.stderr, /still accepts/);
+    const files = Object.fromEntries(SITES.map((s) => [s, fs.readFileSync(path.join(dir, 'g', s, 'DB_CONFIG'), 'latin1')]));
+    assert.equal(masters(files), ['b']);
+    assert.is(provision(['migrate', 'failover', '--group', 'g', '--to', 'a', '--force', '--yes'], { cwd: dir }).code, 2, '--force is for takeover only');
+  } finally {
+    cleanup();
+  }
 });
 
 test('rollback restores; after a hand edit it refuses and names the file', () => {
@@ -193,6 +315,27 @@ test('promote and demote one site with --site NAME=PATH', () => {
   });
 });
 
+test('promote --env DIR --group DIR sees the group: refused while another site is master; after its demotion it goes ahead', () => {
+  withGroup((dir, read) => {
+    const refused = provision(['migrate', 'promote', '--env', 'g/b', '--group', 'g', '--yes'], { cwd: dir });
+    assert.is(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /^provision: refused: the result would configure 2 masters \(a, b\)/m);
+    assert.equal(read(), original());
+    // Demoted to priority 0, no site of the group could be elected: the group rules refuse that too.
+    const unelectable = provision(['migrate', 'demote', '--env', 'g/a', '--group', 'g', '--helper', '10.0.0.2:5010', '--yes'], { cwd: dir });
+    assert.is(unelectable.code, 1, unelectable.stderr);
+    assert.match(unelectable.stderr, /group-no-master/);
+    const demoted = provision(['migrate', 'demote', '--env', 'g/a', '--group', 'g', '--helper', '10.0.0.2:5010', '--priority', '5', '--yes'], { cwd: dir });
+    assert.is(demoted.code, 0, demoted.stderr);
+    assert.equal(masters(read()), []);
+    const promoted = provision(['migrate', 'promote', '--env', 'g/b', '--group', 'g', '--yes'], { cwd: dir });
+    assert.is(promoted.code, 0, promoted.stderr);
+    assert.not.match(promoted.stderr, /Only this file is changed/, 'with the group, the check replaces the warning');
+    assert.equal(masters(read()), ['b']);
+    assert.equal(Object.keys(JSON.parse(provision(['migrate', 'list', '--group', 'g', '--json'], { cwd: dir }).stdout).entries[1].files), ['0'], 'only b was written');
+  });
+});
+
 test('usage errors exit 2 with one line', () => {
   withGroup((dir) => {
     for (const args of [
@@ -201,6 +344,8 @@ test('usage errors exit 2 with one line', () => {
       ['migrate', 'failover', '--group', 'missing', '--to', 'b'],
       ['migrate', 'failover', '--group', 'g'],
       ['migrate', 'promote', '--group', 'g'],
+      ['migrate', 'promote', '--site', 'a=g/a', '--site', 'b=g/b'],
+      ['migrate', 'promote', '--env', 'elsewhere', '--group', 'g'],
       ['migrate', 'promote', '--env', 'g/b', '--priority', 'high'],
       ['migrate', 'takeover', '--group', 'g', '--to', 'b', '--date', '2001-02-30', '--dry-run'],
     ]) {

@@ -24,16 +24,20 @@ function withPlan(body: (dir: string, ini: () => string, configs: () => Record<s
 const original = fs.readFileSync(path.join(F, 'three-sites.ini'), 'utf8');
 const originalConfigs = () => Object.fromEntries(SITES.map((s) => [s, fs.readFileSync(path.join(F, 'three-sites.plan', s, 'DB_CONFIG'), 'utf8')]));
 
-test('takeover keeps the topology\'s role and priority keys in step, line by line; restore-main brings every byte back', () => {
+test('takeover keeps the topology\'s role keys in step, line by line, and its priorities; restore-main brings every byte back', () => {
   withPlan((dir, ini, configs) => {
-    const take = provision(['migrate', 'takeover', '--topology', 't.ini', '--group', 'plan', '--to', 'backup', '--confirm', 'backup'], { cwd: dir });
+    const take = provision(['migrate', 'takeover', '--topology', 't.ini', '--group', 'plan', '--to', 'backup', '--confirm', 'backup', '--force'], { cwd: dir }); // --force: 10.0.0.1 is not probed
     assert.is(take.code, 0, take.stderr);
     assert.match(take.stdout, /wrote plan\/backup\/DB_CONFIG[^\n]*\nwrote t\.ini/, 'the topology is written last');
     const expected = original
-      .replace('[site "main"]\nhost = 10.0.0.1\nrole = master\npriority = 100', '[site "main"]\nhost = 10.0.0.1\nrole = replicant\npriority = 0')
+      .replace('[site "main"]\nhost = 10.0.0.1\nrole = master\npriority = 100', '[site "main"]\nhost = 10.0.0.1\nrole = replicant\npriority = 100')
       .replace('[site "backup"]\nhost = 10.0.0.2\nrole = replicant', '[site "backup"]\nhost = 10.0.0.2\nrole = master');
     assert.is.not(expected, original);
-    assert.is(ini(), expected, 'only the role and priority values changed; comments and spacing stay');
+    assert.is(ini(), expected, 'only the role values changed; comments and spacing stay');
+    // The priorities the topology writes are the sites' own, whatever their role: main keeps 100 as a replicant.
+    assert.match(configs().main!, /^rep_set_priority 100\r?$/m);
+    assert.match(configs().backup!, /^rep_set_priority 50\r?$/m);
+    assert.not.match(take.stderr, /durability/, 'no priority moved between 0 and non-zero');
     const lint = provision(['lint', '--topology', 't.ini'], { cwd: dir });
     assert.is(lint.code, 0, lint.stdout + lint.stderr);
     const back = provision(['migrate', 'restore-main', '--topology', 't.ini', '--group', 'plan', '--yes'], { cwd: dir });

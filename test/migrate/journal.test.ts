@@ -5,7 +5,12 @@ import * as assert from 'uvu/assert';
 import { applyMigration, planCleanups } from '../../src/migrate/apply.js';
 import { planFailover } from '../../src/migrate/failover.js';
 import { activeEntries, JOURNAL_DIR, journalPath, readJournals, sha256 } from '../../src/migrate/journal.js';
-import { readGroupDir } from '../../src/migrate/read-group.js';
+import { parseDbConfig } from '../../src/dbconfig/document.js';
+import { readGroupDir, readSite } from '../../src/migrate/read-group.js';
+import { configuredRole, describeDocument } from '../../src/migrate/site-edit.js';
+import { planDemote, planPromote } from '../../src/migrate/single-site.js';
+import { planRestoreMain, planTakeover } from '../../src/migrate/takeover.js';
+import type { MigrationPlan } from '../../src/migrate/types.js';
 import { MigrationError } from '../../src/migrate/role.js';
 import { pickEntry, planRollback } from '../../src/migrate/rollback.js';
 import { ROOT, tempDir } from '../helpers.js';
@@ -59,7 +64,7 @@ test('rollback restores every file byte for byte and is recorded', () => {
     failover(dir, 'b');
     const entry = pickEntry(readJournals(envs).entries);
     const rb = planRollback(entry);
-    applyMigration('rollback', rb.changes, entry.files.map((f) => f.site), { now: new Date('2026-11-22T05:01:00Z'), undoes: entry.id });
+    applyMigration('rollback', rb.changes, rb.siteOf, { now: new Date('2026-11-22T05:01:00Z'), undoes: entry.id });
     envs.forEach((e, i) => assert.ok(fs.readFileSync(path.join(e, 'DB_CONFIG')).equals(before[i]!)));
     const entries = readJournals(envs).entries;
     assert.is(entries.length, 2);
@@ -151,6 +156,65 @@ test('the state cleanup moves region files of changed environments, never __db.r
     assert.is(result.quarantined[0]!.count, 2);
     const left = fs.readdirSync(path.join(dir, 'a')).filter((n) => !n.startsWith('.') && !n.includes('.bak')).sort();
     assert.equal(left, ['DB_CONFIG', '__db.rep.egen', '__db.rep.gen', 'app.db', 'log.0000000001']);
+  } finally {
+    cleanup();
+  }
+});
+
+/** Apply `mp` in `dir`'s group, then check that its rollback, written in order, never configures two masters. */
+function rollbackNeverTwoMasters(dir: string, mp: MigrationPlan, label: string): void {
+  applyMigration(mp.migration, mp.plan.changes, mp.siteOf, { now: NOW, details: mp.details });
+  const envs = ['a', 'b', 'c'].map((n) => path.join(dir, n));
+  const rb = planRollback(pickEntry(readJournals(envs).entries));
+  const state = new Map<string, Buffer>(envs.map((e) => [path.join(e, 'DB_CONFIG'), fs.readFileSync(path.join(e, 'DB_CONFIG'))]));
+  const masters = () => [...state.values()].filter((b) => configuredRole(describeDocument(parseDbConfig(b))) === 'master').length;
+  assert.is(masters(), 1, label);
+  for (const c of rb.changes) {
+    assert.ok(c.kind === 'write');
+    state.set(c.path, c.after);
+    assert.ok(masters() <= 1, `${label}: after restoring ${c.path}, ${masters()} masters`);
+  }
+}
+
+test('rolling back a failover, a takeover or a restore-main: at no step of the write order are two masters configured', () => {
+  for (const [label, plan] of [
+    ['failover', (sites: ReturnType<typeof readGroupDir>) => planFailover(sites, { to: 'c' })],
+    ['takeover', (sites: ReturnType<typeof readGroupDir>) => planTakeover(sites, { to: 'b' })],
+  ] as const) {
+    const { dir, cleanup } = tempDir();
+    try {
+      copyGroup(dir);
+      rollbackNeverTwoMasters(dir, plan(readGroupDir(dir)), label);
+    } finally {
+      cleanup();
+    }
+  }
+  const { dir, cleanup } = tempDir();
+  try {
+    copyGroup(dir);
+    const taken = planTakeover(readGroupDir(dir), { to: 'b' });
+    applyMigration(taken.migration, taken.plan.changes, taken.siteOf, { now: new Date('2026-11-22T04:00:00Z'), details: taken.details });
+    rollbackNeverTwoMasters(dir, planRestoreMain(readGroupDir(dir), { main: 'a' }), 'restore-main');
+  } finally {
+    cleanup();
+  }
+});
+
+test('rollback refuses a result with two masters: a master configured since, outside the entry', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    copyGroup(dir);
+    const a = readSite('a', path.join(dir, 'a'));
+    const demote = planDemote(a, { helper: { host: '10.0.0.2', port: 5010 } });
+    applyMigration(demote.migration, demote.plan.changes, demote.siteOf, { now: NOW });
+    const promote = planPromote(readSite('b', path.join(dir, 'b')));
+    applyMigration(promote.migration, promote.plan.changes, promote.siteOf, { now: new Date('2026-11-22T05:01:00Z') });
+    // a's journal knows only the demotion: putting a back would make a second master beside b.
+    const entry = pickEntry(readJournals([path.join(dir, 'a')]).entries);
+    assert.is(entry.migration, 'demote');
+    assert.throws(() => planRollback(entry, readGroupDir(dir)), (e: Error) => e instanceof MigrationError && /2 masters \(a, b\)/.test(e.message));
+    // Without the group, the rollback sees a alone, and goes ahead.
+    assert.is(planRollback(entry).changes.length, 1);
   } finally {
     cleanup();
   }

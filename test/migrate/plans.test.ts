@@ -56,7 +56,8 @@ test('failover --to b: byte-exact files, demoted master first, promoted last', (
   }
   assert.equal(roles(after(sites, mp)), { a: 'replicant', b: 'master', c: 'replicant' });
   assert.ok(mp.warnings.includes(PRIORITY_WARNING));
-  assert.equal(mp.details, { master: 'b', previousMaster: 'a' });
+  // The priorities the role changes replace, for the journal: a change back gives them back.
+  assert.equal(mp.details, { master: 'b', previousMaster: 'a', 'priorityBefore:a': '1', 'priorityBefore:b': '0' });
 });
 
 test('failover: at no step of the apply order are two masters configured', () => {
@@ -145,6 +146,27 @@ test('takeover with the whole group is a failover recorded as a takeover', () =>
   assert.equal(mp.siteOf, ['a', 'c', 'b']);
   assert.equal(mp.details.previousMaster, 'a');
   assert.equal(mp.details.backup, 'b');
+});
+
+test('takeover --to b with the whole group: byte-exact files, CRLF kept', () => {
+  for (const [label, sites] of [['LF', group()], ['CRLF', crlf(group())]] as const) {
+    const mp = planTakeover(sites, { to: 'b' });
+    assert.is(mp.plan.changes.length, 3, label);
+    for (const c of mp.plan.changes) {
+      assert.ok(c.kind === 'write');
+      const site = path.basename(path.dirname(c.path));
+      const want = expected('takeover-to-b', site, 'DB_CONFIG').toString('latin1');
+      assert.is(c.after.toString('latin1'), label === 'LF' ? want : want.replace(/\n/g, '\r\n'), `${label} ${site}`);
+    }
+  }
+});
+
+test('takeover on the backup\'s file alone: byte-exact', () => {
+  const mp = planTakeover([group()[1]!]);
+  const c = mp.plan.changes[0]!;
+  assert.ok(c.kind === 'write');
+  assert.is(c.after.toString('latin1'), expected('takeover-b-alone.DB_CONFIG').toString('latin1'));
+  assert.is(lintDbConfig(c.after).errorCount, 0);
 });
 
 test('takeover with only the backup\'s file warns that the old master still says master', () => {

@@ -8,23 +8,38 @@ import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 import { presetLoader, problemLine, readTopology } from '../topology-input.js';
 
-/**
- * Add the topology file to a migration's plan: its `role` (and, on a role
- * change, `priority`) and `host` values rewritten where they are written, so
- * the file keeps describing the group the DB_CONFIGs configure. Written last,
- * journalled with the rest. Refused when the file has errors, or when the
- * edit would give it a new one.
- */
-export function withTopology(file: string, io: Io, sites: readonly GroupSite[], planned: MigrationPlan, siteName: string): MigrationPlan {
+/** A topology file read for a migration: parsed, free of errors, and its bytes. */
+export interface MigrationTopology {
+  readonly read: ReturnType<typeof readTopology>;
+  readonly bytes: Buffer;
+}
+
+/** Read the topology file of `--topology FILE`; refused when it has errors. */
+export function loadTopology(file: string, io: Io): MigrationTopology {
   const read = readTopology(file, io);
   const error = read.problems.find((p) => p.severity === 'error');
   if (error) throw new MigrationError(`${problemLine(read.shown, error)}; fix the topology file first (provision lint --topology ${read.shown})`, read.file);
-  let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(read.file);
+    return { read, bytes: fs.readFileSync(read.file) };
   } catch (cause) {
     throw new CliError(`cannot read the topology file ${read.shown}: ${(cause as NodeJS.ErrnoException).code}`, EXIT.usage, { cause });
   }
+}
+
+/** The priority the topology writes for each site (the site's own, whichever role it has), by name. */
+export function topologyPriorities(topology: MigrationTopology): Record<string, bigint> {
+  return Object.fromEntries(topology.read.topology.sites.flatMap((t) => (t.priority && /^\d+$/.test(t.priority.value) ? [[t.name, BigInt(t.priority.value)]] : [])));
+}
+
+/**
+ * Add the topology file to a migration's plan: its `role` (and, on a role
+ * change, `priority`, when the DB_CONFIG's is not the one it writes) and
+ * `host` values rewritten where they are written, so the file keeps
+ * describing the group the DB_CONFIGs configure. Written last, journalled
+ * with the rest. Refused when the edit would give the file an error.
+ */
+export function withTopology(topology: MigrationTopology, sites: readonly GroupSite[], planned: MigrationPlan, siteName: string): MigrationPlan {
+  const { read, bytes } = topology;
   const afterOf = (s: GroupSite) => {
     const c = planned.plan.changes.find((ch) => ch.kind === 'write' && ch.path === s.path);
     return c && c.kind === 'write' ? parseDbConfig(c.after) : s.doc;

@@ -3,7 +3,9 @@ import { applyMigration, assertNotInUse, planCleanups, type Cleanup } from '../.
 import { readJournals, type JournalEntry } from '../../migrate/journal.js';
 import { MigrationError } from '../../migrate/role.js';
 import { pickEntry, planRollback } from '../../migrate/rollback.js';
-import { confirmsTakeover, parseLocalDate, takeoverCode } from '../../migrate/takeover.js';
+import { formatSiteAddress } from '../../migrate/site-edit.js';
+import { confirmsTakeover, oldMasterAddresses, parseLocalDate, takeoverCode } from '../../migrate/takeover.js';
+import { probeConnect } from '../../check/probe.js';
 import type { GroupSite, MigrationPlan } from '../../migrate/types.js';
 import { ApplyError } from '../../plan/apply.js';
 import { planToJson, previewPlan } from '../../plan/preview.js';
@@ -12,7 +14,7 @@ import type { Asker } from '../ask.js';
 import { CliError, EXIT } from '../errors.js';
 import { shownPath, type Io } from '../io.js';
 import { loadSites, planFor, TOPOLOGY_SITE, type MigrateArgs } from './migrate-plan.js';
-import { withTopology } from './migrate-topology.js';
+import { loadTopology, topologyPriorities, withTopology } from './migrate-topology.js';
 
 export type { MigrateArgs };
 
@@ -98,10 +100,10 @@ async function runRollback(args: MigrateArgs, io: Io, sites: readonly GroupSite[
   const { entries, problems } = readJournals(sites.map((s) => s.env));
   for (const p of problems) io.stderr.write(`warning: ${p}\n`);
   const entry: JournalEntry = pickEntry(entries, args.args[0]);
-  const planned = planRollback(entry);
+  const planned = planRollback(entry, sites);
   const plan = { changes: planned.changes };
   const cleanups = args.clean ? planCleanups(plan, entry.files.filter((f) => f.site !== TOPOLOGY_SITE).map((f) => path.dirname(f.path))) : [];
-  const fake: MigrationPlan = { migration: 'rollback', plan, siteOf: entry.files.map((f) => f.site), cleanEnvs: [], roles: [], warnings: [], steps: ['Start the master first, then the replicants.'], details: {} };
+  const fake: MigrationPlan = { migration: 'rollback', plan, siteOf: planned.siteOf, cleanEnvs: [], roles: [], warnings: [], steps: ['Start the master first, then the replicants.'], details: {} };
   if (args.json) {
     if (args.dryRun) io.stdout.write(`${JSON.stringify({ migration: 'rollback', of: entry.id, dryRun: true, ...(planToJson(plan) as object), applied: null }, null, 2)}\n`);
   } else {
@@ -121,6 +123,27 @@ async function runRollback(args: MigrateArgs, io: Io, sites: readonly GroupSite[
   return EXIT.ok;
 }
 
+/** How long the takeover waits for the old master to accept a connection. */
+const MASTER_PROBE_MS = 1500;
+
+/**
+ * Refuse a takeover while the old master accepts TCP connections on its
+ * replication address (as the DB_CONFIGs write it): it is still running, and
+ * the takeover would make a second master.
+ */
+async function assertMasterGone(sites: readonly GroupSite[], backup: string): Promise<void> {
+  const old = oldMasterAddresses(sites, backup);
+  const probes = await Promise.all(old.map(async (m) => ({ ...m, probe: await probeConnect(m.address.host, m.address.port, MASTER_PROBE_MS) })));
+  const live = probes.find((p) => p.probe.state === 'listening');
+  if (!live) return;
+  const shown = `${live.name !== undefined ? `${live.name}, ` : ''}${formatSiteAddress(live.address)}`;
+  throw new MigrationError(
+    `the old master (${shown}) still accepts connections on its replication port: a takeover now would leave two masters running; nothing was written. ` +
+      'Stop its server (or the machine), or hand the role over with provision migrate failover --to SITE while both run; ' +
+      '--force takes over anyway, only when what answers there is known not to be the master',
+  );
+}
+
 /** `provision migrate`. */
 export async function runMigrate(args: MigrateArgs, io: Io, makeAsker: () => Promise<Asker>): Promise<number> {
   try {
@@ -128,8 +151,9 @@ export async function runMigrate(args: MigrateArgs, io: Io, makeAsker: () => Pro
     const sites = loadSites(args, io);
     if (args.migration === 'list') return listJournal(args, io, sites);
     if (args.migration === 'rollback') return await runRollback(args, io, sites, makeAsker);
-    const base = planFor(args, sites);
-    const planned = args.topology !== undefined ? withTopology(args.topology, io, sites, base, TOPOLOGY_SITE) : base;
+    const topology = args.topology !== undefined ? loadTopology(args.topology, io) : undefined;
+    const base = planFor(args, sites, io.cwd, topology ? topologyPriorities(topology) : {});
+    const planned = topology ? withTopology(topology, sites, base, TOPOLOGY_SITE) : base;
     const todo = effectiveChanges(planned.plan);
     const cleanups = args.clean && todo.length > 0 ? planCleanups(planned.plan, planned.cleanEnvs) : [];
     const json = (applied: ReturnType<typeof applyMigration> | null) =>
@@ -154,6 +178,8 @@ export async function runMigrate(args: MigrateArgs, io: Io, makeAsker: () => Pro
       return EXIT.ok;
     }
     if (!(await confirmMigration(args, io, planned, makeAsker))) return EXIT.findings;
+    // Just before writing: a takeover while the master runs would leave two masters running.
+    if (planned.migration === 'takeover' && !args.force) await assertMasterGone(sites, planned.details.backup!);
     assertNotInUse(cleanups, planned.plan);
     const result = applyMigration(planned.migration, planned.plan.changes, planned.siteOf, { cleanups, details: planned.details });
     if (args.json) json(result);

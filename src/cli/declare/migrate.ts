@@ -13,16 +13,18 @@ export function migrateCommand({ io, done }: DeclareContext) {
           demandOption: true,
         })
         .positional('args', { describe: 'rename-host: OLD NEW; rollback: [ID]', type: 'string', array: true })
-        .option('env', { describe: 'One site: its environment directory or DB_CONFIG file', type: 'string' })
+        .option('env', { describe: 'One site: its environment directory or DB_CONFIG file (promote, demote: the site they change; --group or --site add the rest of its group, for the group checks)', type: 'string' })
         .option('group', { describe: 'A group: DIR/<site>/DB_CONFIG for every site (as provision plan renders it)', type: 'string' })
         .option('site', { describe: 'A site of the group: NAME=PATH (PATH a DB_CONFIG or environment directory; repeat)', type: 'string', array: true })
-        .option('topology', { describe: 'A topology file to keep in step (its role, priority and host keys), with --group DIR', type: 'string' })
+        .option('topology', { describe: 'A topology file to keep in step (its role and host keys; its priorities come first for a site whose role changes), with --group DIR', type: 'string' })
         .option('to', { describe: 'failover, takeover: the site that becomes master', type: 'string' })
         .option('main', { describe: 'restore-main: the main server (default: the master before the last takeover, from the journal)', type: 'string' })
         .option('helper', { describe: 'demote: the new master, HOST:PORT, made this site\'s bootstrap helper', type: 'string' })
-        .option('priority', { describe: 'promote, demote: the site\'s new rep_set_priority', type: 'string' })
+        .option('priority', { describe: 'promote, demote: the site\'s new rep_set_priority; failover, takeover, restore-main: the new master\'s (default: the one it had as master before, else its own when above 0, else 1)', type: 'string' })
+        .option('demoted-priority', { describe: 'failover, takeover, restore-main: the old master\'s new rep_set_priority (default: the one it had as replicant before, else 0)', type: 'string' })
         .option('confirm', { describe: 'takeover: the confirmation code for today (or the site\'s name), for scripts', type: 'string' })
         .option('date', { describe: 'takeover: the date the code is made from, YYYY-MM-DD (default: today, local time)', type: 'string' })
+        .option('force', { describe: 'takeover: go ahead although the old master still accepts connections on its replication port', type: 'boolean', default: false })
         .option('clean', { describe: 'Move each changed site\'s region files to quarantine (--no-clean: leave them, and do it before restarting)', type: 'boolean', default: true })
         .option('dry-run', { alias: 'n', describe: 'Show the plan; write nothing', type: 'boolean', default: false })
         .option('json', { describe: 'Print the plan and the result as JSON', type: 'boolean', default: false })
@@ -61,8 +63,10 @@ export function migrateCommand({ io, done }: DeclareContext) {
           ...(args.main !== undefined ? { main: args.main } : {}),
           ...(args.helper !== undefined ? { helper: args.helper } : {}),
           ...(args.priority !== undefined ? { priority: args.priority } : {}),
+          ...(args['demoted-priority'] !== undefined ? { demotedPriority: args['demoted-priority'] } : {}),
           ...(args.confirm !== undefined ? { confirm: args.confirm } : {}),
           ...(args.date !== undefined ? { date: args.date } : {}),
+          force: args.force,
           clean: args.clean,
           dryRun: args['dry-run'],
           json: args.json,
