@@ -136,6 +136,12 @@ if (unavailable !== undefined) {
       await replicate(group, 'main', ['east', 'west'], THIRD, FIRST + SECOND, FIRST + SECOND + THIRD);
       await assertOneMaster(group, 'main');
 
+      // Every site has the priority it was planned with again, in its DB_CONFIG and in the topology file.
+      const priorities = () => paths.map((f) => readFileSync(f, 'utf8').match(/^(?:rep_set_priority|priority =) \d+$/gm));
+      assert.equal(priorities(), before.map((b) => b.toString('utf8').match(/^(?:rep_set_priority|priority =) \d+$/gm)), 'priorities back after failover and restore-main');
+      const topologyLint = await runCli(['lint', '--topology', group.topology!]);
+      assert.not.match(topologyLint.stdout + topologyLint.stderr, /warning/, 'the emergency backup is electable again');
+
       const settled = files();
       const again = await migrate(group, ['restore-main', '--main', 'main', '--yes']);
       assert.match(again.stdout, /^Nothing to do/);
