@@ -64,11 +64,26 @@ export function lintPlain(bytes: Uint8Array, options: LintOptions = {}): LintRes
   return toResult(options.filePath ?? 'DB_CONFIG', messages);
 }
 
+const NONE: readonly DirectiveView[] = [];
+
 /** Lint by running every rule over the parsed document (what lintDbConfig does unless a file is plain). */
 export function lintWithRules(input: Uint8Array | string | DbConfigDocument, options: LintOptions = {}): LintResult {
   const doc = typeof input === 'string' || input instanceof Uint8Array ? parseDbConfig(input) : input;
   const statements = readStatements(doc);
-  const directives = statements.map(viewDirective).filter((v): v is DirectiveView => v !== undefined);
+  const directives: DirectiveView[] = [];
+  const flawed: DirectiveView[] = [];
+  const byName = new Map<string, DirectiveView[]>();
+  for (let i = 0; i < statements.length; i++) {
+    const v = viewDirective(statements[i]!);
+    if (v === undefined) continue;
+    directives.push(v);
+    if (v.problems.length > 0) flawed.push(v);
+    if (v.spec === undefined) continue;
+    const name = v.spec.aliasOf ?? v.spec.name;
+    const same = byName.get(name);
+    if (same === undefined) byName.set(name, [v]);
+    else same.push(v);
+  }
   const offsets = lineOffsets(doc);
   const disabled = findDisableComments(doc);
   const messages: LintMessage[] = [];
@@ -81,6 +96,8 @@ export function lintWithRules(input: Uint8Array | string | DbConfigDocument, opt
     source,
     statements,
     directives,
+    flawed,
+    named: (name) => byName.get(name) ?? NONE,
     site,
     ...(options.environment ? { environment: options.environment } : {}),
     offset: (line) => offsets[line - 1] ?? source.length,

@@ -1,6 +1,5 @@
 import { asciiLower } from '../../dbconfig/catalogue.js';
 import { display } from '../../dbconfig/text.js';
-import { argumentProblems } from '../arguments.js';
 import type { DirectiveView, Rule } from '../types.js';
 
 /** What a later line of the same setting overrides (undefined: repeating it adds, nothing is overridden). */
@@ -19,7 +18,7 @@ export const duplicateSetting: Rule = {
   description: 'A setting given twice: the later line silently overrides the earlier one (or, for a site, merges with it).',
   check(ctx) {
     const last = new Map<string, DirectiveView>();
-    const valid = ctx.directives.filter((v) => v.spec !== undefined && v.spec.shape !== 'string' && argumentProblems(v).length === 0);
+    const valid = ctx.directives.filter((v) => v.spec !== undefined && v.spec.shape !== 'string' && v.problems.length === 0);
     for (const v of valid) {
       const key = settingKey(v);
       if (key !== undefined) last.set(key, v);
