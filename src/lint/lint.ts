@@ -8,21 +8,25 @@ import { RULES } from './rules/index.js';
 import type { DirectiveView, LintMessage, LintOptions, LintResult, Report, Rule, RuleContext } from './types.js';
 import { viewDirective } from './views.js';
 
-function count(messages: readonly LintMessage[], severity: 1 | 2, fixable = false): number {
-  return messages.filter((m) => m.severity === severity && (!fixable || m.fix !== undefined)).length;
-}
-
 /** Put a result together from its messages (sorted by position). */
 export function toResult(filePath: string, messages: LintMessage[]): LintResult {
   messages.sort((a, b) => a.line - b.line || a.column - b.column);
-  return {
-    filePath,
-    messages,
-    errorCount: count(messages, 2),
-    warningCount: count(messages, 1),
-    fixableErrorCount: count(messages, 2, true),
-    fixableWarningCount: count(messages, 1, true),
-  };
+  let errorCount = 0;
+  let warningCount = 0;
+  let fixableErrorCount = 0;
+  let fixableWarningCount = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    const fixable = m.fix !== undefined ? 1 : 0;
+    if (m.severity === 2) {
+      errorCount++;
+      fixableErrorCount += fixable;
+    } else {
+      warningCount++;
+      fixableWarningCount += fixable;
+    }
+  }
+  return { filePath, messages, errorCount, warningCount, fixableErrorCount, fixableWarningCount };
 }
 
 /** A rule's report as a finding, with the severity the options give it. */
