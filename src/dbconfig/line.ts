@@ -46,11 +46,29 @@ export function indentLength(text: string): number {
   return INDENT.exec(text)![0].length;
 }
 
+/** What a line's text says, wherever it is: its kind, indent and tokens. */
+type LineParse = Pick<Line, 'kind' | 'indent' | 'tokens'>;
+
+const MAX_PARSES = 20_000;
+/** Parses by text: a fleet's files repeat their lines, and a line's parse never changes (it is read-only). */
+const parses = new Map<string, LineParse>();
+
 /** Parse one physical line's text (without its line ending). */
 export function parseLine(text: string, eol: Eol): Line {
+  let parse = parses.get(text);
+  if (parse === undefined) {
+    parse = parseText(text);
+    // Bounded, so a long run keeps its memory.
+    if (parses.size >= MAX_PARSES) parses.clear();
+    parses.set(text, parse);
+  }
+  return { text, eol, kind: parse.kind, indent: parse.indent, tokens: parse.tokens };
+}
+
+function parseText(text: string): LineParse {
   const n = indentLength(text);
   const indent = text.slice(0, n);
-  if (n === text.length) return { text, eol, kind: 'blank', indent, tokens: [] };
-  if (text[n] === '#') return { text, eol, kind: 'comment', indent, tokens: tokenize(text, n + 1) };
-  return { text, eol, kind: 'directive', indent, tokens: tokenize(text, n) };
+  if (n === text.length) return { kind: 'blank', indent, tokens: [] };
+  if (text[n] === '#') return { kind: 'comment', indent, tokens: tokenize(text, n + 1) };
+  return { kind: 'directive', indent, tokens: tokenize(text, n) };
 }

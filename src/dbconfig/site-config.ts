@@ -48,22 +48,36 @@ export function isRepmgrDirective(spec: DirectiveSpec | undefined, key: string |
   return key !== undefined && matchKeyword(spec.repmgr, key) !== undefined;
 }
 
+/** A repmgr_site flag's name in any case, as the catalogue spells it; undefined for another word. */
+function siteFlag(token: string): SiteFlag | undefined {
+  const t = asciiLower(token);
+  for (let i = 0; i < SITE_FLAGS.length; i++) if (SITE_FLAGS[i] === t) return SITE_FLAGS[i];
+  return undefined;
+}
+
+type MutableSite = { -readonly [K in keyof SiteEntry]: SiteEntry[K] } & { flags: Partial<Record<SiteFlag, boolean>> };
+
 /** Describe the replication site a file configures. Lines that do not parse are skipped. */
 export function describeSite(statements: readonly Statement[]): SiteDescription {
   let priority: SiteDescription['priority'];
   let ackPolicy: SiteDescription['ackPolicy'];
   let nsitesLine: number | undefined;
-  const sites = new Map<string, { host: string; port: number; line: number; column: number; lines: number[]; flags: Partial<Record<SiteFlag, boolean>> }>();
+  // NOTE: indexed loops and no destructuring: lint runs this cold, once a file, where each iterator costs.
+  const sites = new Map<string, MutableSite>();
+  const all: MutableSite[] = [];
   const repmgrLines: number[] = [];
-  for (const st of statements) {
+  for (let s = 0; s < statements.length; s++) {
+    const st = statements[s]!;
     const spec = st.spec;
     if (st.kind !== 'directive' || spec === undefined) continue;
-    if (isRepmgrStatement(st)) repmgrLines.push(st.line);
-    const [, a, b] = st.tokens;
-    if (spec.name === 'rep_set_priority' && a && st.tokens.length === 2) {
+    const tokens = st.tokens;
+    const a = tokens[1];
+    const b = tokens[2];
+    if (isRepmgrDirective(spec, a?.text)) repmgrLines.push(st.line);
+    if (spec.name === 'rep_set_priority' && a && tokens.length === 2) {
       const n = convertNumber(a.text, 'uint');
       if (n.ok) priority = { value: n.value, line: st.line };
-    } else if (spec.name === 'repmgr_set_ack_policy' && a && st.tokens.length === 2) {
+    } else if (spec.name === 'repmgr_set_ack_policy' && a && tokens.length === 2) {
       const arg = spec.args[0]!;
       const v = arg.kind === 'keyword' ? matchKeyword(arg.values, a.text) : undefined;
       if (v) ackPolicy = { value: v, line: st.line };
@@ -77,24 +91,30 @@ export function describeSite(statements: readonly Statement[]): SiteDescription 
       if (!entry) {
         entry = { host: a.text, port: Number(port.value), line: st.line, column: a.start, lines: [], flags: {} };
         sites.set(key, entry);
+        all.push(entry);
       }
       entry.lines.push(st.line);
-      for (let i = 3; i + 1 < st.tokens.length; i += 2) {
-        const flag = SITE_FLAGS.find((f) => f === asciiLower(st.tokens[i]!.text));
-        const value = siteFlagValue(st.tokens[i + 1]!.text);
+      for (let i = 3; i + 1 < tokens.length; i += 2) {
+        const flag = siteFlag(tokens[i]!.text);
+        const value = siteFlagValue(tokens[i + 1]!.text);
         if (flag && value !== undefined) entry.flags[flag] = value;
       }
     }
   }
-  const all = [...sites.values()];
-  const local = all.find((s) => s.flags.db_local_site === true);
+  let local: SiteEntry | undefined;
+  const remotes: SiteEntry[] = [];
+  for (let i = 0; i < all.length; i++) {
+    const site = all[i]!;
+    if (local === undefined && site.flags.db_local_site === true) local = site;
+    else remotes.push(site);
+  }
   return {
     ...(priority ? { priority } : {}),
     ...(ackPolicy ? { ackPolicy } : {}),
     ...(nsitesLine !== undefined ? { nsitesLine } : {}),
     sites: all,
     ...(local ? { local } : {}),
-    remotes: all.filter((s) => s !== local),
+    remotes,
     repmgrLines,
   };
 }

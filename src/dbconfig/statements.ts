@@ -66,6 +66,25 @@ function toStatement(lineNo: number, offset: number, part: number, text: string,
   return st;
 }
 
+const MAX_READINGS = 20_000;
+/** Statements read from a whole line, by its text, with line 1 (a fleet's files repeat their lines). */
+const readings = new Map<string, Statement>();
+
+/** The statement of a line Berkeley DB reads whole. */
+function wholeLine(lineNo: number, line: Line): Statement {
+  let reading = readings.get(line.text);
+  if (reading === undefined) {
+    reading = toStatement(1, 0, 0, line.text, undefined, line);
+    // Bounded, so a long run keeps its memory.
+    if (readings.size >= MAX_READINGS) readings.clear();
+    readings.set(line.text, reading);
+  }
+  const st: { -readonly [K in keyof Statement]: Statement[K] } = { line: lineNo, offset: 0, part: 0, kind: reading.kind, tokens: reading.tokens, text: reading.text };
+  if (reading.spec !== undefined) st.spec = reading.spec;
+  if (reading.value !== undefined) st.value = reading.value;
+  return st;
+}
+
 /** Read a document the way Berkeley DB reads DB_CONFIG, one Statement per read. */
 export function readStatements(doc: DbConfigDocument): Statement[] {
   const out: Statement[] = [];
@@ -75,7 +94,7 @@ export function readStatements(doc: DbConfigDocument): Statement[] {
     if (raw.length <= MAX_LINE_BYTES && !line.text.includes('\0')) {
       const { text } = chunkText(raw);
       // Usually Berkeley DB reads exactly the physical line: reuse its parse.
-      out.push(toStatement(lineNo, 0, 0, text, undefined, text === line.text ? line : undefined));
+      out.push(text === line.text ? wholeLine(lineNo, line) : toStatement(lineNo, 0, 0, text, undefined));
       return;
     }
     for (let offset = 0, part = 0; offset < raw.length; offset += MAX_LINE_BYTES, part++) {

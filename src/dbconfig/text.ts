@@ -20,11 +20,15 @@ export function fromText(text: string): string {
   return Buffer.from(text, 'utf8').toString('latin1');
 }
 
+const PRINTABLE = /^[\x20-\x7e]*$/;
+
 /**
  * A binary string as a person should read it: UTF-8 decoded, with control
  * characters made visible so a message never prints a raw CR, NUL or escape.
  */
 export function display(binary: string): string {
+  // Printable ASCII reads the same decoded, and has nothing to make visible.
+  if (PRINTABLE.test(binary)) return binary;
   const text = Buffer.from(binary, 'latin1').toString('utf8');
   return text.replace(/[\u0000-\u001f\u007f\u00a0\ufeff\ufffd]/g, (c) => {
     if (c === '\ufffd') return '\\ufffd';

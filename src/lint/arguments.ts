@@ -136,18 +136,7 @@ function keyedProblems(v: ArgumentView): ArgumentProblem[] {
   return [];
 }
 
-const cache = new WeakMap<ArgumentView, readonly ArgumentProblem[]>();
-
-/** Every problem with a known directive's arguments, computed once per line. */
-export function argumentProblems(v: ArgumentView): readonly ArgumentProblem[] {
-  const hit = cache.get(v);
-  if (hit) return hit;
-  const problems = findArgumentProblems(v);
-  cache.set(v, problems);
-  return problems;
-}
-
-/** Every problem with a known directive's arguments (uncached: for a line looked at once). */
+/** Every problem with a known directive's arguments (a view carries those of its line: see views.ts). */
 export function findArgumentProblems(v: ArgumentView): ArgumentProblem[] {
   const problems: ArgumentProblem[] = [];
   const spec = v.spec;

@@ -8,21 +8,25 @@ import { RULES } from './rules/index.js';
 import type { DirectiveView, LintMessage, LintOptions, LintResult, Report, Rule, RuleContext } from './types.js';
 import { viewDirective } from './views.js';
 
-function count(messages: readonly LintMessage[], severity: 1 | 2, fixable = false): number {
-  return messages.filter((m) => m.severity === severity && (!fixable || m.fix !== undefined)).length;
-}
-
 /** Put a result together from its messages (sorted by position). */
 export function toResult(filePath: string, messages: LintMessage[]): LintResult {
   messages.sort((a, b) => a.line - b.line || a.column - b.column);
-  return {
-    filePath,
-    messages,
-    errorCount: count(messages, 2),
-    warningCount: count(messages, 1),
-    fixableErrorCount: count(messages, 2, true),
-    fixableWarningCount: count(messages, 1, true),
-  };
+  let errorCount = 0;
+  let warningCount = 0;
+  let fixableErrorCount = 0;
+  let fixableWarningCount = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    const fixable = m.fix !== undefined ? 1 : 0;
+    if (m.severity === 2) {
+      errorCount++;
+      fixableErrorCount += fixable;
+    } else {
+      warningCount++;
+      fixableWarningCount += fixable;
+    }
+  }
+  return { filePath, messages, errorCount, warningCount, fixableErrorCount, fixableWarningCount };
 }
 
 /** A rule's report as a finding, with the severity the options give it. */
@@ -64,11 +68,26 @@ export function lintPlain(bytes: Uint8Array, options: LintOptions = {}): LintRes
   return toResult(options.filePath ?? 'DB_CONFIG', messages);
 }
 
+const NONE: readonly DirectiveView[] = [];
+
 /** Lint by running every rule over the parsed document (what lintDbConfig does unless a file is plain). */
 export function lintWithRules(input: Uint8Array | string | DbConfigDocument, options: LintOptions = {}): LintResult {
   const doc = typeof input === 'string' || input instanceof Uint8Array ? parseDbConfig(input) : input;
   const statements = readStatements(doc);
-  const directives = statements.map(viewDirective).filter((v): v is DirectiveView => v !== undefined);
+  const directives: DirectiveView[] = [];
+  const flawed: DirectiveView[] = [];
+  const byName = new Map<string, DirectiveView[]>();
+  for (let i = 0; i < statements.length; i++) {
+    const v = viewDirective(statements[i]!);
+    if (v === undefined) continue;
+    directives.push(v);
+    if (v.problems.length > 0) flawed.push(v);
+    if (v.spec === undefined) continue;
+    const name = v.spec.aliasOf ?? v.spec.name;
+    const same = byName.get(name);
+    if (same === undefined) byName.set(name, [v]);
+    else same.push(v);
+  }
   const offsets = lineOffsets(doc);
   const disabled = findDisableComments(doc);
   const messages: LintMessage[] = [];
@@ -81,6 +100,8 @@ export function lintWithRules(input: Uint8Array | string | DbConfigDocument, opt
     source,
     statements,
     directives,
+    flawed,
+    named: (name) => byName.get(name) ?? NONE,
     site,
     ...(options.environment ? { environment: options.environment } : {}),
     offset: (line) => offsets[line - 1] ?? source.length,

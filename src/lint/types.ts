@@ -3,6 +3,7 @@ import type { Token } from '../dbconfig/line.js';
 import type { SiteDescription } from '../dbconfig/site-config.js';
 import type { Statement } from '../dbconfig/statements.js';
 import type { DirectiveSpec } from '../dbconfig/catalogue.js';
+import type { ArgumentProblem } from './arguments.js';
 
 export type Severity = 'error' | 'warning';
 export type RuleSetting = Severity | 'off';
@@ -62,6 +63,8 @@ export interface DirectiveView {
   readonly spec: DirectiveSpec | undefined;
   readonly name: Token;
   readonly args: readonly Token[];
+  /** What is wrong with its values (see arguments.ts); empty for a well-formed line and for an unknown name. */
+  readonly problems: readonly ArgumentProblem[];
 }
 
 export interface Report {
@@ -81,6 +84,10 @@ export interface RuleContext {
   readonly source: string;
   readonly statements: readonly Statement[];
   readonly directives: readonly DirectiveView[];
+  /** The directive lines whose values have problems, in file order (usually none). */
+  readonly flawed: readonly DirectiveView[];
+  /** The lines of one directive, by its canonical name (an outdated name counts as the current one), in file order. */
+  named(name: string): readonly DirectiveView[];
   readonly site: SiteDescription;
   readonly environment?: EnvironmentFacts;
   /** Byte offset of the start of a (1-based) line in the file. */

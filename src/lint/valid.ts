@@ -1,12 +1,13 @@
 import { lookupDirective } from '../dbconfig/catalogue.js';
 import { convertNumber } from '../dbconfig/numbers.js';
-import { argumentProblems } from './arguments.js';
 import type { DirectiveView, RuleContext } from './types.js';
 
 /** Well-formed lines of one directive (or its alias), in file order. */
 export function validLines(ctx: RuleContext, name: string): DirectiveView[] {
-  const canonical = lookupDirective(name)?.aliasOf ?? name;
-  return ctx.directives.filter((v) => v.spec !== undefined && (v.spec.aliasOf ?? v.spec.name) === canonical && argumentProblems(v).length === 0);
+  const lines = ctx.named(lookupDirective(name)?.aliasOf ?? name);
+  const valid: DirectiveView[] = [];
+  for (let i = 0; i < lines.length; i++) if (lines[i]!.problems.length === 0) valid.push(lines[i]!);
+  return valid;
 }
 
 /** The numeric values of a well-formed line. */

@@ -1,6 +1,7 @@
 import { lookupDirective } from '../dbconfig/catalogue.js';
 import type { Token } from '../dbconfig/line.js';
 import type { Statement } from '../dbconfig/statements.js';
+import { findArgumentProblems } from './arguments.js';
 import type { DirectiveView } from './types.js';
 
 /** Where an inline `#` comment starts in a directive line (rest-of-line directives have none: `#` is part of the value). */
@@ -30,15 +31,46 @@ function splitEquals(tokens: readonly Token[]): Token[] {
   return out;
 }
 
-/** A directive statement as its author meant it (see DirectiveView). */
+/** What a directive line means, apart from where it is: the same in every file that has the line. */
+type LineMeaning = Omit<DirectiveView, 'st'>;
+
+const MAX_MEANINGS = 20_000;
+/** Meanings by the statement's text (a fleet repeats its lines from file to file); null: not a directive. */
+const meanings = new Map<string, LineMeaning | null>();
+
+/** A directive statement as its author meant it, with the problems of its arguments (see DirectiveView). */
 export function viewDirective(st: Statement): DirectiveView | undefined {
+  // NOTE: only a statement that starts its physical line is the same wherever its text is: a later
+  // part of a long line has offsets that depend on the part.
+  if (st.offset !== 0) return withStatement(st, meanDirective(st));
+  let meaning = meanings.get(st.text);
+  if (meaning === undefined) {
+    meaning = meanDirective(st);
+    // Bounded, so a long run keeps its memory.
+    if (meanings.size >= MAX_MEANINGS) meanings.clear();
+    meanings.set(st.text, meaning);
+  }
+  return withStatement(st, meaning);
+}
+
+function withStatement(st: Statement, meaning: LineMeaning | null): DirectiveView | undefined {
+  return meaning === null ? undefined : { st, spec: meaning.spec, name: meaning.name, args: meaning.args, problems: meaning.problems };
+}
+
+function meanDirective(st: Statement): LineMeaning | null {
+  const view = takeApart(st);
+  return view === undefined ? null : { ...view, problems: findArgumentProblems(view) };
+}
+
+/** The name and values the author meant: an inline comment, `=` signs and `host:port` taken apart. */
+function takeApart(st: Statement): Omit<LineMeaning, 'problems'> | undefined {
   if (st.kind !== 'directive' || st.tokens.length === 0) return undefined;
-  if (st.spec?.shape === 'string') return { st, spec: st.spec, name: st.tokens[0]!, args: st.tokens.slice(1) };
+  if (st.spec?.shape === 'string') return { spec: st.spec, name: st.tokens[0]!, args: st.tokens.slice(1) };
   const hash = inlineCommentAt(st);
   // The common case: nothing to take apart.
   const address = st.spec?.shape === 'site' ? st.tokens[1] : undefined;
   if (hash === undefined && !st.text.includes('=') && !(address && splitHostPort(address.text))) {
-    return { st, spec: st.spec, name: st.tokens[0]!, args: st.tokens.slice(1) };
+    return { spec: st.spec, name: st.tokens[0]!, args: st.tokens.slice(1) };
   }
   let tokens = hash === undefined ? [...st.tokens] : st.tokens.filter((t) => t.start < hash).map((t) => (t.end > hash ? slice(t, 0, hash - t.start) : t));
   tokens = splitEquals(tokens);
@@ -51,7 +83,7 @@ export function viewDirective(st: Statement): DirectiveView | undefined {
   if (host && joined) {
     args = [slice(host, joined.host[0], joined.host[1]), slice(host, joined.port[0], host.text.length), ...args.slice(1)].filter((t) => t.text.length > 0);
   }
-  return { st, spec, name, args };
+  return { spec, name, args };
 }
 
 /** `host:port` or `[v6]:port` written as one token: the byte ranges of host and port. */

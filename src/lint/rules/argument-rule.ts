@@ -1,4 +1,4 @@
-import { argumentProblems, type ArgumentRule } from '../arguments.js';
+import type { ArgumentRule } from '../arguments.js';
 import type { Rule, Severity } from '../types.js';
 
 /** A rule that reports one kind of argument problem (see ../arguments.ts). */
@@ -8,8 +8,11 @@ export function argumentRule(id: ArgumentRule, severity: Severity, description: 
     severity,
     description,
     check(ctx) {
-      for (const v of ctx.directives) {
-        for (const p of argumentProblems(v)) {
+      // The views carry their lines' problems, found once for every argument rule.
+      for (let i = 0; i < ctx.flawed.length; i++) {
+        const v = ctx.flawed[i]!;
+        for (let j = 0; j < v.problems.length; j++) {
+          const p = v.problems[j]!;
           if (p.rule !== id) continue;
           const token = p.token ?? v.name;
           const start = ctx.offset(v.st.line);

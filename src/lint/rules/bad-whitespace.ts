@@ -4,6 +4,8 @@ import type { Rule } from '../types.js';
 
 /** Bytes that look like a separator but are not one: VT, FF, and UTF-8 no-break and ideographic spaces. */
 const LOOKALIKE = /[\v\f]|\xc2\xa0|\xe2\x80[\x80-\x8b\xaf]|\xe3\x80\x80/g;
+/** The bytes a lookalike starts with: most lines have none, and need no search. */
+const FIRST_BYTE = /[\v\f\xc2\xe2\xe3]/;
 
 export const badWhitespace: Rule = {
   id: 'bad-whitespace',
@@ -12,6 +14,7 @@ export const badWhitespace: Rule = {
   check(ctx) {
     for (const v of ctx.directives) {
       const st = v.st;
+      if (!FIRST_BYTE.test(st.text)) continue;
       const from = v.name.start - st.offset;
       for (const m of st.text.slice(from).matchAll(LOOKALIKE)) {
         const at = from + m.index + st.offset;

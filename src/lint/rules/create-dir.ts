@@ -7,12 +7,11 @@ export const createDir: Rule = {
   description: 'set_create_dir naming a directory that is not (yet) one of the data directories.',
   check(ctx) {
     // NOTE: Berkeley DB checks set_create_dir when it reads the line, so only data directories above it count.
+    const creates = ctx.named('set_create_dir');
+    if (creates.length === 0) return;
     const dataDirs = new Set<string>();
     const later = new Set<string>();
-    for (const v of ctx.directives) {
-      const canonical = v.spec?.aliasOf ?? v.spec?.name;
-      if ((canonical === 'set_data_dir' || canonical === 'add_data_dir') && v.st.value) later.add(v.st.value.text);
-    }
+    for (const v of [...ctx.named('set_data_dir'), ...ctx.named('add_data_dir')]) if (v.st.value) later.add(v.st.value.text);
     for (const v of ctx.directives) {
       const canonical = v.spec?.aliasOf ?? v.spec?.name;
       if ((canonical === 'set_data_dir' || canonical === 'add_data_dir') && v.st.value) dataDirs.add(v.st.value.text);

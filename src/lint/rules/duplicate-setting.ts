@@ -1,6 +1,5 @@
 import { asciiLower } from '../../dbconfig/catalogue.js';
 import { display } from '../../dbconfig/text.js';
-import { argumentProblems } from '../arguments.js';
 import type { DirectiveView, Rule } from '../types.js';
 
 /** What a later line of the same setting overrides (undefined: repeating it adds, nothing is overridden). */
@@ -18,15 +17,19 @@ export const duplicateSetting: Rule = {
   severity: 'warning',
   description: 'A setting given twice: the later line silently overrides the earlier one (or, for a site, merges with it).',
   check(ctx) {
+    // The key of each well-formed line (undefined for the rest), and the last line of each key.
+    const keys: (string | undefined)[] = [];
     const last = new Map<string, DirectiveView>();
-    const valid = ctx.directives.filter((v) => v.spec !== undefined && v.spec.shape !== 'string' && argumentProblems(v).length === 0);
-    for (const v of valid) {
-      const key = settingKey(v);
+    for (let i = 0; i < ctx.directives.length; i++) {
+      const v = ctx.directives[i]!;
+      const key = v.spec !== undefined && v.spec.shape !== 'string' && v.problems.length === 0 ? settingKey(v) : undefined;
+      keys.push(key);
       if (key !== undefined) last.set(key, v);
     }
-    for (const v of valid) {
-      const key = settingKey(v);
+    for (let i = 0; i < ctx.directives.length; i++) {
+      const key = keys[i];
       const winner = key === undefined ? undefined : last.get(key);
+      const v = ctx.directives[i]!;
       if (!winner || winner === v) continue;
       const site = v.spec!.shape === 'site';
       ctx.report({

@@ -7,9 +7,9 @@ export const hostPortToken: Rule = {
   severity: 'error',
   description: 'A repmgr_site address written host:port; Berkeley DB wants host and port as two values.',
   check(ctx) {
-    for (const v of ctx.directives) {
+    for (const v of ctx.named('repmgr_site')) {
       const raw = v.st.tokens[1];
-      if (v.spec?.shape !== 'site' || raw === undefined) continue;
+      if (raw === undefined) continue;
       const split = splitHostPort(raw.text);
       if (!split) continue;
       const host = raw.text.slice(...split.host);

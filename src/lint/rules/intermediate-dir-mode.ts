@@ -8,8 +8,8 @@ export const intermediateDirMode: Rule = {
   severity: 'error',
   description: 'set_intermediate_dir_mode must be nine characters in rwxr-x--- style, not all dashes.',
   check(ctx) {
-    for (const v of ctx.directives) {
-      if (v.spec?.name !== 'set_intermediate_dir_mode' || !v.st.value) continue;
+    for (const v of ctx.named('set_intermediate_dir_mode')) {
+      if (!v.st.value) continue;
       // Berkeley DB also refuses a mode that grants nothing (---------).
       if (MODE.test(v.st.value.text) && /[rwx]/.test(v.st.value.text)) continue;
       ctx.report({

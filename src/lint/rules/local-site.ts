@@ -12,8 +12,6 @@ function isOn(value: string): boolean {
   return n.ok && n.value !== 0n;
 }
 
-const ATTRIBUTES = ['db_bootstrap_helper', 'db_repmgr_peer'];
-
 /**
  * Replays the repmgr_site flags in file order, as Berkeley DB applies them
  * (repmgr_method.c set_local_site and __repmgr_site_config), to find
@@ -27,16 +25,22 @@ export const localSite: Rule = {
     let local: { key: string; line: number } | undefined;
     /** Helper/peer flags currently on, per site. */
     const attributes = new Map<string, Set<string>>();
-    for (const v of validLines(ctx, 'repmgr_site')) {
-      const [host, port, ...pairs] = v.args;
-      const key = `${host!.text} ${Number(port!.text)}`;
-      const on = attributes.get(key) ?? new Set<string>();
-      attributes.set(key, on);
-      for (let i = 0; i + 1 < pairs.length; i += 2) {
-        const flag = asciiLower(pairs[i]!.text);
-        const value = isOn(pairs[i + 1]!.text);
-        const at = { line: v.st.line, start: pairs[i]!.start, end: pairs[i + 1]!.end };
-        if (ATTRIBUTES.includes(flag)) {
+    const lines = validLines(ctx, 'repmgr_site');
+    for (let l = 0; l < lines.length; l++) {
+      const v = lines[l]!;
+      // HOST PORT [FLAG VALUE]...
+      const args = v.args;
+      const key = `${args[0]!.text} ${Number(args[1]!.text)}`;
+      let on = attributes.get(key);
+      if (on === undefined) {
+        on = new Set<string>();
+        attributes.set(key, on);
+      }
+      for (let i = 2; i + 1 < args.length; i += 2) {
+        const flag = asciiLower(args[i]!.text);
+        const value = isOn(args[i + 1]!.text);
+        const at = { line: v.st.line, start: args[i]!.start, end: args[i + 1]!.end };
+        if (flag === 'db_bootstrap_helper' || flag === 'db_repmgr_peer') {
           // NOTE: once a site is local, Berkeley DB refuses these flags even with "off".
           if (local?.key === key) {
             ctx.report({ ...at, message: `${flag} on the local site ${display(key)} (made local on line ${local.line}); Berkeley DB refuses it, even with off (site config value not applicable to local site). Put ${flag} on the remote site's line instead.` });

@@ -13,7 +13,7 @@ export const logDirMissing: Rule = {
     const env = ctx.environment;
     if (!env) return;
     for (const directive of MUST_EXIST) {
-      const lines = ctx.directives.filter((v) => (v.spec?.aliasOf ?? v.spec?.name) === directive && v.st.value);
+      const lines = ctx.named(directive).filter((v) => v.st.value);
       const last = lines[lines.length - 1];
       if (!last || !last.st.value || last.st.value.text.length === 0) continue;
       if (env.directoryExists(Buffer.from(last.st.value.text, 'latin1').toString('utf8'))) continue;

@@ -10,6 +10,8 @@ export const noEquals: Rule = {
       // A `=` in a rest-of-line value is part of the value; one glued to the name (set_data_dir=x) is not.
       if (v.st.spec?.shape === 'string' || v.spec === undefined) continue;
       const st = v.st;
+      // Most lines have no `=` at all.
+      if (st.text.indexOf('=') === -1) continue;
       // NOTE: search the raw tokens, not the view's: the view drops every `=`, so a trailing
       // `3=` or a lone `=` after the last value leaves no trace in it.
       const hash = inlineCommentAt(st);

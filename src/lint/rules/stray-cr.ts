@@ -2,7 +2,7 @@ import { MAX_LINE_BYTES } from '../../dbconfig/catalogue.js';
 import type { Statement } from '../../dbconfig/statements.js';
 import { isCSpace } from '../../dbconfig/text.js';
 import { isSkippedSpace } from '../skipped-space.js';
-import type { Rule, RuleContext } from '../types.js';
+import type { DirectiveView, Rule, RuleContext } from '../types.js';
 
 /**
  * In a comment line, the first CR after which text other than white space
@@ -39,14 +39,17 @@ export const strayCr: Rule = {
   severity: 'error',
   description: 'A carriage return that is not part of a CRLF line end (CR-only files, \\r\\r\\n), including one that makes a comment swallow the lines after it.',
   check(ctx) {
-    const views = new Map(ctx.directives.map((v) => [v.st, v]));
+    let views: Map<Statement, DirectiveView> | undefined;
     for (const st of ctx.statements) {
+      // The line end's CR is not in the text: most lines have none.
+      let at = st.text.indexOf('\r');
+      if (at === -1) continue;
       if (st.kind === 'comment') checkComment(ctx, st);
       if (st.kind !== 'directive') continue;
       const base = st.offset;
+      views ??= new Map(ctx.directives.map((v) => [v.st, v]));
       const v = views.get(st);
       // A CR that Berkeley DB skips as white space (in the indent, before a number) is harmless.
-      let at = st.text.indexOf('\r');
       while (at !== -1 && v !== undefined && isSkippedSpace(v, base + at)) at = st.text.indexOf('\r', at + 1);
       if (at === -1) continue;
       const line = ctx.doc.lines[st.line - 1]!;
