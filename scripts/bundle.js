@@ -18,6 +18,9 @@ const options = {
   define: { 'import.meta.url': '__importMetaUrl' },
   banner: { js: 'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',
+  // import() of a dependency becomes require() (handlebars and the prompts ship CommonJS too), so the
+  // bundle needs no ES module loader: bin/load-bundle.cjs runs it as a vm.Script with its code cache.
+  supported: { 'dynamic-import': false },
 };
 await build({ ...options, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.cjs' });
 // The generator of docs/cli-reference.md (scripts/cli-doc.js, test/docs.test.ts): the same declarations and the

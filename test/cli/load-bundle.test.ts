@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ROOT, tempDir } from '../helpers.js';
+
+const BUNDLE = path.join(ROOT, 'dist', 'cli', 'main.cjs');
+const LOADER = path.join(ROOT, 'bin', 'load-bundle.cjs');
+const { loadBundle } = createRequire(import.meta.url)(LOADER) as {
+  loadBundle(file: string): { exports: Record<string, unknown>; script: { cachedDataRejected?: boolean } };
+};
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest();
+
+test('the build writes a code cache of the bundle that this Node accepts', () => {
+  assert.ok(fs.statSync(`${BUNDLE}.cache`).size > 10_000, 'dist/cli/main.cjs.cache is written by npm run build');
+  // A fresh process, as the command line is: the cache is checked against its V8 version and flags.
+  const probe = `const { loadBundle } = require(${JSON.stringify(LOADER)}); const { exports, script } = loadBundle(${JSON.stringify(BUNDLE)}); process.stdout.write(JSON.stringify({ rejected: script.cachedDataRejected, main: typeof exports.main }));`;
+  const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout), { rejected: false, main: 'function' });
+});
+
+test('without a cache, with one made for other bytes, or with one V8 rejects, the bundle loads as require() would', () => {
+  const t = tempDir();
+  try {
+    // Each case compiles other source text: V8 would otherwise reuse its in-process compilation.
+    const file = path.join(t.dir, 'main.cjs');
+    const write = (n: number) => fs.writeFileSync(file, `exports.where = __filename; exports.dir = __dirname; exports.self = this === exports; exports.n = ${n};\n`);
+    write(1);
+    const plain = loadBundle(file);
+    assert.equal(plain.exports, { where: file, dir: t.dir, self: true, n: 1 });
+    assert.is(plain.script.cachedDataRejected, undefined, 'no cache given to V8');
+    // A cache of a bundle of the same length is not given to V8, which checks only the length.
+    write(2);
+    fs.writeFileSync(`${file}.cache`, Buffer.concat([sha256(Buffer.from('another bundle')), Buffer.alloc(256, 7)]));
+    const stale = loadBundle(file);
+    assert.is(stale.script.cachedDataRejected, undefined, 'a cache of other bytes is not used');
+    assert.is(stale.exports['n'], 2);
+    write(3);
+    fs.writeFileSync(`${file}.cache`, Buffer.concat([sha256(fs.readFileSync(file)), Buffer.alloc(256, 7)]));
+    const rejected = loadBundle(file);
+    assert.is(rejected.script.cachedDataRejected, true, 'V8 refuses data that is not its cache');
+    assert.is(rejected.exports['n'], 3);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('the command line loaded this way still imports its ES-module dependencies (handlebars for master)', () => {
+  const t = tempDir();
+  try {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'provision.cjs'), 'master', '--env', t.dir, '--local', '127.0.0.1:5010', '--replicant', '127.0.0.1:5011', '--dry-run', '--yes'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /repmgr_site 127\.0\.0\.1 5010 db_local_site on/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test.run();
