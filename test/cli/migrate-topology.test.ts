@@ -48,6 +48,27 @@ test('takeover keeps the topology\'s role keys in step, line by line, and its pr
   });
 });
 
+test('failover without --to follows failover_order; without an order it asks for --to', () => {
+  withPlan((dir, ini, configs) => {
+    const over = provision(['migrate', 'failover', '--topology', 't.ini', '--group', 'plan', '--yes'], { cwd: dir });
+    assert.is(over.code, 0, over.stderr);
+    assert.match(over.stdout, /^backup takes over: the first site of failover_order in t\.ini that is not master \(--to SITE names another\)\.$/m);
+    assert.match(over.stdout, /main: master -> replicant\nbackup: replicant -> master/);
+    assert.match(ini(), /\[site "backup"\]\nhost = 10\.0\.0\.2\nrole = master/);
+    assert.match(configs().backup!, /db_group_creator on/);
+    // backup is master now and the only site of the order: nobody is left to take over.
+    const again = provision(['migrate', 'failover', '--topology', 't.ini', '--group', 'plan', '--yes'], { cwd: dir });
+    assert.is(again.code, 2, again.stdout + again.stderr);
+    assert.match(again.stderr, /name the new master with --to SITE/);
+  });
+  withPlan((dir) => {
+    fs.writeFileSync(path.join(dir, 't.ini'), original.replace(/^failover_order = .*\n/m, ''));
+    const none = provision(['migrate', 'failover', '--topology', 't.ini', '--group', 'plan', '--dry-run'], { cwd: dir });
+    assert.is(none.code, 2, none.stdout + none.stderr);
+    assert.match(none.stderr, /name the new master with --to SITE/);
+  });
+});
+
 test('rename-host renames the host key too; rollback restores the topology with the DB_CONFIGs', () => {
   withPlan((dir, ini, configs) => {
     const r = provision(['migrate', 'rename-host', '10.0.0.3', '10.0.0.30', '--topology', 't.ini', '--group', 'plan', '--yes'], { cwd: dir });

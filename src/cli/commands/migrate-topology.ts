@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { parseDbConfig } from '../../dbconfig/document.js';
 import { MigrationError } from '../../migrate/role.js';
+import { configuredRole, describeDocument } from '../../migrate/site-edit.js';
 import { syncTopology } from '../../migrate/topology-sync.js';
 import type { GroupSite, MigrationPlan } from '../../migrate/types.js';
 import { lintTopology } from '../../topology/check.js';
@@ -29,6 +30,19 @@ export function loadTopology(file: string, io: Io): MigrationTopology {
 /** The priority the topology writes for each site (the site's own, whichever role it has), by name. */
 export function topologyPriorities(topology: MigrationTopology): Record<string, bigint> {
   return Object.fromEntries(topology.read.topology.sites.flatMap((t) => (t.priority && /^\d+$/.test(t.priority.value) ? [[t.name, BigInt(t.priority.value)]] : [])));
+}
+
+/**
+ * The site failover and takeover hand the master role to when `--to` is not
+ * given: the first site of the topology's `failover_order` that is in the group
+ * and that its DB_CONFIG does not configure as master.
+ */
+export function nextInFailoverOrder(topology: MigrationTopology, sites: readonly GroupSite[]): string | undefined {
+  for (const item of topology.read.topology.group.failoverOrder ?? []) {
+    const site = sites.find((s) => s.name === item.value);
+    if (site && configuredRole(describeDocument(site.doc)) !== 'master') return site.name;
+  }
+  return undefined;
 }
 
 /**

@@ -14,7 +14,7 @@ import type { Asker } from '../ask.js';
 import { CliError, EXIT } from '../errors.js';
 import { shownPath, type Io } from '../io.js';
 import { loadSites, planFor, TOPOLOGY_SITE, type MigrateArgs } from './migrate-plan.js';
-import { loadTopology, topologyPriorities, withTopology } from './migrate-topology.js';
+import { loadTopology, nextInFailoverOrder, topologyPriorities, withTopology } from './migrate-topology.js';
 
 export type { MigrateArgs };
 
@@ -152,7 +152,10 @@ export async function runMigrate(args: MigrateArgs, io: Io, makeAsker: () => Pro
     if (args.migration === 'list') return listJournal(args, io, sites);
     if (args.migration === 'rollback') return await runRollback(args, io, sites, makeAsker);
     const topology = args.topology !== undefined ? loadTopology(args.topology, io) : undefined;
-    const base = planFor(args, sites, io.cwd, topology ? topologyPriorities(topology) : {});
+    // Without --to, failover and takeover follow the topology's failover_order.
+    const ordered = topology && args.to === undefined && (args.migration === 'failover' || args.migration === 'takeover') ? nextInFailoverOrder(topology, sites) : undefined;
+    if (ordered !== undefined && !args.json) io.stdout.write(`${ordered} takes over: the first site of failover_order in ${topology!.read.shown} that is not master (--to SITE names another).\n`);
+    const base = planFor(ordered !== undefined ? { ...args, to: ordered } : args, sites, io.cwd, topology ? topologyPriorities(topology) : {});
     const planned = topology ? withTopology(topology, sites, base, TOPOLOGY_SITE) : base;
     const todo = effectiveChanges(planned.plan);
     const cleanups = args.clean && todo.length > 0 ? planCleanups(planned.plan, planned.cleanEnvs) : [];

@@ -17,7 +17,7 @@ export function migrateCommand({ io, done }: DeclareContext) {
         .option('group', { describe: 'A group: DIR/<site>/DB_CONFIG for every site (as provision plan renders it)', type: 'string' })
         .option('site', { describe: 'A site of the group: NAME=PATH (PATH a DB_CONFIG or environment directory; repeat)', type: 'string', array: true })
         .option('topology', { describe: 'A topology file to keep in step (its role and host keys; its priorities come first for a site whose role changes), with --group DIR', type: 'string' })
-        .option('to', { describe: 'failover, takeover: the site that becomes master', type: 'string' })
+        .option('to', { describe: 'failover, takeover: the site that becomes master (with --topology, by default the first site of its failover_order that is not master)', type: 'string' })
         .option('main', { describe: 'restore-main: the main server (default: the master before the last takeover, from the journal)', type: 'string' })
         .option('helper', { describe: 'demote: the new master, HOST:PORT, made this site\'s bootstrap helper', type: 'string' })
         .option('priority', { describe: 'promote, demote: the site\'s new rep_set_priority; failover, takeover, restore-main: the new master\'s (default: the one it had as master before, else its own when above 0, else 1)', type: 'string' })
