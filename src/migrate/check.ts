@@ -29,17 +29,20 @@ export function checkResult(sites: readonly GroupSite[], after: ReadonlyMap<stri
   checkGroupSafety(sites.map((s) => ({ name: s.name, path: s.path, before: s.doc, after: after.get(s.name) ?? s.doc })), 'Use provision migrate failover --to SITE');
 }
 
-/**
- * The group half of the checks, also run on a rollback's result (which puts
- * back bytes the operator had, so their own lint findings do not stop it):
- * at most one site configured as master, and no group-rule error that the
- * files before the change did not have.
- */
-export function checkGroupSafety(sites: readonly SiteChange[], fix: string): void {
+/** At most one site of the result configured as master; `fix` ends the refusal. */
+export function checkOneMaster(sites: readonly SiteChange[], fix: string): void {
   const masters = sites.filter((s) => configuredRole(describeDocument(s.after)) === 'master');
   if (masters.length > 1) {
     throw new MigrationError(`the result would configure ${masters.length} masters (${masters.map((s) => s.name).join(', ')}); a group has exactly one. ${fix}`);
   }
+}
+
+/**
+ * The group half of the checks: at most one site configured as master, and
+ * no group-rule error that the files before the change did not have.
+ */
+export function checkGroupSafety(sites: readonly SiteChange[], fix: string): void {
+  checkOneMaster(sites, fix);
   if (sites.length < 2) return;
   const seen = (doc: (s: SiteChange) => DbConfigDocument) => {
     const found = lintGroup(sites.map((s) => ({ filePath: s.path, doc: doc(s) })));

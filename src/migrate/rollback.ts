@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDbConfig } from '../dbconfig/document.js';
 import type { Change } from '../plan/types.js';
-import { checkGroupSafety, type SiteChange } from './check.js';
+import { checkOneMaster, type SiteChange } from './check.js';
 import { activeEntries, sha256, TOPOLOGY_SITE, type JournalEntry, type JournalFile } from './journal.js';
 import { MigrationError } from './role.js';
 import { configuredRole, describeDocument } from './site-edit.js';
@@ -82,10 +82,10 @@ function rank(r: Restore): number {
  * file changed since the migration wrote it (its hash is not the one the
  * journal recorded) or when the saved copy is missing or altered. The files
  * are put back in the reverse of the order the migration wrote them, a
- * demotion always before a promotion, and the result passes the group
- * checks the migrations pass (at most one master; no new group-rule error)
- * over the entry's files and the other sites of `group`, when given. Reads
- * the files; writes nothing.
+ * demotion always before a promotion, and the result configures at most one
+ * master over the entry's files and the other sites of `group`, when given.
+ * Group rules do not stop it: it puts back bytes the operator had, findings
+ * and all, whichever sites are named. Reads the files; writes nothing.
  */
 export function planRollback(entry: JournalEntry, group: readonly GroupSite[] = []): RollbackPlan {
   const restores = entry.files.map((f) => readRestore(entry, f));
@@ -105,7 +105,7 @@ export function planRollback(entry: JournalEntry, group: readonly GroupSite[] = 
       .map((r) => ({ name: r.file.site, path: r.file.path, before: parseDbConfig(r.current), after: parseDbConfig(r.saved) })),
   ];
   try {
-    checkGroupSafety(sites, `Demote the other master first (provision migrate demote), then roll back`);
+    checkOneMaster(sites, `Demote the other master first (provision migrate demote), then roll back`);
   } catch (error) {
     if (error instanceof MigrationError) throw new MigrationError(`cannot roll back ${entry.id}: ${error.message}; nothing was restored`, error.file);
     throw error;

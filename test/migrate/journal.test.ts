@@ -12,6 +12,7 @@ import { planDemote, planPromote } from '../../src/migrate/single-site.js';
 import { planRestoreMain, planTakeover } from '../../src/migrate/takeover.js';
 import type { MigrationPlan } from '../../src/migrate/types.js';
 import { MigrationError } from '../../src/migrate/role.js';
+import { planRenameHost } from '../../src/migrate/rename-host.js';
 import { pickEntry, planRollback } from '../../src/migrate/rollback.js';
 import { ROOT, tempDir } from '../helpers.js';
 
@@ -215,6 +216,25 @@ test('rollback refuses a result with two masters: a master configured since, out
     assert.throws(() => planRollback(entry, readGroupDir(dir)), (e: Error) => e instanceof MigrationError && /2 masters \(a, b\)/.test(e.message));
     // Without the group, the rollback sees a alone, and goes ahead.
     assert.is(planRollback(entry).changes.length, 1);
+  } finally {
+    cleanup();
+  }
+});
+
+test('rolling back a rename-host that fixed a group-rule error puts the error back, with or without the group', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    copyGroup(dir);
+    const c = path.join(dir, 'c', 'DB_CONFIG');
+    fs.writeFileSync(c, fs.readFileSync(c, 'utf8').replace('repmgr_site 10.0.0.1 5010 db_bootstrap_helper on', 'repmgr_site vm1 5010 db_bootstrap_helper on'));
+    const broken = fs.readFileSync(c);
+    const renamed = planRenameHost(readGroupDir(dir), 'vm1', '10.0.0.1');
+    applyMigration(renamed.migration, renamed.plan.changes, renamed.siteOf, { now: NOW });
+    const entry = pickEntry(readJournals([path.join(dir, 'c')]).entries);
+    assert.is(entry.migration, 'rename-host');
+    for (const plan of [planRollback(entry, readGroupDir(dir)), planRollback(entry)]) {
+      assert.equal(plan.changes.map((ch) => (ch.kind === 'write' ? ch.after : null)), [broken]);
+    }
   } finally {
     cleanup();
   }
