@@ -12,9 +12,11 @@ const HASH_BYTES = 32;
 const sha256 = (bytes) => crypto.createHash('sha256').update(bytes).digest();
 
 /**
- * The V8 data of `${file}.cache` when it was written for exactly these bytes. The
- * cache starts with the SHA-256 of the bundle it was made from, because V8 itself
- * checks only the source's length and would take a cache of another bundle.
+ * The V8 data of `${file}.cache` when it was written for exactly these bytes and
+ * arrived whole. The cache is the SHA-256 of the bundle it was made from (V8
+ * itself checks only the source's length, and would take a cache of another
+ * bundle), the SHA-256 of the data (V8 does not check it: damaged data can crash
+ * the process), then the data.
  */
 function readCache(file, source) {
   let cache;
@@ -23,7 +25,9 @@ function readCache(file, source) {
   } catch {
     return undefined;
   }
-  return cache.length > HASH_BYTES && sha256(source).equals(cache.subarray(0, HASH_BYTES)) ? cache.subarray(HASH_BYTES) : undefined;
+  if (cache.length <= 2 * HASH_BYTES || !sha256(source).equals(cache.subarray(0, HASH_BYTES))) return undefined;
+  const data = cache.subarray(2 * HASH_BYTES);
+  return sha256(data).equals(cache.subarray(HASH_BYTES, 2 * HASH_BYTES)) ? data : undefined;
 }
 
 /**
@@ -42,7 +46,8 @@ function loadBundle(file) {
 
 /** Write the cache of `script`, compiled from `file` by loadBundle, with what it has compiled so far. */
 function saveCache(file, script) {
-  fs.writeFileSync(`${file}.cache`, Buffer.concat([sha256(fs.readFileSync(file)), script.createCachedData()]));
+  const data = script.createCachedData();
+  fs.writeFileSync(`${file}.cache`, Buffer.concat([sha256(fs.readFileSync(file)), sha256(data), data]));
 }
 
 module.exports = { loadBundle, saveCache };

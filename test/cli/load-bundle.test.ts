@@ -35,15 +35,38 @@ test('without a cache, with one made for other bytes, or with one V8 rejects, th
     assert.is(plain.script.cachedDataRejected, undefined, 'no cache given to V8');
     // A cache of a bundle of the same length is not given to V8, which checks only the length.
     write(2);
-    fs.writeFileSync(`${file}.cache`, Buffer.concat([sha256(Buffer.from('another bundle')), Buffer.alloc(256, 7)]));
+    const junk = Buffer.alloc(256, 7);
+    fs.writeFileSync(`${file}.cache`, Buffer.concat([sha256(Buffer.from('another bundle')), sha256(junk), junk]));
     const stale = loadBundle(file);
     assert.is(stale.script.cachedDataRejected, undefined, 'a cache of other bytes is not used');
     assert.is(stale.exports['n'], 2);
     write(3);
-    fs.writeFileSync(`${file}.cache`, Buffer.concat([sha256(fs.readFileSync(file)), Buffer.alloc(256, 7)]));
+    fs.writeFileSync(`${file}.cache`, Buffer.concat([sha256(fs.readFileSync(file)), sha256(junk), junk]));
     const rejected = loadBundle(file);
     assert.is(rejected.script.cachedDataRejected, true, 'V8 refuses data that is not its cache');
     assert.is(rejected.exports['n'], 3);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a damaged cache is not given to V8, which would crash on it: the command runs without it', () => {
+  const t = tempDir();
+  try {
+    const root = path.join(t.dir, 'provision');
+    fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
+    fs.cpSync(path.join(ROOT, 'bin'), path.join(root, 'bin'), { recursive: true });
+    fs.cpSync(path.join(ROOT, 'dist', 'cli'), path.join(root, 'dist', 'cli'), { recursive: true });
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'));
+    fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(root, 'package.json'));
+    const cache = path.join(root, 'dist', 'cli', 'main.cjs.cache');
+    const bytes = fs.readFileSync(cache);
+    // Past both hashes: flip bytes all through V8's data, as a bad disk or a cut copy would.
+    for (let i = 200; i < bytes.length; i += 97) bytes[i]! ^= 0x5a;
+    fs.writeFileSync(cache, bytes);
+    const r = spawnSync(process.execPath, [path.join(root, 'bin', 'provision.cjs'), '--version'], { encoding: 'utf8' });
+    assert.is(r.status, 0, `exit ${r.status} ${r.signal ?? ''}: ${r.stderr.slice(0, 300)}`);
+    assert.match(r.stdout, /^\d+\.\d+\.\d+/);
   } finally {
     t.cleanup();
   }
