@@ -136,7 +136,8 @@ function freeSpace(p: string): { measuredAt: string; freeBytes: number } {
   while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
   if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR' });
   const s = fs.statfsSync(dir);
-  return { measuredAt: dir, freeBytes: s.bavail * s.bsize };
+  // The root itself, as given, when it exists: the check compares the two to tell a missing root.
+  return { measuredAt: dir === path.resolve(p) ? p : dir, freeBytes: s.bavail * s.bsize };
 }
 
 function backupFacts(input: SiteInput, configBytes: Buffer | null): SiteFacts['backup'] {

@@ -139,6 +139,9 @@ test('gatherSiteFacts: a backup root that does not exist is measured on its near
     const made = await gatherSiteFacts({ name: env, env, backupRoot: root }, { timeoutMs: 500 });
     assert.is('root' in made.backup ? made.backup.measuredAt : undefined, root);
     assert.is(evaluateSite(made).results.find((r) => r.id === 'backup-space')?.status, 'OK');
+    // Written with a trailing separator, an existing root is still the root.
+    const slashed = await gatherSiteFacts({ name: env, env, backupRoot: `${root}${path.sep}` }, { timeoutMs: 500 });
+    assert.is(evaluateSite(slashed).results.find((r) => r.id === 'backup-space')?.status, 'OK');
   } finally {
     t.cleanup();
   }
