@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseDbConfig } from '../dbconfig/document.js';
 import { describeSite } from '../dbconfig/site-config.js';
 import { readStatements } from '../dbconfig/statements.js';
+import { directoryExistsFrom } from '../env/directories.js';
 import { environmentLayout } from '../env/layout.js';
 import { findLayoutManifest } from '../layout/manifest.js';
 import { lintDbConfig } from '../lint/lint.js';
@@ -32,15 +33,7 @@ function lintConfig(bytes: Buffer, configPath: string, mtimeMs: number, state: P
   const environment: EnvironmentFacts = {
     configMtimeMs: mtimeMs,
     regionFiles: state.regions,
-    directoryExists: (p) => {
-      // A Windows path cannot be checked from another platform: assume it is there (as provision lint does).
-      if (path.sep === '/' && (/^[A-Za-z]:[\\/]/.test(p) || p.includes('\\'))) return true;
-      try {
-        return fs.statSync(path.resolve(state.env.path, p)).isDirectory();
-      } catch {
-        return false;
-      }
-    },
+    directoryExists: directoryExistsFrom(state.env.path),
   };
   const found = lintDbConfig(bytes, { filePath: configPath, environment, rules: { ...rules, 'stale-region-files': 'off' } });
   const first = found.messages.find((m) => m.severity === 2) ?? found.messages[0];

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { directoryExistsFrom } from '../env/directories.js';
 import type { EnvironmentFacts } from '../lint/types.js';
 import { CliError } from './errors.js';
 
@@ -117,15 +118,7 @@ export function environmentFacts(file: string): EnvironmentFacts | undefined {
       // Only compared with region files: no stat when there are none (most runs).
       configMtimeMs: regions.length > 0 ? fs.statSync(file).mtimeMs : 0,
       regionFiles: regions.map((name) => ({ name, mtimeMs: fs.statSync(path.join(dir, name)).mtimeMs })),
-      directoryExists: (p) => {
-        // A Windows path cannot be checked from another platform: assume it is there.
-        if (path.sep === '/' && (/^[A-Za-z]:[\\/]/.test(p) || p.includes('\\'))) return true;
-        try {
-          return fs.statSync(path.resolve(dir, p)).isDirectory();
-        } catch {
-          return false;
-        }
-      },
+      directoryExists: directoryExistsFrom(dir),
     };
   } catch {
     return undefined;

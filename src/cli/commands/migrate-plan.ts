@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { convertNumber } from '../../dbconfig/numbers.js';
 import { planFailover } from '../../migrate/failover.js';
-import { activeEntries, readJournals, TOPOLOGY_SITE } from '../../migrate/journal.js';
+import { activeEntries, readJournals } from '../../migrate/journal.js';
 import { planModernise } from '../../migrate/modernise.js';
 import { parseSiteSpec, readGroupDir, readSite } from '../../migrate/read-group.js';
 import { planRenameHost } from '../../migrate/rename-host.js';
@@ -16,8 +16,6 @@ import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 
 // From the command line to a migration plan: which sites, which migration, with which values.
-
-export { TOPOLOGY_SITE };
 
 export interface MigrateArgs {
   readonly migration: string;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { applyMigration, assertNotInUse, planCleanups, type Cleanup } from '../../migrate/apply.js';
-import { readJournals, type JournalEntry } from '../../migrate/journal.js';
+import { readJournals, TOPOLOGY_SITE, type JournalEntry } from '../../migrate/journal.js';
 import { MigrationError } from '../../migrate/role.js';
 import { pickEntry, planRollback } from '../../migrate/rollback.js';
 import { formatSiteAddress } from '../../migrate/site-edit.js';
@@ -13,7 +13,7 @@ import { effectiveChanges } from '../../plan/types.js';
 import type { Asker } from '../ask.js';
 import { CliError, EXIT } from '../errors.js';
 import { shownPath, type Io } from '../io.js';
-import { loadSites, planFor, TOPOLOGY_SITE, type MigrateArgs } from './migrate-plan.js';
+import { loadSites, planFor, type MigrateArgs } from './migrate-plan.js';
 import { loadTopology, nextInFailoverOrder, topologyPriorities, withTopology } from './migrate-topology.js';
 
 export type { MigrateArgs };
