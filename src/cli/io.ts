@@ -1,4 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
+import { relativeInside } from '../normal-paths.js';
 
 /** What a command may touch of the outside world, so tests can run commands in-process. */
 export interface Io {
@@ -35,6 +36,9 @@ export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
 
 /** A path as printed to the user: relative to the working directory when inside it, absolute otherwise. */
 export function shownPath(cwd: string, p: string): string {
+  const inside = relativeInside(cwd, p);
+  // Lint shows every file it walked: the shortcut skips path.relative's work for a path below cwd.
+  if (inside !== undefined && !inside.startsWith('..')) return inside;
   const rel = relative(cwd, p);
   return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? p : rel;
 }

@@ -150,6 +150,23 @@ test('json decodes UTF-8 in fix text (a comment moved above its directive)', () 
   assert.equal(fix.range, [0, bytes.length - 1]);
 });
 
+test('json is, character for character, JSON.stringify of the ESLint shape', () => {
+  // Paths the shortcut joins and paths it leaves to path.resolve (dot segments, absolute, stdin).
+  const named = (filePath: string) => ({ ...dirty, filePath });
+  const results = [dirty, clean, odd, named('./a/../b/"q"\\DB_CONFIG'), named('/abs/DB_CONFIG'), named('<stdin>'), named('x//y/DB_CONFIG')];
+  for (const at of [cwd, '/', '/srv/repo/', '/srv/./repo']) {
+    const expected = results.map((r) => ({
+      filePath: r.filePath === '<stdin>' ? r.filePath : path.resolve(at, r.filePath),
+      messages: r.messages.map((m) => ({ ruleId: m.ruleId, severity: m.severity, line: m.line, column: m.column, endLine: m.endLine, endColumn: m.endColumn, message: m.message, fix: m.fix && { range: [...m.fix.range], text: m.fix.text } })),
+      errorCount: r.errorCount,
+      warningCount: r.warningCount,
+      fixableErrorCount: r.fixableErrorCount,
+      fixableWarningCount: r.fixableWarningCount,
+    }));
+    assert.is(formatResults('json', results, { color: false, cwd: at }), JSON.stringify(expected), at);
+  }
+});
+
 test('json for no files is an empty array', () => {
   assert.is(formatResults('json', [], plain), '[]');
 });

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { joinNormal } from '../../normal-paths.js';
 
 /**
  * A result's file as the user should see it: relative to `cwd` with forward
@@ -15,7 +16,9 @@ export function displayPath(filePath: string, cwd: string): string {
 
 /** The absolute path of a result's file (what ESLint's JSON output carries). */
 export function absolutePath(filePath: string, cwd: string): string {
-  return isPseudoPath(filePath) ? filePath : path.resolve(cwd, filePath);
+  if (isPseudoPath(filePath)) return filePath;
+  // What lint reports is nearly always a plain path below cwd: join it without path.resolve's work.
+  return joinNormal(cwd, filePath) ?? path.resolve(cwd, filePath);
 }
 
 export function isPseudoPath(filePath: string): boolean {
