@@ -39,36 +39,38 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
   if (args.paths.filter((p) => p === '-').length > 1) throw new CliError('read stdin (-) only once');
   const files = resolveInputs(args.paths, io.cwd);
   if (files.includes('-') && args.fix) throw new CliError('--fix cannot write to stdin; use --fix-dry-run to see the fixes');
-  const inputs: Input[] = [];
-  for (const file of files) {
-    if (file === '-') inputs.push({ file, shown: args.stdinFilename, bytes: await readAll(io.stdin) });
-    else inputs.push({ file, shown: shownPath(io.cwd, file), bytes: readInput(file) });
-  }
-
   const options = (input: Input) => {
     // Only a file named DB_CONFIG sits in an environment whose directory lint may judge.
     const environment = input.file === '-' || path.basename(input.file) !== 'DB_CONFIG' ? undefined : environmentFacts(input.file);
-    return { filePath: input.shown, rules: rc.rules, ...(environment ? { environment } : {}) };
+    return environment ? { filePath: input.shown, rules: rc.rules, environment } : { filePath: input.shown, rules: rc.rules };
   };
 
   const changes: Change[] = [];
   // Fixing, planning and group checks load only when asked for (start-up time).
   const { fixDbConfig } = args.fix || args.fixDryRun ? await import('../../lint/fix.js') : { fixDbConfig: undefined };
-  // What each file says after the fixes (the same bytes without --fix): the group is judged on that.
-  const after = new Map<Input, Buffer>();
-  let results: LintResult[] = inputs.map((input) => {
-    if (!args.fix && !args.fixDryRun) return lintDbConfig(input.bytes, options(input));
-    const fixed = fixDbConfig!(input.bytes, options(input));
-    after.set(input, fixed.output);
+  // What each file says after the fixes (the same bytes without --fix), kept only for the group checks.
+  const members: Input[] = [];
+  let results: LintResult[] = [];
+  // Each file is linted as soon as it is read, and its bytes dropped unless the group needs them.
+  for (const file of files) {
+    const input: Input =
+      file === '-' ? { file, shown: args.stdinFilename, bytes: await readAll(io.stdin) } : { file, shown: shownPath(io.cwd, file), bytes: readInput(file) };
+    if (fixDbConfig === undefined) {
+      results.push(lintDbConfig(input.bytes, options(input)));
+      if (args.group) members.push(input);
+      continue;
+    }
+    const fixed = fixDbConfig(input.bytes, options(input));
     if (!fixed.output.equals(input.bytes)) {
       changes.push({ kind: 'write', path: input.file === '-' ? input.shown : input.file, before: input.bytes, after: fixed.output, reason: `${fixed.fixed} safe fix${fixed.fixed === 1 ? '' : 'es'}` });
     }
-    return fixed.result;
-  });
+    results.push(fixed.result);
+    if (args.group) members.push({ ...input, bytes: fixed.output });
+  }
 
   if (args.group) {
     const { lintGroup } = await import('../../lint/group.js');
-    const group = lintGroup(inputs.map((i) => ({ filePath: i.shown, doc: parseDbConfig(after.get(i) ?? i.bytes) })), rc.rules);
+    const group = lintGroup(members.map((i) => ({ filePath: i.shown, doc: parseDbConfig(i.bytes) })), rc.rules);
     results = results.map((r) => toResult(r.filePath, [...r.messages, ...(group.get(r.filePath) ?? [])]));
   }
   if (args.topology !== undefined) {
