@@ -11,14 +11,18 @@ export interface Run {
   readonly stderr: string;
   /** Peak resident set size of the child in KiB, when asked for and measurable. */
   readonly maxRssKb?: number;
+  /** CPU time of the child (user and system, all its threads), in milliseconds, measured with its memory. */
+  readonly cpuMs?: number;
 }
 
 export interface RunOptions {
   readonly cwd?: string;
   /** Send stdout to /dev/null (like `> /dev/null`) instead of capturing it. */
   readonly discardStdout?: boolean;
-  /** Also measure the child's peak memory (runs it under /usr/bin/time). */
+  /** Also measure the child's peak memory and CPU time (runs it under /usr/bin/time). */
   readonly memory?: boolean;
+  /** Run the child on the first CPU only (`taskset -c 0`); see hasTaskset. */
+  readonly oneCore?: boolean;
 }
 
 let timeWorks: boolean | undefined;
@@ -32,9 +36,21 @@ export function hasGnuTime(): boolean {
   return timeWorks;
 }
 
-/** Loaded with `--import` when GNU time is missing: writes the child's own maxRSS (KiB) at exit. */
+let tasksetWorks: boolean | undefined;
+
+/** Whether `taskset` can pin a child to one CPU (util-linux). */
+export function hasTaskset(): boolean {
+  tasksetWorks ??= spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+  return tasksetWorks;
+}
+
+/**
+ * Loaded with `--import` when GNU time is missing: writes the child's own
+ * maxRSS (KiB) and CPU time (user and system seconds) at exit, as GNU time's
+ * `%M %U %S` would.
+ */
 const PROBE = `data:text/javascript,${encodeURIComponent(
-  "process.on('exit', () => process.getBuiltinModule('node:fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));",
+  "process.on('exit', () => { const u = process.resourceUsage(); process.getBuiltinModule('node:fs').writeFileSync(process.env.BENCH_RSS_FILE, `${u.maxRSS} ${u.userCPUTime / 1e6} ${u.systemCPUTime / 1e6}`); });",
 )}`;
 
 /**
@@ -49,11 +65,15 @@ export function runOnce(command: string, args: readonly string[], options: RunOp
   let argv = [...args];
   const env = { ...process.env };
   if (rssFile && hasGnuTime()) {
-    argv = ['-f', '%M', '-o', rssFile, command, ...args];
+    argv = ['-f', '%M %U %S', '-o', rssFile, command, ...args];
     cmd = '/usr/bin/time';
   } else if (rssFile && command === process.execPath) {
     argv = ['--import', PROBE, ...args];
     env.BENCH_RSS_FILE = rssFile;
+  }
+  if (options.oneCore) {
+    argv = ['-c', '0', cmd, ...argv];
+    cmd = 'taskset';
   }
   try {
     const start = process.hrtime.bigint();
@@ -67,12 +87,22 @@ export function runOnce(command: string, args: readonly string[], options: RunOp
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (r.error) throw r.error;
     let maxRssKb: number | undefined;
+    let cpuMs: number | undefined;
     if (rssFile && fs.existsSync(rssFile)) {
-      const kb = Number.parseInt(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop() ?? '', 10);
+      // GNU time writes "Command exited with non-zero status 1" first when the child fails.
+      const [kb, user, system] = (fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
       if (Number.isFinite(kb)) maxRssKb = kb;
+      if (Number.isFinite(user) && Number.isFinite(system)) cpuMs = (user! + system!) * 1000;
       fs.rmSync(rssFile, { force: true });
     }
-    return { ms, status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', ...(maxRssKb !== undefined ? { maxRssKb } : {}) };
+    return {
+      ms,
+      status: r.status,
+      stdout: r.stdout ?? '',
+      stderr: r.stderr ?? '',
+      ...(maxRssKb !== undefined ? { maxRssKb } : {}),
+      ...(cpuMs !== undefined ? { cpuMs } : {}),
+    };
   } finally {
     if (devNull !== undefined) fs.closeSync(devNull);
   }

@@ -3,7 +3,7 @@ import type { ImportStep } from './imports.js';
 import type { LibraryFigures } from './library.js';
 import type { Profile } from './profile.js';
 import type { Startup } from './startup.js';
-import type { WholeTree } from './whole-tree.js';
+import type { WholeTree, WithRss } from './whole-tree.js';
 
 /** The goals stated in the project's issue. */
 export const GOALS = {
@@ -31,6 +31,8 @@ export interface Results {
 const ms = (n: number) => (n >= 100 ? `${Math.round(n)} ms` : `${n.toFixed(1)} ms`);
 const mb = (kb: number | null) => (kb === null ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`);
 const x = (n: number) => `${n.toFixed(2)}x`;
+const cpu = (n: number | null) => (n === null ? 'n/a' : ms(n));
+const wholeRow = (w: WithRss) => [ms(w.medianMs), ms(w.minMs), ms(w.maxMs), cpu(w.cpuMs), mb(w.maxRssKb)];
 const verdict = (ratio: number, goal: number) => (ratio <= goal ? `meets goal ${goal}x` : `MISSES goal ${goal}x`);
 
 function table(rows: readonly (readonly string[])[]): string {
@@ -51,14 +53,21 @@ export function formatReport(r: Results): string {
     `corpus: ${c.files} files (${kinds}; ${c.crlf} CRLF), ${(c.bytes / 1e6).toFixed(2)} MB, ${c.lines} lines;` +
       ` lint finds ${c.errors} errors and ${c.warnings} warnings, ${c.cleanFiles} files clean`,
     '',
-    `Whole tree (median of ${t.lint.runs} run${t.lint.runs === 1 ? '' : 's'})`,
+    `Whole tree (median of ${t.lint.runs} run${t.lint.runs === 1 ? '' : 's'}; CPU: user and system time, every thread)`,
     table([
-      ['', 'median', 'min', 'max', 'maxRSS', 'vs floor'],
-      ['read floor: walk + read every file', ms(t.readFloor.medianMs), ms(t.readFloor.minMs), ms(t.readFloor.maxMs), mb(t.readFloor.maxRssKb), x(1)],
-      ['provision lint DIR --format json', ms(t.lint.medianMs), ms(t.lint.minMs), ms(t.lint.maxMs), mb(t.lint.maxRssKb), x(t.ratio)],
-      ['library: lintDbConfig, in process', ms(r.library.warm.medianMs), ms(r.library.warm.minMs), ms(r.library.warm.maxMs), '', ''],
+      ['', 'median', 'min', 'max', 'CPU', 'maxRSS', 'vs floor'],
+      ['read floor: walk + read every file', ...wholeRow(t.readFloor), x(1)],
+      ['provision lint DIR --format json', ...wholeRow(t.lint), x(t.ratio)],
+      ...(t.oneCore
+        ? [
+            ['read floor, one CPU (taskset -c 0)', ...wholeRow(t.oneCore.readFloor), x(1)],
+            ['provision lint DIR, one CPU', ...wholeRow(t.oneCore.lint), x(t.oneCore.ratio)],
+          ]
+        : []),
+      ['library: lintDbConfig, in process', ms(r.library.warm.medianMs), ms(r.library.warm.minMs), ms(r.library.warm.maxMs), '', '', ''],
     ]),
     `lint / read floor = ${x(t.ratio)}: ${verdict(t.ratio, t.goal)}.` +
+      (t.oneCore ? ` On one CPU: ${x(t.oneCore.ratio)}.` : '') +
       ` Library: ${r.library.perFileUs.toFixed(0)} us a file warm, first pass ${ms(r.library.coldMs)}.`,
     '',
     `Start-up (median of ${s.bareNode.runs} run${s.bareNode.runs === 1 ? '' : 's'})`,

@@ -1,7 +1,6 @@
-import { expectExit, median, runOnce, summarize } from './measure.js';
-import type { WithRss } from './whole-tree.js';
+import { expectExit, median, runOnce, summarize, type Timing } from './measure.js';
 
-export type StartupFigure = WithRss & { readonly ratio: number };
+export type StartupFigure = Timing & { readonly maxRssKb: number | null; readonly ratio: number };
 
 export interface Startup {
   readonly bareNode: StartupFigure;
