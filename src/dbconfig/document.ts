@@ -18,7 +18,12 @@ export interface DbConfigDocument {
  * A string is taken as text and encoded as UTF-8.
  */
 export function parseDbConfig(input: Uint8Array | string): DbConfigDocument {
-  let src = typeof input === 'string' ? fromText(input) : fromBytes(input);
+  return parseBinary(typeof input === 'string' ? fromText(input) : fromBytes(input));
+}
+
+/** Parse a file's bytes given as a binary string (see text.ts), for a caller that needs that string too. */
+export function parseBinary(binary: string): DbConfigDocument {
+  let src = binary;
   const bom = src.startsWith(BOM);
   if (bom) src = src.slice(BOM.length);
   const lines: Line[] = [];

@@ -55,6 +55,9 @@ function siteFlag(token: string): SiteFlag | undefined {
   return undefined;
 }
 
+/** Past this many sites in a file, describeSite finds them by a map. */
+const MANY_SITES = 16;
+
 type MutableSite = { -readonly [K in keyof SiteEntry]: SiteEntry[K] } & { flags: Partial<Record<SiteFlag, boolean>> };
 
 /** Describe the replication site a file configures. Lines that do not parse are skipped. */
@@ -62,9 +65,11 @@ export function describeSite(statements: readonly Statement[]): SiteDescription 
   let priority: SiteDescription['priority'];
   let ackPolicy: SiteDescription['ackPolicy'];
   let nsitesLine: number | undefined;
-  // NOTE: indexed loops and no destructuring: lint runs this cold, once a file, where each iterator costs.
-  const sites = new Map<string, MutableSite>();
+  // NOTE: indexed loops, no destructuring or spreads: lint runs this cold, once a file, where each
+  // iterator, object and key string costs. A file names a few sites: a search finds one faster than a
+  // map, which only a file naming many needs (or its lines would cost a quadratic time).
   const all: MutableSite[] = [];
+  let byKey: Map<string, MutableSite> | undefined;
   const repmgrLines: number[] = [];
   for (let s = 0; s < statements.length; s++) {
     const st = statements[s]!;
@@ -73,7 +78,7 @@ export function describeSite(statements: readonly Statement[]): SiteDescription 
     const tokens = st.tokens;
     const a = tokens[1];
     const b = tokens[2];
-    if (isRepmgrDirective(spec, a?.text)) repmgrLines.push(st.line);
+    if (spec.repmgr !== undefined && isRepmgrDirective(spec, a?.text)) repmgrLines.push(st.line);
     if (spec.name === 'rep_set_priority' && a && tokens.length === 2) {
       const n = convertNumber(a.text, 'uint');
       if (n.ok) priority = { value: n.value, line: st.line };
@@ -84,14 +89,24 @@ export function describeSite(statements: readonly Statement[]): SiteDescription 
     } else if (spec.name === 'rep_set_nsites') {
       nsitesLine = st.line;
     } else if (spec.shape === 'site' && a && b) {
-      const port = convertNumber(b.text, 'uint');
-      if (!port.ok) continue;
-      const key = `${a.text}\0${port.value}`;
-      let entry = sites.get(key);
-      if (!entry) {
-        entry = { host: a.text, port: Number(port.value), line: st.line, column: a.start, lines: [], flags: {} };
-        sites.set(key, entry);
+      const converted = convertNumber(b.text, 'uint');
+      if (!converted.ok) continue;
+      const port = Number(converted.value);
+      let entry: MutableSite | undefined;
+      if (byKey !== undefined) entry = byKey.get(`${a.text}\0${port}`);
+      else {
+        for (let i = 0; i < all.length; i++) {
+          if (all[i]!.port === port && all[i]!.host === a.text) {
+            entry = all[i];
+            break;
+          }
+        }
+      }
+      if (entry === undefined) {
+        entry = { host: a.text, port, line: st.line, column: a.start, lines: [], flags: {} };
         all.push(entry);
+        if (byKey !== undefined) byKey.set(`${a.text}\0${port}`, entry);
+        else if (all.length === MANY_SITES) byKey = new Map(all.map((e) => [`${e.host}\0${e.port}`, e]));
       }
       entry.lines.push(st.line);
       for (let i = 3; i + 1 < tokens.length; i += 2) {
@@ -108,13 +123,10 @@ export function describeSite(statements: readonly Statement[]): SiteDescription 
     if (local === undefined && site.flags.db_local_site === true) local = site;
     else remotes.push(site);
   }
-  return {
-    ...(priority ? { priority } : {}),
-    ...(ackPolicy ? { ackPolicy } : {}),
-    ...(nsitesLine !== undefined ? { nsitesLine } : {}),
-    sites: all,
-    ...(local ? { local } : {}),
-    remotes,
-    repmgrLines,
-  };
+  const description: { -readonly [K in keyof SiteDescription]: SiteDescription[K] } = { sites: all, remotes, repmgrLines };
+  if (priority) description.priority = priority;
+  if (ackPolicy) description.ackPolicy = ackPolicy;
+  if (nsitesLine !== undefined) description.nsitesLine = nsitesLine;
+  if (local) description.local = local;
+  return description;
 }

@@ -81,27 +81,32 @@ function checkArg(spec: ArgSpec, token: Token, directive: string): ArgumentProbl
   return undefined;
 }
 
-function checkSite(v: ArgumentView): ArgumentProblem[] {
-  const [host, port, ...pairs] = v.args;
+function checkSite(v: ArgumentView, problems: ArgumentProblem[]): void {
+  // NOTE: indexes, not destructuring: every distinct site line comes here, in code that is still cold.
+  const args = v.args;
+  const host = args[0];
+  const port = args[1];
   if (host === undefined || port === undefined) {
-    return [{ rule: 'arity', message: `${v.name.text} needs a host and a port: ${usage(v)}.` }];
+    problems.push({ rule: 'arity', message: `${v.name.text} needs a host and a port: ${usage(v)}.` });
+    return;
   }
-  const problems: ArgumentProblem[] = [];
   const h = checkHost(host.text);
   if (!h.ok) problems.push({ rule: 'invalid-host', token: host, message: `Host "${display(host.text)}" cannot be resolved: ${h.reason}.` });
   const p = convertNumber(port.text, 'uint');
   if (!p.ok) problems.push(numberProblem(p, port, 'repmgr_site port'));
   else if (p.value < 1n || p.value > 65535n) problems.push({ rule: 'port-range', token: port, message: `Port ${p.value} is outside 1-65535.` });
-  if (pairs.length > MAX_SITE_PAIRS * 2) {
-    problems.push({ rule: 'site-too-many-pairs', token: pairs[MAX_SITE_PAIRS * 2]!, message: `${v.name.text} has ${Math.ceil(pairs.length / 2)} flags; Berkeley DB reads at most ${MAX_SITE_PAIRS} per line. Drop db_group_creator or db_legacy if unneeded, or repeat the site on a second line.` });
-    return problems;
+  // The flags and their values: args[2] on.
+  const pairs = args.length - 2;
+  if (pairs > MAX_SITE_PAIRS * 2) {
+    problems.push({ rule: 'site-too-many-pairs', token: args[2 + MAX_SITE_PAIRS * 2]!, message: `${v.name.text} has ${Math.ceil(pairs / 2)} flags; Berkeley DB reads at most ${MAX_SITE_PAIRS} per line. Drop db_group_creator or db_legacy if unneeded, or repeat the site on a second line.` });
+    return;
   }
-  if (pairs.length % 2 === 1) {
-    problems.push({ rule: 'arity', token: pairs[pairs.length - 1]!, message: `Flag "${display(pairs[pairs.length - 1]!.text)}" has no value; write it as "FLAG on" or "FLAG off".` });
+  if (pairs % 2 === 1) {
+    problems.push({ rule: 'arity', token: args[args.length - 1]!, message: `Flag "${display(args[args.length - 1]!.text)}" has no value; write it as "FLAG on" or "FLAG off".` });
   }
-  for (let i = 0; i + 1 < pairs.length; i += 2) {
-    const flag = pairs[i]!;
-    const value = pairs[i + 1]!;
+  for (let i = 2; i + 1 < args.length; i += 2) {
+    const flag = args[i]!;
+    const value = args[i + 1]!;
     const bad = keywordProblem(SITE_FLAGS, flag, 'repmgr_site flag');
     if (bad) problems.push(bad);
     const t = asciiLower(value.text);
@@ -109,7 +114,6 @@ function checkSite(v: ArgumentView): ArgumentProblem[] {
       problems.push(checkOnOff(value, `${display(flag.text)} value`)!);
     }
   }
-  return problems;
 }
 
 /** Problems that depend on the keyword a well-formed line starts with. */
@@ -140,7 +144,7 @@ function keyedProblems(v: ArgumentView): ArgumentProblem[] {
 export function findArgumentProblems(v: ArgumentView): ArgumentProblem[] {
   const problems: ArgumentProblem[] = [];
   const spec = v.spec;
-  if (spec?.shape === 'site') problems.push(...checkSite(v));
+  if (spec?.shape === 'site') checkSite(v, problems);
   else if (spec?.shape === 'args') {
     const max = spec.args.length;
     const min = max - (spec.optional ?? 0);

@@ -1,6 +1,6 @@
-import { lineOffsets, parseDbConfig, renderDbConfigText, type DbConfigDocument } from '../dbconfig/document.js';
+import { lineOffsets, parseBinary, renderDbConfigText, type DbConfigDocument } from '../dbconfig/document.js';
 import { describeSite } from '../dbconfig/site-config.js';
-import { fromBytes } from '../dbconfig/text.js';
+import { fromBytes, fromText } from '../dbconfig/text.js';
 import { readStatements } from '../dbconfig/statements.js';
 import { findDisableComments, isDisabled } from './disable.js';
 import { lintPlainFile } from './plain-file.js';
@@ -72,7 +72,9 @@ const NONE: readonly DirectiveView[] = [];
 
 /** Lint by running every rule over the parsed document (what lintDbConfig does unless a file is plain). */
 export function lintWithRules(input: Uint8Array | string | DbConfigDocument, options: LintOptions = {}): LintResult {
-  const doc = typeof input === 'string' || input instanceof Uint8Array ? parseDbConfig(input) : input;
+  // The file's bytes as a binary string, decoded once: the document is parsed from it.
+  const source = typeof input === 'string' ? fromText(input) : input instanceof Uint8Array ? fromBytes(input) : renderDbConfigText(input);
+  const doc = typeof input === 'string' || input instanceof Uint8Array ? parseBinary(source) : input;
   const statements = readStatements(doc);
   const directives: DirectiveView[] = [];
   const flawed: DirectiveView[] = [];
@@ -88,10 +90,10 @@ export function lintWithRules(input: Uint8Array | string | DbConfigDocument, opt
     if (same === undefined) byName.set(name, [v]);
     else same.push(v);
   }
-  const offsets = lineOffsets(doc);
+  // Only a finding with a fix needs the lines' offsets.
+  let offsets: number[] | undefined;
   const disabled = findDisableComments(doc);
   const messages: LintMessage[] = [];
-  const source = input instanceof Uint8Array ? fromBytes(input) : renderDbConfigText(doc);
   const site = describeSite(statements);
   let rule: Rule = RULES[0]!;
   // One context for every rule; `rule` says whose findings `report` is receiving.
@@ -103,15 +105,17 @@ export function lintWithRules(input: Uint8Array | string | DbConfigDocument, opt
     flawed,
     named: (name) => byName.get(name) ?? NONE,
     site,
-    ...(options.environment ? { environment: options.environment } : {}),
-    offset: (line) => offsets[line - 1] ?? source.length,
+    environment: options.environment,
+    offset: (line) => (offsets ??= lineOffsets(doc))[line - 1] ?? source.length,
     report: (r: Report) => {
       if (disabled.length > 0 && isDisabled(disabled, r.line, rule.id)) return;
       messages.push(toMessage(rule, r, options));
     },
   };
-  for (rule of RULES) {
-    if ((options.rules?.[rule.id] ?? rule.severity) !== 'off') rule.check(ctx);
+  const settings = options.rules;
+  for (let i = 0; i < RULES.length; i++) {
+    rule = RULES[i]!;
+    if (settings === undefined || (settings[rule.id] ?? rule.severity) !== 'off') rule.check(ctx);
   }
   return toResult(options.filePath ?? 'DB_CONFIG', messages);
 }

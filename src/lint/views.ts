@@ -59,7 +59,7 @@ function withStatement(st: Statement, meaning: LineMeaning | null): DirectiveVie
 
 function meanDirective(st: Statement): LineMeaning | null {
   const view = takeApart(st);
-  return view === undefined ? null : { ...view, problems: findArgumentProblems(view) };
+  return view === undefined ? null : { spec: view.spec, name: view.name, args: view.args, problems: findArgumentProblems(view) };
 }
 
 /** The name and values the author meant: an inline comment, `=` signs and `host:port` taken apart. */
@@ -88,9 +88,11 @@ function takeApart(st: Statement): Omit<LineMeaning, 'problems'> | undefined {
 
 /** `host:port` or `[v6]:port` written as one token: the byte ranges of host and port. */
 export function splitHostPort(text: string): { host: [number, number]; port: [number, number] } | undefined {
+  const colon = text.indexOf(':');
+  // Most hosts have no colon at all.
+  if (colon === -1) return undefined;
   const bracket = /^\[([^\]]*)\]:(.*)$/.exec(text);
   if (bracket) return { host: [1, 1 + bracket[1]!.length], port: [bracket[1]!.length + 3, text.length] };
-  const colon = text.indexOf(':');
-  if (colon === -1 || text.indexOf(':', colon + 1) !== -1) return undefined;
+  if (text.indexOf(':', colon + 1) !== -1) return undefined;
   return { host: [0, colon], port: [colon + 1, text.length] };
 }

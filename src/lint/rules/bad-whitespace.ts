@@ -12,7 +12,8 @@ export const badWhitespace: Rule = {
   severity: 'error',
   description: 'White space other than space or tab between tokens; Berkeley DB separates tokens only by space and tab.',
   check(ctx) {
-    for (const v of ctx.directives) {
+    for (let i = 0; i < ctx.directives.length; i++) {
+      const v = ctx.directives[i]!;
       const st = v.st;
       if (!FIRST_BYTE.test(st.text)) continue;
       const from = v.name.start - st.offset;

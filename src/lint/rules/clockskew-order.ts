@@ -6,7 +6,9 @@ export const clockskewOrder: Rule = {
   severity: 'error',
   description: 'rep_set_clockskew with the fast clock value smaller than the slow one, or with only one of them 0.',
   check(ctx) {
-    for (const v of validLines(ctx, 'rep_set_clockskew')) {
+    const lines = validLines(ctx, 'rep_set_clockskew');
+    for (let i = 0; i < lines.length; i++) {
+      const v = lines[i]!;
       const [fast, slow] = numbers(v);
       if (fast! === 0n && slow! === 0n) continue;
       const oneZero = fast! === 0n || slow! === 0n;

@@ -6,8 +6,14 @@ export const hostCase: Rule = {
   severity: 'warning',
   description: 'Host strings that differ only in case: Berkeley DB compares them exactly, so they are two different sites.',
   check(ctx) {
+    const sites = ctx.site.sites;
+    // Hosts already in lower case cannot differ in case only (most files): nothing to compare.
+    let mixed = false;
+    for (let i = 0; i < sites.length && !mixed; i++) mixed = sites[i]!.host.toLowerCase() !== sites[i]!.host;
+    if (!mixed) return;
     const seen = new Map<string, { host: string; line: number }>();
-    for (const s of ctx.site.sites) {
+    for (let i = 0; i < sites.length; i++) {
+      const s = sites[i]!;
       const key = s.host.toLowerCase();
       const other = seen.get(key);
       if (other && other.host !== s.host) {

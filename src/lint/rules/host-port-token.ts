@@ -7,7 +7,9 @@ export const hostPortToken: Rule = {
   severity: 'error',
   description: 'A repmgr_site address written host:port; Berkeley DB wants host and port as two values.',
   check(ctx) {
-    for (const v of ctx.named('repmgr_site')) {
+    const sites = ctx.named('repmgr_site');
+    for (let i = 0; i < sites.length; i++) {
+      const v = sites[i]!;
       const raw = v.st.tokens[1];
       if (raw === undefined) continue;
       const split = splitHostPort(raw.text);

@@ -7,7 +7,8 @@ export const inlineComment: Rule = {
   severity: 'error',
   description: 'A `#` after a directive: DB_CONFIG has no inline comments, only whole-line ones.',
   check(ctx) {
-    for (const v of ctx.directives) {
+    for (let i = 0; i < ctx.directives.length; i++) {
+      const v = ctx.directives[i]!;
       const at = inlineCommentAt(v.st);
       if (at === undefined) continue;
       const line = ctx.doc.lines[v.st.line - 1]!;

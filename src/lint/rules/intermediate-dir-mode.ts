@@ -8,7 +8,9 @@ export const intermediateDirMode: Rule = {
   severity: 'error',
   description: 'set_intermediate_dir_mode must be nine characters in rwxr-x--- style, not all dashes.',
   check(ctx) {
-    for (const v of ctx.named('set_intermediate_dir_mode')) {
+    const lines = ctx.named('set_intermediate_dir_mode');
+    for (let i = 0; i < lines.length; i++) {
+      const v = lines[i]!;
       if (!v.st.value) continue;
       // Berkeley DB also refuses a mode that grants nothing (---------).
       if (MODE.test(v.st.value.text) && /[rwx]/.test(v.st.value.text)) continue;

@@ -6,7 +6,8 @@ export const lineTooLong: Rule = {
   severity: 'error',
   description: `A line longer than ${MAX_LINE_BYTES} bytes: Berkeley DB reads the rest as a separate line.`,
   check(ctx) {
-    for (const st of ctx.statements) {
+    for (let i = 0; i < ctx.statements.length; i++) {
+      const st = ctx.statements[i]!;
       // A blank continuation is just the line end past byte 255 (255 bytes + LF, 254 + CRLF): BDB reads the line whole.
       if (st.part === 0 || st.kind === 'blank') continue;
       const parsed = st.kind === 'directive';

@@ -12,7 +12,8 @@ export const logDirMissing: Rule = {
   check(ctx) {
     const env = ctx.environment;
     if (!env) return;
-    for (const directive of MUST_EXIST) {
+    for (let i = 0; i < MUST_EXIST.length; i++) {
+      const directive = MUST_EXIST[i]!;
       const lines = ctx.named(directive).filter((v) => v.st.value);
       const last = lines[lines.length - 1];
       if (!last || !last.st.value || last.st.value.text.length === 0) continue;

@@ -5,7 +5,8 @@ export const missingValue: Rule = {
   severity: 'error',
   description: 'A directory directive with no value at all, which crashes Berkeley DB (segmentation fault).',
   check(ctx) {
-    for (const v of ctx.directives) {
+    for (let i = 0; i < ctx.directives.length; i++) {
+      const v = ctx.directives[i]!;
       if (v.st.value !== null) continue;
       ctx.report({
         line: v.st.line,

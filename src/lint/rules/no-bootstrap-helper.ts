@@ -9,7 +9,7 @@ export const noBootstrapHelper: Rule = {
     if (!local || priority?.value !== 0n) return;
     // A group creator starts the group as master at its first start, priority 0 or not: it joins nobody.
     if (local.flags.db_group_creator === true) return;
-    if (remotes.some((s) => s.flags.db_bootstrap_helper === true)) return;
+    for (let i = 0; i < remotes.length; i++) if (remotes[i]!.flags.db_bootstrap_helper === true) return;
     const target = remotes[0];
     ctx.report({
       line: target?.line ?? local.line,

@@ -6,7 +6,8 @@ export const noEquals: Rule = {
   severity: 'error',
   description: 'A `=` in a directive line (before, after or between values); DB_CONFIG is `name value`, separated by spaces.',
   check(ctx) {
-    for (const v of ctx.directives) {
+    for (let i = 0; i < ctx.directives.length; i++) {
+      const v = ctx.directives[i]!;
       // A `=` in a rest-of-line value is part of the value; one glued to the name (set_data_dir=x) is not.
       if (v.st.spec?.shape === 'string' || v.spec === undefined) continue;
       const st = v.st;

@@ -7,7 +7,9 @@ export const noLocalSite: Rule = {
   check(ctx) {
     const first = ctx.site.repmgrLines[0];
     // Any db_local_site flag names a local site: Berkeley DB makes even a site marked "off" local (see local-site).
-    if (first === undefined || ctx.site.local || ctx.site.sites.some((s) => s.flags.db_local_site !== undefined)) return;
+    if (first === undefined || ctx.site.local) return;
+    const sites = ctx.site.sites;
+    for (let i = 0; i < sites.length; i++) if (sites[i]!.flags.db_local_site !== undefined) return;
     ctx.report({
       line: first,
       start: 0,

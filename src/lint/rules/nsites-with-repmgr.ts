@@ -7,7 +7,9 @@ export const nsitesWithRepmgr: Rule = {
   description: 'rep_set_nsites together with Replication Manager directives, which Berkeley DB refuses.',
   check(ctx) {
     if (ctx.site.repmgrLines.length === 0) return;
-    for (const v of validLines(ctx, 'rep_set_nsites')) {
+    const lines = validLines(ctx, 'rep_set_nsites');
+    for (let i = 0; i < lines.length; i++) {
+      const v = lines[i]!;
       ctx.report({
         line: v.st.line,
         start: v.name.start,

@@ -5,7 +5,8 @@ export const nulByte: Rule = {
   severity: 'warning',
   description: 'A NUL byte: Berkeley DB ignores the rest of the line after it.',
   check(ctx) {
-    for (const st of ctx.statements) {
+    for (let i = 0; i < ctx.statements.length; i++) {
+      const st = ctx.statements[i]!;
       if (st.nulAt === undefined) continue;
       ctx.report({
         line: st.line,

@@ -12,7 +12,9 @@ export const preferIpv4: Rule = {
   severity: 'warning',
   description: 'A site written as a DNS name; the vendors recommend IPv4 addresses, which do not depend on name resolution.',
   check(ctx) {
-    for (const s of ctx.site.sites) {
+    const sites = ctx.site.sites;
+    for (let i = 0; i < sites.length; i++) {
+      const s = sites[i]!;
       const h = checkHost(s.host);
       if (!h.ok || h.kind !== 'name') continue;
       ctx.report({

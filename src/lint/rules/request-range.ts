@@ -6,7 +6,9 @@ export const requestRange: Rule = {
   severity: 'error',
   description: 'rep_set_request with a zero minimum or a minimum above the maximum.',
   check(ctx) {
-    for (const v of validLines(ctx, 'rep_set_request')) {
+    const lines = validLines(ctx, 'rep_set_request');
+    for (let i = 0; i < lines.length; i++) {
+      const v = lines[i]!;
       const [min, max] = numbers(v);
       if (min! !== 0n && min! <= max!) continue;
       ctx.report({

@@ -40,7 +40,8 @@ export const strayCr: Rule = {
   description: 'A carriage return that is not part of a CRLF line end (CR-only files, \\r\\r\\n), including one that makes a comment swallow the lines after it.',
   check(ctx) {
     let views: Map<Statement, DirectiveView> | undefined;
-    for (const st of ctx.statements) {
+    for (let i = 0; i < ctx.statements.length; i++) {
+      const st = ctx.statements[i]!;
       // The line end's CR is not in the text: most lines have none.
       let at = st.text.indexOf('\r');
       if (at === -1) continue;

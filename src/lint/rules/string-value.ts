@@ -5,7 +5,8 @@ export const stringValue: Rule = {
   severity: 'warning',
   description: 'A directory value that is empty, ends in spaces or holds a `#`: Berkeley DB keeps it verbatim.',
   check(ctx) {
-    for (const v of ctx.directives) {
+    for (let i = 0; i < ctx.directives.length; i++) {
+      const v = ctx.directives[i]!;
       const value = v.st.value;
       if (!value) continue;
       const start = ctx.offset(v.st.line);

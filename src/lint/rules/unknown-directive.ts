@@ -7,7 +7,8 @@ export const unknownDirective: Rule = {
   severity: 'error',
   description: 'A name Berkeley DB does not know (hyphenated spellings, wrong case of a case-sensitive name, old names).',
   check(ctx) {
-    for (const v of ctx.directives) {
+    for (let i = 0; i < ctx.directives.length; i++) {
+      const v = ctx.directives[i]!;
       if (v.spec !== undefined) continue;
       const shown = display(v.name.text);
       const s = suggestDirective(v.name.text);
