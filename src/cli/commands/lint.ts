@@ -7,7 +7,7 @@ import type { LintResult } from '../../lint/types.js';
 import type { Change } from '../../plan/types.js';
 import { CliError, EXIT } from '../errors.js';
 import { numberOption, wholeAtLeast } from '../number-option.js';
-import { environmentFacts, readInput, resolveInputs } from '../files.js';
+import { environmentFacts, readInputs } from '../files.js';
 import { readAll, shownPath, useColor, type Io } from '../io.js';
 import { loadRc } from '../rc.js';
 
@@ -30,6 +30,7 @@ interface Input {
   readonly file: string;
   readonly shown: string;
   readonly bytes: Buffer;
+  readonly regions?: readonly string[] | undefined;
 }
 
 /** `provision lint`: lint, optionally fix, and print findings; returns the exit code. */
@@ -37,17 +38,11 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
   if (args.maxWarnings !== undefined) numberOption('max-warnings', args.maxWarnings, 'a whole number, -1 for no limit', wholeAtLeast(-1));
   const rc = loadRc(args.config, io.cwd);
   if (args.paths.filter((p) => p === '-').length > 1) throw new CliError('read stdin (-) only once');
-  const files = resolveInputs(args.paths, io.cwd);
-  if (files.includes('-') && args.fix) throw new CliError('--fix cannot write to stdin; use --fix-dry-run to see the fixes');
-  const inputs: Input[] = [];
-  for (const file of files) {
-    if (file === '-') inputs.push({ file, shown: args.stdinFilename, bytes: await readAll(io.stdin) });
-    else inputs.push({ file, shown: shownPath(io.cwd, file), bytes: readInput(file) });
-  }
+  if (args.paths.includes('-') && args.fix) throw new CliError('--fix cannot write to stdin; use --fix-dry-run to see the fixes');
 
   const options = (input: Input) => {
     // Only a file named DB_CONFIG sits in an environment whose directory lint may judge.
-    const environment = input.file === '-' || path.basename(input.file) !== 'DB_CONFIG' ? undefined : environmentFacts(input.file);
+    const environment = input.file === '-' || path.basename(input.file) !== 'DB_CONFIG' ? undefined : environmentFacts(input.file, input.regions);
     return { filePath: input.shown, rules: rc.rules, ...(environment ? { environment } : {}) };
   };
 
@@ -56,7 +51,7 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
   const { fixDbConfig } = args.fix || args.fixDryRun ? await import('../../lint/fix.js') : { fixDbConfig: undefined };
   // What each file says after the fixes (the same bytes without --fix): the group is judged on that.
   const after = new Map<Input, Buffer>();
-  let results: LintResult[] = inputs.map((input) => {
+  const lintInput = (input: Input): LintResult => {
     if (!args.fix && !args.fixDryRun) return lintDbConfig(input.bytes, options(input));
     const fixed = fixDbConfig!(input.bytes, options(input));
     after.set(input, fixed.output);
@@ -64,7 +59,15 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
       changes.push({ kind: 'write', path: input.file === '-' ? input.shown : input.file, before: input.bytes, after: fixed.output, reason: `${fixed.fixed} safe fix${fixed.fixed === 1 ? '' : 'es'}` });
     }
     return fixed.result;
-  });
+  };
+  // Each file is linted as soon as it is read: a large tree is read on by another thread meanwhile.
+  const inputs: Input[] = [];
+  let results: LintResult[] = [];
+  for (const { file, bytes, regions } of readInputs(args.paths, io.cwd)) {
+    const input = file === '-' ? { file, shown: args.stdinFilename, bytes: await readAll(io.stdin) } : { file, shown: shownPath(io.cwd, file), bytes: bytes!, regions };
+    inputs.push(input);
+    results.push(lintInput(input));
+  }
 
   if (args.group) {
     const { lintGroup } = await import('../../lint/group.js');
