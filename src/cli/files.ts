@@ -3,15 +3,10 @@ import * as path from 'node:path';
 import { directoryExistsFrom } from '../env/directories.js';
 import type { EnvironmentFacts } from '../lint/types.js';
 import { CliError } from './errors.js';
+import { createWalker, type Walker, type WalkState } from './walk.js';
 
 /** Region files: `__db.001` ... (never `__db.rep.*`, `__dbq.*` or `__dbp.*`). */
 const REGION_FILE = /^__db\.\d{3}$/;
-
-/** Region files of the directories the last walk listed, so lint need not list them again. */
-const regionFilesSeen = new Map<string, string[]>();
-
-/** Directories never searched for DB_CONFIG files. */
-const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
 function globToRegExp(glob: string): RegExp {
   let re = '';
@@ -38,82 +33,107 @@ function isGlob(p: string): boolean {
   return /[*?[]/.test(p);
 }
 
-/** Every file below `dir` for which `keep(relativePath)` holds; never follows directory symlinks. */
-function walk(dir: string, keep: (rel: string) => boolean, rel = ''): string[] {
-  const found: string[] = [];
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true });
-  } catch (error) {
-    throw new CliError(`cannot read directory ${path.join(dir, rel)}: ${(error as NodeJS.ErrnoException).code}`, 2, { cause: error });
-  }
-  const regions = entries.filter((e) => REGION_FILE.test(e.name)).map((e) => e.name).sort();
-  regionFilesSeen.set(path.join(dir, rel), regions);
-  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const child = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) found.push(...walk(dir, keep, child));
-    } else if ((e.isFile() || e.isSymbolicLink()) && keep(child)) {
-      found.push(path.join(dir, child));
-    }
-  }
-  return found;
+/** One of lint's inputs: `-` (stdin, for the caller to read), or a file with its bytes. */
+export interface LintInput {
+  readonly file: string;
+  readonly bytes?: Buffer;
+  /** For a file a walk found: the region files of its directory, sorted. */
+  readonly regions?: readonly string[];
 }
 
 /**
- * Resolve lint's path arguments to files: a file is itself, a directory is
- * every file named DB_CONFIG below it, a glob is what it matches, `-` is stdin.
+ * Lint's path arguments, resolved and read, in order, each file once: a file is
+ * itself, a directory is every file named DB_CONFIG below it (sorted, skipping
+ * node_modules and version control directories, not following directory symlinks),
+ * a glob is what it matches, `-` is stdin. Errors are CliErrors (exit 2): an
+ * argument that cannot be resolved (missing, no DB_CONFIG below it, an unreadable
+ * directory) before a file that cannot be read, whatever their order. An error
+ * may come after files were yielded: a caller that prints as it goes has printed theirs.
  */
-export function resolveInputs(args: readonly string[], cwd: string): string[] {
-  const files: string[] = [];
+export function* readInputs(args: readonly string[], cwd: string): Generator<LintInput> {
+  const walker = createWalker(fs, path, (message, cause) => new CliError(message, 2, { cause }));
+  // One argument cannot name a file twice; several can.
+  const seen = args.length > 1 ? new Set<string>() : undefined;
+  // The first file that cannot be read: raised once every argument is resolved, as when all were resolved first.
+  let unreadable: CliError | undefined;
+  const skip = (file: string) => unreadable !== undefined || seen?.has(file) === true;
   for (const arg of args) {
-    if (arg === '-') {
-      files.push('-');
-      continue;
-    }
-    const abs = path.resolve(cwd, arg);
-    if (!isGlob(arg) || fs.existsSync(abs)) {
-      let stat: fs.Stats;
-      try {
-        stat = fs.statSync(abs);
-      } catch (error) {
-        throw new CliError(`no such file or directory: ${arg}`, 2, { cause: error });
+    const target = resolveArgument(arg, cwd, walker);
+    if (typeof target !== 'string') {
+      for (const input of walkFiles(walker, target, skip)) {
+        if (skip(input.file)) continue;
+        seen?.add(input.file);
+        if (input.failure) unreadable = input.failure;
+        else yield { file: input.file, bytes: input.bytes!, regions: input.regions };
       }
-      if (stat.isDirectory()) {
-        const found = walk(abs, (rel) => path.posix.basename(rel) === 'DB_CONFIG');
-        if (found.length === 0) throw new CliError(`no file named DB_CONFIG in ${arg} or below it`, 2);
-        files.push(...found);
-      } else files.push(abs);
-      continue;
+      if (target.found === 0) throw new CliError(target.name === null ? `no files match ${arg}` : `no file named DB_CONFIG in ${arg} or below it`, 2);
+    } else if (!skip(target)) {
+      seen?.add(target);
+      if (target === '-') yield { file: target };
+      else {
+        const input = readFile(walker, target);
+        if (input.failure) unreadable = input.failure;
+        else yield { file: target, bytes: input.bytes! };
+      }
     }
-    // A glob: walk from its longest literal directory prefix.
-    const normalized = arg.replace(/\\/g, '/');
-    const parts = normalized.split('/');
-    const literal: string[] = [];
-    while (parts.length > 1 && !isGlob(parts[0]!)) literal.push(parts.shift()!);
-    const base = path.resolve(cwd, literal.join('/') || '.');
-    const re = globToRegExp(parts.join('/'));
-    const found = fs.existsSync(base) ? walk(base, (rel) => re.test(rel)) : [];
-    if (found.length === 0) throw new CliError(`no files match ${arg}`, 2);
-    files.push(...found);
   }
-  return [...new Set(files)];
+  if (unreadable) throw unreadable;
 }
 
-export function readInput(file: string): Buffer {
+/** `-`, a file (absolute), or the walk of a directory or glob, not begun. */
+function resolveArgument(arg: string, cwd: string, walker: Walker): string | WalkState {
+  if (arg === '-') return arg;
+  const abs = path.resolve(cwd, arg);
+  if (!isGlob(arg) || fs.existsSync(abs)) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(abs);
+    } catch (error) {
+      throw new CliError(`no such file or directory: ${arg}`, 2, { cause: error });
+    }
+    return stat.isDirectory() ? walker.begin(abs, 'DB_CONFIG', null) : abs;
+  }
+  // A glob: walk from its longest literal directory prefix.
+  const parts = arg.replace(/\\/g, '/').split('/');
+  const literal: string[] = [];
+  while (parts.length > 1 && !isGlob(parts[0]!)) literal.push(parts.shift()!);
+  const base = path.resolve(cwd, literal.join('/') || '.');
+  if (!fs.existsSync(base)) throw new CliError(`no files match ${arg}`, 2);
+  return walker.begin(base, null, globToRegExp(parts.join('/')).source);
+}
+
+/** A file that was read, or could not be read (`failure`). */
+interface ReadFile {
+  readonly file: string;
+  readonly bytes?: Buffer;
+  readonly regions: readonly string[];
+  readonly failure?: CliError;
+}
+
+/** A file and its bytes, or why it cannot be read. */
+function readFile(walker: Walker, file: string, regions: readonly string[] = []): ReadFile {
   try {
-    return fs.readFileSync(file);
+    return { file, bytes: fs.readFileSync(file), regions };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read ${file}: ${code === 'EISDIR' ? 'it is a directory' : code}`, 2, { cause: error });
+    return { file, regions, failure: walker.readFailure(file, error) as CliError };
   }
 }
 
-/** What lint needs to know about the environment directory a DB_CONFIG sits in. */
-export function environmentFacts(file: string): EnvironmentFacts | undefined {
+/** The files of a walk with their bytes (or why they cannot be read), in order; those `skip` names are not read. */
+function* walkFiles(walker: Walker, state: WalkState, skip: (file: string) => boolean): Generator<ReadFile> {
+  for (let file = walker.next(state); file !== undefined; file = walker.next(state)) {
+    if (!skip(file)) yield readFile(walker, file, walker.regions());
+  }
+}
+
+/**
+ * What lint needs to know about the environment directory a DB_CONFIG sits in;
+ * `walked`: its region files as the walk that found it listed them.
+ */
+export function environmentFacts(file: string, walked?: readonly string[]): EnvironmentFacts | undefined {
   try {
     const dir = path.dirname(file);
-    const regions = regionFilesSeen.get(dir) ?? regionFiles(dir);
+    const regions = walked ?? regionFiles(dir);
     return {
       // Only compared with region files: no stat when there are none (most runs).
       configMtimeMs: regions.length > 0 ? fs.statSync(file).mtimeMs : 0,

@@ -7,7 +7,7 @@ import type { LintResult } from '../../lint/types.js';
 import type { Change } from '../../plan/types.js';
 import { CliError, EXIT } from '../errors.js';
 import { numberOption, wholeAtLeast } from '../number-option.js';
-import { environmentFacts, readInput, resolveInputs } from '../files.js';
+import { environmentFacts, readInputs } from '../files.js';
 import { readAll, shownPath, useColor, type Io } from '../io.js';
 import { loadRc } from '../rc.js';
 
@@ -30,6 +30,7 @@ interface Input {
   readonly file: string;
   readonly shown: string;
   readonly bytes: Buffer;
+  readonly regions?: readonly string[] | undefined;
 }
 
 /** `provision lint`: lint, optionally fix, and print findings; returns the exit code. */
@@ -37,11 +38,10 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
   if (args.maxWarnings !== undefined) numberOption('max-warnings', args.maxWarnings, 'a whole number, -1 for no limit', wholeAtLeast(-1));
   const rc = loadRc(args.config, io.cwd);
   if (args.paths.filter((p) => p === '-').length > 1) throw new CliError('read stdin (-) only once');
-  const files = resolveInputs(args.paths, io.cwd);
-  if (files.includes('-') && args.fix) throw new CliError('--fix cannot write to stdin; use --fix-dry-run to see the fixes');
+  if (args.paths.includes('-') && args.fix) throw new CliError('--fix cannot write to stdin; use --fix-dry-run to see the fixes');
   const options = (input: Input) => {
     // Only a file named DB_CONFIG sits in an environment whose directory lint may judge.
-    const environment = input.file === '-' || path.basename(input.file) !== 'DB_CONFIG' ? undefined : environmentFacts(input.file);
+    const environment = input.file === '-' || path.basename(input.file) !== 'DB_CONFIG' ? undefined : environmentFacts(input.file, input.regions);
     return environment ? { filePath: input.shown, rules: rc.rules, environment } : { filePath: input.shown, rules: rc.rules };
   };
 
@@ -52,9 +52,9 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
   const members: Input[] = [];
   let results: LintResult[] = [];
   // Each file is linted as soon as it is read, and its bytes dropped unless the group needs them.
-  for (const file of files) {
+  for (const { file, bytes, regions } of readInputs(args.paths, io.cwd)) {
     const input: Input =
-      file === '-' ? { file, shown: args.stdinFilename, bytes: await readAll(io.stdin) } : { file, shown: shownPath(io.cwd, file), bytes: readInput(file) };
+      file === '-' ? { file, shown: args.stdinFilename, bytes: await readAll(io.stdin) } : { file, shown: shownPath(io.cwd, file), bytes: bytes!, regions };
     if (fixDbConfig === undefined) {
       results.push(lintDbConfig(input.bytes, options(input)));
       if (args.group) members.push(input);

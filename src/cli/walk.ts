@@ -1,0 +1,119 @@
+import type * as Fs from 'node:fs';
+import type * as Path from 'node:path';
+
+/**
+ * Where a walk of a directory tree stands, as plain data, so one thread can start
+ * a walk and another go on with it. The entries still to visit are a stack, the
+ * next one last: a directory still to list, or a file already kept.
+ */
+export interface WalkState {
+  /** The directory walked, absolute. */
+  readonly root: string;
+  /** Keep the files of this name... */
+  readonly name: string | null;
+  /** ...or, for a glob, those whose path below `root` (with `/`) matches this regular expression. */
+  readonly pattern: string | null;
+  /** The entries still to visit, as paths below `root` with `/` (`''` is the root). */
+  readonly rels: string[];
+  /** For each entry: null for a directory; for a file, the region files of its directory. */
+  readonly regions: (readonly string[] | null)[];
+  /** Directories listed so far. */
+  listed: number;
+  /** Files kept so far. */
+  found: number;
+}
+
+/** Walks trees the way lint looks for its input files. */
+export interface Walker {
+  /** A walk of `root` keeping the files named `name`, or those matching `pattern`. */
+  begin(root: string, name: string | null, pattern: string | null): WalkState;
+  /**
+   * The next file kept, absolute, or undefined when the walk is over; throws
+   * `fail(message)` when a directory cannot be listed.
+   */
+  next(state: WalkState): string | undefined;
+  /** The region files (`__db.001`...) of the directory of the file `next` returned last, sorted. */
+  regions(): readonly string[];
+  /** The error for a file that cannot be read. */
+  readFailure(file: string, error: unknown): Error;
+}
+
+/**
+ * A walker, sorted by name (UTF-16 code units), skipping node_modules and version
+ * control directories, never following a symlink to a directory (a symlink named
+ * like a kept file is kept, and read through). Files and subdirectories are visited
+ * in one name order, so a subdirectory's files come before its later siblings'.
+ *
+ * NOTE: self-contained on purpose (it uses only its parameters and globals): its
+ * source text also runs in the thread that reads lint's files (reader-thread.ts).
+ */
+export function createWalker(fs: typeof Fs, path: typeof Path, fail: (message: string, cause: unknown) => Error): Walker {
+  const SEP = path.sep;
+  const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
+  const REGION_FILE = /^__db\.\d{3}$/;
+  const NONE: readonly string[] = Object.freeze([]);
+  const byName = (a: Fs.Dirent, b: Fs.Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const patterns = new Map<string, RegExp>();
+  let lastRegions = NONE;
+
+  const absolute = (state: WalkState, rel: string) =>
+    rel === '' ? state.root : `${state.root.endsWith(SEP) ? state.root : state.root + SEP}${SEP === '/' ? rel : rel.replaceAll('/', SEP)}`;
+
+  /** List a directory and stack its entries, the first name last. */
+  function list(state: WalkState, rel: string): void {
+    const dir = absolute(state, rel);
+    let entries: Fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      throw fail(`cannot read directory ${dir}: ${(error as NodeJS.ErrnoException).code}`, error);
+    }
+    state.listed++;
+    if (entries.length > 1) entries.sort(byName);
+    let regions = NONE;
+    for (let i = 0; i < entries.length; i++) {
+      const name = entries[i]!.name;
+      if (name.charCodeAt(0) === 95 && REGION_FILE.test(name)) (regions === NONE ? (regions = []) : (regions as string[])).push(name);
+    }
+    let re: RegExp | undefined;
+    if (state.pattern !== null) {
+      re = patterns.get(state.pattern);
+      if (re === undefined) patterns.set(state.pattern, (re = new RegExp(state.pattern)));
+    }
+    const prefix = rel === '' ? '' : `${rel}/`;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const e = entries[i]!;
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) {
+          state.rels.push(prefix + e.name);
+          state.regions.push(null);
+        }
+      } else if ((e.isFile() || e.isSymbolicLink()) && (re === undefined ? e.name === state.name : re.test(prefix + e.name))) {
+        state.rels.push(prefix + e.name);
+        state.regions.push(regions);
+      }
+    }
+  }
+
+  return {
+    begin: (root, name, pattern) => ({ root, name, pattern, rels: [''], regions: [null], listed: 0, found: 0 }),
+    next(state) {
+      for (;;) {
+        const rel = state.rels.pop();
+        if (rel === undefined) return undefined;
+        const regions = state.regions.pop()!;
+        if (regions === null) list(state, rel);
+        else {
+          state.found++;
+          lastRegions = regions;
+          return absolute(state, rel);
+        }
+      }
+    },
+    regions: () => lastRegions,
+    readFailure(file, error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return fail(`cannot read ${file}: ${code === 'EISDIR' ? 'it is a directory' : code}`, error);
+    },
+  };
+}

@@ -1,0 +1,299 @@
+/**
+ * lint's inputs, read as they are found, against the way lint resolved every
+ * argument, then read every file, before (kept below as the reference): the same
+ * files, bytes and region files in the same order, and the same errors.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CliError } from '../../src/cli/errors.js';
+import { readInputs, regionFiles } from '../../src/cli/files.js';
+import { prng, ROOT, tempDir } from '../helpers.js';
+
+const test = suite('read-inputs');
+
+interface Outcome {
+  readonly files: { file: string; bytes?: string; regions?: readonly string[] }[];
+  readonly error?: { message: string; exitCode?: number; cli: boolean };
+}
+
+const dirOf = (file: string) => path.dirname(file);
+
+/** What lint did before: resolve every argument (walking directories), then read every file. */
+function reference(args: readonly string[], cwd: string): Outcome {
+  const seen = new Map<string, string[]>();
+  const SKIP = new Set(['node_modules', '.git', '.hg', '.svn']);
+  const globToRegExp = (glob: string): RegExp => {
+    let re = '';
+    for (let i = 0; i < glob.length; i++) {
+      const c = glob[i]!;
+      if (c === '*' && glob[i + 1] === '*') {
+        re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
+        i += glob[i + 2] === '/' ? 2 : 1;
+      } else if (c === '*') re += '[^/]*';
+      else if (c === '?') re += '[^/]';
+      else if (c === '[') {
+        const end = glob.indexOf(']', i);
+        if (end === -1) re += '\\[';
+        else {
+          re += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+          i = end;
+        }
+      } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+    }
+    return new RegExp(`^${re}$`);
+  };
+  const isGlob = (p: string) => /[*?[]/.test(p);
+  const walk = (dir: string, keep: (rel: string) => boolean, rel = ''): string[] => {
+    const found: string[] = [];
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true });
+    } catch (error) {
+      throw new CliError(`cannot read directory ${path.join(dir, rel)}: ${(error as NodeJS.ErrnoException).code}`, 2);
+    }
+    seen.set(path.join(dir, rel), entries.filter((e) => /^__db\.\d{3}$/.test(e.name)).map((e) => e.name).sort());
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const child = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (!SKIP.has(e.name)) found.push(...walk(dir, keep, child));
+      } else if ((e.isFile() || e.isSymbolicLink()) && keep(child)) found.push(path.join(dir, child));
+    }
+    return found;
+  };
+  const files: string[] = [];
+  try {
+    for (const arg of args) {
+      if (arg === '-') {
+        files.push('-');
+        continue;
+      }
+      const abs = path.resolve(cwd, arg);
+      if (!isGlob(arg) || fs.existsSync(abs)) {
+        let stat: fs.Stats;
+        try {
+          stat = fs.statSync(abs);
+        } catch {
+          throw new CliError(`no such file or directory: ${arg}`, 2);
+        }
+        if (stat.isDirectory()) {
+          const found = walk(abs, (rel) => path.posix.basename(rel) === 'DB_CONFIG');
+          if (found.length === 0) throw new CliError(`no file named DB_CONFIG in ${arg} or below it`, 2);
+          files.push(...found);
+        } else files.push(abs);
+        continue;
+      }
+      const parts = arg.replace(/\\/g, '/').split('/');
+      const literal: string[] = [];
+      while (parts.length > 1 && !isGlob(parts[0]!)) literal.push(parts.shift()!);
+      const base = path.resolve(cwd, literal.join('/') || '.');
+      const re = globToRegExp(parts.join('/'));
+      const found = fs.existsSync(base) ? walk(base, (rel) => re.test(rel)) : [];
+      if (found.length === 0) throw new CliError(`no files match ${arg}`, 2);
+      files.push(...found);
+    }
+    const out: Outcome['files'] = [];
+    for (const file of new Set(files)) {
+      if (file === '-') {
+        out.push({ file });
+        continue;
+      }
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(file);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new CliError(`cannot read ${file}: ${code === 'EISDIR' ? 'it is a directory' : code}`, 2);
+      }
+      out.push({ file, bytes: bytes.toString('latin1'), regions: seen.get(dirOf(file)) ?? regionFiles(dirOf(file)) });
+    }
+    return { files: out };
+  } catch (error) {
+    return { files: [], error: describe(error) };
+  }
+}
+
+function describe(error: unknown): Outcome['error'] {
+  return error instanceof CliError ? { message: error.message, exitCode: error.exitCode, cli: true } : { message: String(error), cli: false };
+}
+
+/** readInputs, with region files as lint uses them (a file given by name has its directory listed). */
+function run(args: readonly string[], cwd: string): Outcome {
+  const files: Outcome['files'] = [];
+  try {
+    for (const input of readInputs(args, cwd)) {
+      if (input.file === '-') files.push({ file: input.file });
+      else files.push({ file: input.file, bytes: input.bytes!.toString('latin1'), regions: input.regions ?? regionFiles(dirOf(input.file)) });
+    }
+    return { files };
+  } catch (error) {
+    return { files: [], error: describe(error) };
+  }
+}
+
+/** Check readInputs against the reference. */
+function assertSame(args: readonly string[], cwd: string, what: string): Outcome {
+  const expected = reference(args, cwd);
+  const here = run(args, cwd);
+  assert.equal(here.error, expected.error, `${what}: error`);
+  assert.equal(here.files, expected.error ? [] : expected.files, what);
+  return expected;
+}
+
+/**
+ * A tree of `groups` x `sites` environments, with what a walk must skip or not follow:
+ * node_modules and .git, a symlink to a directory, files not named DB_CONFIG; a
+ * DB_CONFIG that is a symlink to a file; region files and names that sort by code unit.
+ */
+function makeTree(root: string, groups: number, sites: number, seed = 7): void {
+  const random = prng(seed);
+  const text = () => {
+    const lines: string[] = [];
+    for (let n = Math.floor(random() * 8); n > 0; n--) lines.push(`set_cachesize 0 ${Math.floor(random() * 1e6)} 1`);
+    return lines.join(random() < 0.2 ? '\r\n' : '\n');
+  };
+  for (let g = 0; g < groups; g++) {
+    for (let s = 0; s < sites; s++) {
+      const dir = path.join(root, `group-${String(g).padStart(3, '0')}`, `site-${String(s).padStart(3, '0')}`);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'DB_CONFIG'), text());
+      if (random() < 0.05) for (const region of ['__db.001', '__db.002', '__db.rep.gen', '__dbq.q.0']) fs.writeFileSync(path.join(dir, region), '');
+      if (random() < 0.05) fs.writeFileSync(path.join(dir, 'DB_CONFIG.bak'), 'old');
+    }
+  }
+  const odd = path.join(root, 'group-001');
+  // Node lists a directory in byte order of the UTF-8 names; lint sorts by UTF-16 code unit, which puts
+  // U+1F600 (a surrogate pair) before U+FF21 where UTF-8 puts it after.
+  for (const name of ['B', 'a', 'Z', '_x', 'é', 'a b', 'a.b', 'a-b', '\uFF21', '\u{1F600}']) {
+    fs.mkdirSync(path.join(odd, name, 'deeper', 'still'), { recursive: true });
+    fs.writeFileSync(path.join(odd, name, 'DB_CONFIG'), `# ${name}\n`);
+    fs.writeFileSync(path.join(odd, name, 'deeper', 'still', 'DB_CONFIG'), `# ${name} deep\n`);
+  }
+  fs.mkdirSync(path.join(odd, 'a', '__db.003'));
+  fs.writeFileSync(path.join(odd, 'a', '__db.004'), '');
+  fs.writeFileSync(path.join(odd, 'a', 'deeper', 'DB_CONFIG'), Buffer.alloc(1_500_000, 'x'));
+  fs.writeFileSync(path.join(odd, 'a', 'deeper', 'still', '__db.001'), '');
+  fs.writeFileSync(path.join(odd, 'B', 'DB_CONFIG'), '');
+  for (const skipped of ['node_modules/pkg', '.git', 'group-002/.svn', 'group-002/site-000/.hg']) {
+    fs.mkdirSync(path.join(root, skipped), { recursive: true });
+    fs.writeFileSync(path.join(root, skipped, 'DB_CONFIG'), 'skipped\n');
+  }
+  fs.mkdirSync(path.join(root, 'elsewhere'));
+  fs.writeFileSync(path.join(root, 'elsewhere', 'real.conf'), 'set_cachesize 0 1 1\n');
+  fs.symlinkSync(path.join(root, 'group-000'), path.join(root, 'group-000-link'));
+  fs.mkdirSync(path.join(root, 'group-003', 'linked'), { recursive: true });
+  fs.symlinkSync(path.join(root, 'elsewhere', 'real.conf'), path.join(root, 'group-003', 'linked', 'DB_CONFIG'));
+}
+
+/** A directory whose path is longer than the system allows, so listing it fails (even for root). */
+function makeTooDeep(parent: string): void {
+  let dir = parent;
+  const chain: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    dir = path.join(dir, 'd');
+    chain.push(dir);
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  // Rename from the deepest up, so every rename still names a short path.
+  for (const d of chain.reverse()) fs.renameSync(d, path.join(path.dirname(d), 'd'.repeat(250)));
+}
+
+/** `rm -rf`: fs.rmSync cannot remove a path longer than the system allows. */
+const removeAll = (dir: string) => execFileSync('rm', ['-rf', dir]);
+
+let big: { dir: string; cleanup: () => void };
+test.before(() => {
+  big = tempDir('provision-read-');
+  makeTree(big.dir, 12, 60);
+});
+test.after(() => big.cleanup());
+
+test('the fixtures: the same files, bytes and region files', () => {
+  const expected = assertSame(['fixtures'], ROOT, 'fixtures/');
+  assert.ok(expected.files.length >= 10, `${expected.files.length} files`);
+  assertSame(['fixtures/bdb-corpus/*.DB_CONFIG', 'fixtures/vendor/*'], ROOT, 'globs over the fixtures');
+});
+
+test('a tree: order, skipped directories, symlinks, region files', () => {
+  const expected = assertSame(['.'], big.dir, 'the tree');
+  const files = expected.files.map((f) => path.relative(big.dir, f.file));
+  assert.ok(files.length > 720, `${files.length} files`);
+  assert.ok(files.includes('group-003/linked/DB_CONFIG'), 'a DB_CONFIG that links to a file is read');
+  assert.ok(!files.some((f) => /node_modules|\.git|\.svn|\.hg|-link/.test(f)), 'skipped directories and linked directories');
+  const odd = files.filter((f) => f.startsWith('group-001/') && !f.startsWith('group-001/site-'));
+  const sorted = ['B', 'Z', '_x', 'a', 'a b', 'a-b', 'a.b', 'é', '\u{1F600}', '\uFF21'].flatMap((d) => [`${d}/DB_CONFIG`, ...(d === 'a' ? ['a/deeper/DB_CONFIG'] : []), `${d}/deeper/still/DB_CONFIG`]);
+  assert.equal(odd, sorted.map((f) => `group-001/${f}`), 'sorted by UTF-16 code unit, a directory before its later siblings');
+  assert.ok(files.indexOf('group-001/a.b/deeper/still/DB_CONFIG') < files.indexOf('group-001/site-000/DB_CONFIG'));
+  assert.ok(files.indexOf('group-001/site-059/DB_CONFIG') < files.indexOf('group-001/é/DB_CONFIG'));
+  const a = expected.files.find((f) => f.file === path.join(big.dir, 'group-001', 'a', 'DB_CONFIG'))!;
+  assert.equal(a.regions, ['__db.003', '__db.004'], 'a directory named like a region file counts, as before');
+  assert.is(expected.files.find((f) => f.file.endsWith(path.join('a', 'deeper', 'DB_CONFIG')))!.bytes!.length, 1_500_000);
+});
+
+test('globs, and arguments naming the same file twice', () => {
+  assertSame(['**/DB_CONFIG'], big.dir, '**/DB_CONFIG');
+  assertSame(['group-00[0-2]/site-0?5/DB_CONFIG', 'group-001/*/DB_CONFIG'], big.dir, 'two globs');
+  assertSame(['group-001/*/deeper/**'], big.dir, 'a glob ending in **');
+  const twice = assertSame(['group-002', 'group-002/site-001/DB_CONFIG', '.', 'group-002', '**/site-001/DB_CONFIG'], big.dir, 'the same files again');
+  const names = twice.files.map((f) => f.file);
+  assert.is(new Set(names).size, names.length, 'each file once');
+  assert.is(names[0], path.join(big.dir, 'group-002', 'site-000', 'DB_CONFIG'));
+  assertSame(['group-000/site-000/DB_CONFIG', '-', 'group-000'], big.dir, 'stdin among files');
+});
+
+test('errors: the same one-line message, exit 2, wherever they are in the walk', () => {
+  const t = tempDir('provision-read-errors-');
+  const deep = tempDir('provision-read-deep-');
+  try {
+    makeTree(t.dir, 3, 40);
+    // The broken things sort last.
+    const last = path.join(t.dir, 'zz');
+    fs.mkdirSync(path.join(last, 'empty', 'deeper'), { recursive: true });
+    fs.mkdirSync(path.join(last, 'linked-dir'));
+    fs.symlinkSync(path.join(t.dir, 'group-000'), path.join(last, 'linked-dir', 'DB_CONFIG'));
+    fs.mkdirSync(path.join(last, 'dangling'));
+    fs.symlinkSync(path.join(t.dir, 'nowhere'), path.join(last, 'dangling', 'DB_CONFIG'));
+    const long = path.join(deep.dir, 'long');
+    makeTooDeep(long);
+
+    const cases: [string[], RegExp][] = [
+      [['zz/linked-dir'], /^cannot read \/.*\/zz\/linked-dir\/DB_CONFIG: it is a directory$/],
+      [['zz/dangling'], /^cannot read \/.*\/zz\/dangling\/DB_CONFIG: ENOENT$/],
+      [['zz/empty'], /^no file named DB_CONFIG in zz\/empty or below it$/],
+      [['nope'], /^no such file or directory: nope$/],
+      [[long], /^cannot read directory \/.*\/long\/d+(\/d+)+: ENAMETOOLONG$/],
+      [['zz/nothing-*'], /^no files match zz\/nothing-\*$/],
+    ];
+    for (const [args, message] of cases) {
+      const expected = assertSame(args, t.dir, args.join(' '));
+      assert.match(expected.error?.message ?? '', message);
+      assert.is(expected.error?.exitCode, 2);
+    }
+    // The same, deep into a walk of the whole tree: the first file that cannot be read.
+    assert.match(assertSame(['.'], t.dir, 'the whole tree').error!.message, /zz\/dangling\/DB_CONFIG: ENOENT$/);
+    assert.match(assertSame(['zz/linked-dir', '.'], t.dir, 'linked-dir first').error!.message, /linked-dir\/DB_CONFIG: it is a directory$/);
+    // An argument that cannot be resolved comes before a file that cannot be read, whatever their order.
+    assert.match(assertSame(['.', 'nope'], t.dir, 'unreadable, then missing').error!.message, /^no such file or directory: nope$/);
+    assert.match(assertSame(['zz/dangling', 'zz/empty'], t.dir, 'unreadable, then nothing to lint').error!.message, /^no file named DB_CONFIG in zz\/empty/);
+    assert.match(assertSame(['zz/dangling', long], t.dir, 'an unreadable file, then an unreadable directory').error!.message, /ENAMETOOLONG$/);
+    // A dangling symlink named as an argument is a path that does not exist.
+    assert.match(assertSame(['zz/dangling/DB_CONFIG'], t.dir, 'a dangling symlink named').error!.message, /^no such file or directory: zz\/dangling\/DB_CONFIG$/);
+    if (fs.existsSync('/proc/self/mem')) {
+      // A file named as an argument that cannot be read (EIO: even root cannot read it this way).
+      assert.match(assertSame(['/proc/self/mem'], t.dir, 'an unreadable file named').error!.message, /^cannot read \/proc\/self\/mem: EIO$/);
+      assert.match(assertSame(['/proc/self/mem', 'zz/empty'], t.dir, 'an unreadable file named, then nothing to lint').error!.message, /^no file named DB_CONFIG in zz\/empty/);
+    }
+    // A file that cannot be read, named twice: read once, so reported once, as the first.
+    assert.match(assertSame(['zz/linked-dir', 'zz/dangling', 'zz/linked-dir'], t.dir, 'two unreadable').error!.message, /it is a directory$/);
+    // A directory that cannot be listed, last in the walk, after files that cannot be read.
+    fs.renameSync(long, path.join(last, 'long'));
+    assert.match(assertSame(['.'], t.dir, 'a directory too deep to list, last').error!.message, /ENAMETOOLONG$/);
+  } finally {
+    removeAll(t.dir);
+    removeAll(deep.dir);
+  }
+});
+
+test.run();
