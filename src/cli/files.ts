@@ -1,12 +1,28 @@
 import * as fs from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
+import { debuglog } from 'node:util';
 import { directoryExistsFrom } from '../env/directories.js';
 import type { EnvironmentFacts } from '../lint/types.js';
 import { CliError } from './errors.js';
+import { ReaderThread, type ReadFile } from './reader-thread.js';
 import { createWalker, type Walker, type WalkState } from './walk.js';
 
 /** Region files: `__db.001` ... (never `__db.rep.*`, `__dbq.*` or `__dbp.*`). */
 const REGION_FILE = /^__db\.\d{3}$/;
+
+/**
+ * Directories and files a walk goes through in this thread before it starts a
+ * reader thread (a tree of a few hundred environments: the thread's start costs
+ * more than it saves below that).
+ */
+const READER_THRESHOLD = 1000;
+
+/** Files walked and read in this thread before lint gets them. */
+const IN_THREAD_BATCH = 128;
+
+/** `NODE_DEBUG=provision`: says when a walk goes to the reader thread, and what it read. */
+const debug = debuglog('provision');
 
 function globToRegExp(glob: string): RegExp {
   let re = '';
@@ -41,43 +57,65 @@ export interface LintInput {
   readonly regions?: readonly string[];
 }
 
+export interface ReadInputsOptions {
+  /**
+   * Directories and files walked in this thread before a reader thread starts;
+   * Infinity for none. By default a few hundred, or none on a single processor.
+   */
+  readonly threshold?: number;
+  /**
+   * Hand a walk to the reader thread exactly after `threshold` entries, waiting
+   * for it to start, instead of walking on here until it is ready (tests).
+   */
+  readonly waitForReader?: boolean;
+  /** Called when a walk goes to the reader thread, with the walk's counts so far (tests). */
+  readonly onHandOff?: (walked: { listed: number; found: number }, reader: ReaderThread) => void;
+}
+
 /**
  * Lint's path arguments, resolved and read, in order, each file once: a file is
  * itself, a directory is every file named DB_CONFIG below it (sorted, skipping
  * node_modules and version control directories, not following directory symlinks),
  * a glob is what it matches, `-` is stdin. Errors are CliErrors (exit 2): an
  * argument that cannot be resolved (missing, no DB_CONFIG below it, an unreadable
- * directory) before a file that cannot be read, whatever their order. An error
- * may come after files were yielded: a caller that prints as it goes has printed theirs.
+ * directory) before a file that cannot be read, whatever their order.
+ *
+ * A large tree is walked and read on by a second thread while the caller lints
+ * what it has; the caller sees a plain synchronous iteration. An error may come
+ * after files were yielded: a caller that prints as it goes has printed theirs.
  */
-export function* readInputs(args: readonly string[], cwd: string): Generator<LintInput> {
-  const walker = createWalker(fs, path, (message, cause) => new CliError(message, 2, { cause }));
+export function* readInputs(args: readonly string[], cwd: string, options: ReadInputsOptions = {}): Generator<LintInput> {
+  const walks = new Walks(options);
   // One argument cannot name a file twice; several can.
   const seen = args.length > 1 ? new Set<string>() : undefined;
   // The first file that cannot be read: raised once every argument is resolved, as when all were resolved first.
   let unreadable: CliError | undefined;
   const skip = (file: string) => unreadable !== undefined || seen?.has(file) === true;
-  for (const arg of args) {
-    const target = resolveArgument(arg, cwd, walker);
-    if (typeof target !== 'string') {
-      for (const input of walkFiles(walker, target, skip)) {
-        if (skip(input.file)) continue;
-        seen?.add(input.file);
-        if (input.failure) unreadable = input.failure;
-        else yield { file: input.file, bytes: input.bytes!, regions: input.regions };
-      }
-      if (target.found === 0) throw new CliError(target.name === null ? `no files match ${arg}` : `no file named DB_CONFIG in ${arg} or below it`, 2);
-    } else if (!skip(target)) {
-      seen?.add(target);
-      if (target === '-') yield { file: target };
-      else {
-        const input = readFile(walker, target);
-        if (input.failure) unreadable = input.failure;
-        else yield { file: target, bytes: input.bytes! };
+  try {
+    for (const arg of args) {
+      const target = resolveArgument(arg, cwd, walks.walker);
+      if (typeof target !== 'string') {
+        for (const input of walks.run(target, skip)) {
+          if (skip(input.file)) continue;
+          seen?.add(input.file);
+          if (input.failure) unreadable = input.failure;
+          else yield { file: input.file, bytes: input.bytes!, regions: input.regions };
+        }
+        if (target.found === 0) throw new CliError(target.name === null ? `no files match ${arg}` : `no file named DB_CONFIG in ${arg} or below it`, 2);
+      } else if (!skip(target)) {
+        seen?.add(target);
+        if (target === '-') yield { file: target };
+        else {
+          const input = readFile(walks.walker, target);
+          if (input.failure) unreadable = input.failure;
+          else yield { file: target, bytes: input.bytes! };
+        }
       }
     }
+    if (unreadable) throw unreadable;
+  } finally {
+    walks.close();
   }
-  if (unreadable) throw unreadable;
 }
 
 /** `-`, a file (absolute), or the walk of a directory or glob, not begun. */
@@ -102,14 +140,6 @@ function resolveArgument(arg: string, cwd: string, walker: Walker): string | Wal
   return walker.begin(base, null, globToRegExp(parts.join('/')).source);
 }
 
-/** A file that was read, or could not be read (`failure`). */
-interface ReadFile {
-  readonly file: string;
-  readonly bytes?: Buffer;
-  readonly regions: readonly string[];
-  readonly failure?: CliError;
-}
-
 /** A file and its bytes, or why it cannot be read. */
 function readFile(walker: Walker, file: string, regions: readonly string[] = []): ReadFile {
   try {
@@ -119,10 +149,71 @@ function readFile(walker: Walker, file: string, regions: readonly string[] = [])
   }
 }
 
-/** The files of a walk with their bytes (or why they cannot be read), in order; those `skip` names are not read. */
-function* walkFiles(walker: Walker, state: WalkState, skip: (file: string) => boolean): Generator<ReadFile> {
-  for (let file = walker.next(state); file !== undefined; file = walker.next(state)) {
-    if (!skip(file)) yield readFile(walker, file, walker.regions());
+/**
+ * The walks of one lint: each begins in this thread and, once lint has seen
+ * `threshold` entries, goes on in a reader thread as soon as that has started.
+ */
+class Walks {
+  readonly walker = createWalker(fs, path, (message, cause) => new CliError(message, 2, { cause }));
+  private readonly threshold: number;
+  /** Undefined until the walks are large enough to start one, null when none could start. */
+  private reader: ReaderThread | null | undefined;
+  /** Entries (directories listed, files kept) of the walks done. */
+  private walked = 0;
+
+  constructor(private readonly options: ReadInputsOptions) {
+    this.threshold = options.threshold ?? (availableParallelism() > 1 ? READER_THRESHOLD : Infinity);
+  }
+
+  /**
+   * The files of a walk with their bytes (or why they cannot be read), in order;
+   * in this thread, those `skip` says lint will not use are neither yielded nor read.
+   */
+  *run(state: WalkState, skip: (file: string) => boolean): Generator<ReadFile> {
+    const large = () => this.reader === undefined && this.walked + state.listed + state.found >= this.threshold;
+    for (;;) {
+      if (large()) {
+        this.reader = ReaderThread.start() ?? null;
+        if (this.reader !== null && this.options.waitForReader) this.reader.waitUntilReady();
+      }
+      if (this.reader?.ready && state.rels.length > 0) {
+        debug('the reader thread walks on from %s after %d directories and %d files', state.root, state.listed, state.found);
+        this.options.onHandOff?.({ listed: state.listed, found: state.found }, this.reader);
+        const before = state.found;
+        // The reader walks on with a copy of `state`; the counts come back at the end.
+        const counts = yield* this.reader.walk(state);
+        debug('the reader thread read %d files', counts.found - before);
+        state.listed = counts.listed;
+        state.found = counts.found;
+        break;
+      }
+      // NOTE: walked and read a batch at a time, not a file at a time between lint's files: the
+      // system calls run about twice as slow when they take turns with linting (the caches each evict).
+      const batch: ReadFile[] = [];
+      let failure: unknown;
+      let done = false;
+      try {
+        while (batch.length < IN_THREAD_BATCH && !large()) {
+          const file = this.walker.next(state);
+          if (file === undefined) {
+            done = true;
+            break;
+          }
+          if (!skip(file)) batch.push(readFile(this.walker, file, this.walker.regions()));
+        }
+      } catch (error) {
+        failure = error;
+      }
+      // The files before a directory that cannot be listed go first, as in the reader thread.
+      yield* batch;
+      if (failure !== undefined) throw failure;
+      if (done) break;
+    }
+    this.walked += state.listed + state.found;
+  }
+
+  close(): void {
+    this.reader?.close();
   }
 }
 

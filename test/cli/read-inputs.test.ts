@@ -1,15 +1,16 @@
 /**
- * lint's inputs, read as they are found, against the way lint resolved every
- * argument, then read every file, before (kept below as the reference): the same
- * files, bytes and region files in the same order, and the same errors.
+ * lint's inputs: the walk and read in this thread, and the same walk handed to
+ * the reader thread, against the way lint resolved every argument, then read
+ * every file, before (kept below as the reference): the same files, bytes and
+ * region files in the same order, and the same errors.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CliError } from '../../src/cli/errors.js';
-import { readInputs, regionFiles } from '../../src/cli/files.js';
+import { readInputs, regionFiles, type ReadInputsOptions } from '../../src/cli/files.js';
 import { prng, ROOT, tempDir } from '../helpers.js';
 
 const test = suite('read-inputs');
@@ -119,26 +120,43 @@ function describe(error: unknown): Outcome['error'] {
   return error instanceof CliError ? { message: error.message, exitCode: error.exitCode, cli: true } : { message: String(error), cli: false };
 }
 
+interface Run extends Outcome {
+  /** The walk's counts when it went to the reader thread, if it did. */
+  readonly handedOff?: { listed: number; found: number };
+}
+
 /** readInputs, with region files as lint uses them (a file given by name has its directory listed). */
-function run(args: readonly string[], cwd: string): Outcome {
+function run(args: readonly string[], cwd: string, options: ReadInputsOptions = {}): Run {
+  let handedOff: { listed: number; found: number } | undefined;
   const files: Outcome['files'] = [];
   try {
-    for (const input of readInputs(args, cwd)) {
+    for (const input of readInputs(args, cwd, { ...options, onHandOff: (walked, reader) => ((handedOff = walked), options.onHandOff?.(walked, reader)) })) {
       if (input.file === '-') files.push({ file: input.file });
       else files.push({ file: input.file, bytes: input.bytes!.toString('latin1'), regions: input.regions ?? regionFiles(dirOf(input.file)) });
     }
-    return { files };
+    return { files, ...(handedOff ? { handedOff } : {}) };
   } catch (error) {
-    return { files: [], error: describe(error) };
+    return { files: [], error: describe(error), ...(handedOff ? { handedOff } : {}) };
   }
 }
 
-/** Check readInputs against the reference. */
-function assertSame(args: readonly string[], cwd: string, what: string): Outcome {
+/** In this thread only; and handed to the reader after `after` entries (it is waited for, so it always takes over). */
+const inThread: ReadInputsOptions = { threshold: Infinity };
+const threaded = (after: number): ReadInputsOptions => ({ threshold: after, waitForReader: true });
+
+/** Check readInputs against the reference in this thread and handed to the reader after each of `handOffs` entries. */
+function assertSame(args: readonly string[], cwd: string, handOffs: number[], what: string, walks = true): Outcome {
   const expected = reference(args, cwd);
-  const here = run(args, cwd);
-  assert.equal(here.error, expected.error, `${what}: error`);
-  assert.equal(here.files, expected.error ? [] : expected.files, what);
+  const here = run(args, cwd, inThread);
+  assert.equal(here.handedOff, undefined, `${what}: no reader thread with threshold Infinity`);
+  assert.equal(here.error, expected.error, `${what}: in this thread, error`);
+  assert.equal(here.files, expected.error ? [] : expected.files, `${what}: in this thread`);
+  for (const after of handOffs) {
+    const there = run(args, cwd, threaded(after));
+    assert.is(there.handedOff !== undefined, walks, `${what}: handed to the reader after ${after}`);
+    assert.equal(there.error, expected.error, `${what}: reader thread after ${after}, error`);
+    assert.equal(there.files, expected.error ? [] : expected.files, `${what}: reader thread after ${after}`);
+  }
   return expected;
 }
 
@@ -210,14 +228,14 @@ test.before(() => {
 });
 test.after(() => big.cleanup());
 
-test('the fixtures: the same files, bytes and region files', () => {
-  const expected = assertSame(['fixtures'], ROOT, 'fixtures/');
+test('the fixtures: the same files, bytes and region files in this thread and in the reader thread', () => {
+  const expected = assertSame(['fixtures'], ROOT, [0, 5, 20], 'fixtures/');
   assert.ok(expected.files.length >= 10, `${expected.files.length} files`);
-  assertSame(['fixtures/bdb-corpus/*.DB_CONFIG', 'fixtures/vendor/*'], ROOT, 'globs over the fixtures');
+  assertSame(['fixtures/bdb-corpus/*.DB_CONFIG', 'fixtures/vendor/*'], ROOT, [0, 100], 'globs over the fixtures');
 });
 
-test('a tree: order, skipped directories, symlinks, region files', () => {
-  const expected = assertSame(['.'], big.dir, 'the tree');
+test('a tree larger than the threshold: order, skipped directories, symlinks, region files', () => {
+  const expected = assertSame(['.'], big.dir, [0, 1, 300, 1000], 'the tree');
   const files = expected.files.map((f) => path.relative(big.dir, f.file));
   assert.ok(files.length > 720, `${files.length} files`);
   assert.ok(files.includes('group-003/linked/DB_CONFIG'), 'a DB_CONFIG that links to a file is read');
@@ -232,23 +250,29 @@ test('a tree: order, skipped directories, symlinks, region files', () => {
   assert.is(expected.files.find((f) => f.file.endsWith(path.join('a', 'deeper', 'DB_CONFIG')))!.bytes!.length, 1_500_000);
 });
 
-test('globs, and arguments naming the same file twice', () => {
-  assertSame(['**/DB_CONFIG'], big.dir, '**/DB_CONFIG');
-  assertSame(['group-00[0-2]/site-0?5/DB_CONFIG', 'group-001/*/DB_CONFIG'], big.dir, 'two globs');
-  assertSame(['group-001/*/deeper/**'], big.dir, 'a glob ending in **');
-  const twice = assertSame(['group-002', 'group-002/site-001/DB_CONFIG', '.', 'group-002', '**/site-001/DB_CONFIG'], big.dir, 'the same files again');
+test('the default threshold: the same result whether or not the reader takes over in time', () => {
+  const expected = reference(['.'], big.dir);
+  for (let i = 0; i < 3; i++) assert.equal(run(['.'], big.dir, { threshold: 50 }).files, expected.files);
+  assert.equal(run(['.'], big.dir).files, expected.files);
+});
+
+test('globs, and arguments naming the same file twice, in this thread and in the reader thread', () => {
+  assertSame(['**/DB_CONFIG'], big.dir, [0, 200], '**/DB_CONFIG');
+  assertSame(['group-00[0-2]/site-0?5/DB_CONFIG', 'group-001/*/DB_CONFIG'], big.dir, [0, 3], 'two globs');
+  assertSame(['group-001/*/deeper/**'], big.dir, [0], 'a glob ending in **');
+  const twice = assertSame(['group-002', 'group-002/site-001/DB_CONFIG', '.', 'group-002', '**/site-001/DB_CONFIG'], big.dir, [0, 40, 700], 'the same files again');
   const names = twice.files.map((f) => f.file);
   assert.is(new Set(names).size, names.length, 'each file once');
   assert.is(names[0], path.join(big.dir, 'group-002', 'site-000', 'DB_CONFIG'));
-  assertSame(['group-000/site-000/DB_CONFIG', '-', 'group-000'], big.dir, 'stdin among files');
+  assertSame(['group-000/site-000/DB_CONFIG', '-', 'group-000'], big.dir, [0], 'stdin among files');
 });
 
-test('errors: the same one-line message, exit 2, wherever they are in the walk', () => {
+test('errors: the same one-line message, exit 2, in this thread and in the reader thread, wherever they are in the walk', () => {
   const t = tempDir('provision-read-errors-');
   const deep = tempDir('provision-read-deep-');
   try {
     makeTree(t.dir, 3, 40);
-    // The broken things sort last.
+    // The broken things sort last, so the reader thread is the one to meet them.
     const last = path.join(t.dir, 'zz');
     fs.mkdirSync(path.join(last, 'empty', 'deeper'), { recursive: true });
     fs.mkdirSync(path.join(last, 'linked-dir'));
@@ -258,41 +282,121 @@ test('errors: the same one-line message, exit 2, wherever they are in the walk',
     const long = path.join(deep.dir, 'long');
     makeTooDeep(long);
 
-    const cases: [string[], RegExp][] = [
-      [['zz/linked-dir'], /^cannot read \/.*\/zz\/linked-dir\/DB_CONFIG: it is a directory$/],
-      [['zz/dangling'], /^cannot read \/.*\/zz\/dangling\/DB_CONFIG: ENOENT$/],
-      [['zz/empty'], /^no file named DB_CONFIG in zz\/empty or below it$/],
-      [['nope'], /^no such file or directory: nope$/],
-      [[long], /^cannot read directory \/.*\/long\/d+(\/d+)+: ENAMETOOLONG$/],
-      [['zz/nothing-*'], /^no files match zz\/nothing-\*$/],
+    const cases: [string[], RegExp, boolean][] = [
+      [['zz/linked-dir'], /^cannot read \/.*\/zz\/linked-dir\/DB_CONFIG: it is a directory$/, true],
+      [['zz/dangling'], /^cannot read \/.*\/zz\/dangling\/DB_CONFIG: ENOENT$/, true],
+      [['zz/empty'], /^no file named DB_CONFIG in zz\/empty or below it$/, true],
+      [['nope'], /^no such file or directory: nope$/, false],
+      [[long], /^cannot read directory \/.*\/long\/d+(\/d+)+: ENAMETOOLONG$/, true],
+      [['zz/nothing-*'], /^no files match zz\/nothing-\*$/, true],
     ];
-    for (const [args, message] of cases) {
-      const expected = assertSame(args, t.dir, args.join(' '));
+    for (const [args, message, walks] of cases) {
+      const expected = assertSame(args, t.dir, [0], args.join(' '), walks);
       assert.match(expected.error?.message ?? '', message);
       assert.is(expected.error?.exitCode, 2);
     }
-    // The same, deep into a walk of the whole tree: the first file that cannot be read.
-    assert.match(assertSame(['.'], t.dir, 'the whole tree').error!.message, /zz\/dangling\/DB_CONFIG: ENOENT$/);
-    assert.match(assertSame(['zz/linked-dir', '.'], t.dir, 'linked-dir first').error!.message, /linked-dir\/DB_CONFIG: it is a directory$/);
+    // The same, met by the reader thread deep into a walk of the whole tree: the first file that cannot be read.
+    assert.match(assertSame(['.'], t.dir, [0, 50], 'the whole tree').error!.message, /zz\/dangling\/DB_CONFIG: ENOENT$/);
+    assert.match(assertSame(['zz/linked-dir', '.'], t.dir, [0, 50], 'linked-dir first').error!.message, /linked-dir\/DB_CONFIG: it is a directory$/);
     // An argument that cannot be resolved comes before a file that cannot be read, whatever their order.
-    assert.match(assertSame(['.', 'nope'], t.dir, 'unreadable, then missing').error!.message, /^no such file or directory: nope$/);
-    assert.match(assertSame(['zz/dangling', 'zz/empty'], t.dir, 'unreadable, then nothing to lint').error!.message, /^no file named DB_CONFIG in zz\/empty/);
-    assert.match(assertSame(['zz/dangling', long], t.dir, 'an unreadable file, then an unreadable directory').error!.message, /ENAMETOOLONG$/);
+    assert.match(assertSame(['.', 'nope'], t.dir, [0, 50], 'unreadable, then missing').error!.message, /^no such file or directory: nope$/);
+    assert.match(assertSame(['zz/dangling', 'zz/empty'], t.dir, [0], 'unreadable, then nothing to lint').error!.message, /^no file named DB_CONFIG in zz\/empty/);
+    assert.match(assertSame(['zz/dangling', long], t.dir, [0], 'an unreadable file, then an unreadable directory').error!.message, /ENAMETOOLONG$/);
     // A dangling symlink named as an argument is a path that does not exist.
-    assert.match(assertSame(['zz/dangling/DB_CONFIG'], t.dir, 'a dangling symlink named').error!.message, /^no such file or directory: zz\/dangling\/DB_CONFIG$/);
+    assert.match(assertSame(['zz/dangling/DB_CONFIG'], t.dir, [0], 'a dangling symlink named', false).error!.message, /^no such file or directory: zz\/dangling\/DB_CONFIG$/);
     if (fs.existsSync('/proc/self/mem')) {
       // A file named as an argument that cannot be read (EIO: even root cannot read it this way).
-      assert.match(assertSame(['/proc/self/mem'], t.dir, 'an unreadable file named').error!.message, /^cannot read \/proc\/self\/mem: EIO$/);
-      assert.match(assertSame(['/proc/self/mem', 'zz/empty'], t.dir, 'an unreadable file named, then nothing to lint').error!.message, /^no file named DB_CONFIG in zz\/empty/);
+      assert.match(assertSame(['/proc/self/mem'], t.dir, [], 'an unreadable file named').error!.message, /^cannot read \/proc\/self\/mem: EIO$/);
+      assert.match(assertSame(['/proc/self/mem', 'zz/empty'], t.dir, [0], 'an unreadable file named, then nothing to lint').error!.message, /^no file named DB_CONFIG in zz\/empty/);
     }
     // A file that cannot be read, named twice: read once, so reported once, as the first.
-    assert.match(assertSame(['zz/linked-dir', 'zz/dangling', 'zz/linked-dir'], t.dir, 'two unreadable').error!.message, /it is a directory$/);
+    assert.match(assertSame(['zz/linked-dir', 'zz/dangling', 'zz/linked-dir'], t.dir, [0], 'two unreadable').error!.message, /it is a directory$/);
     // A directory that cannot be listed, last in the walk, after files that cannot be read.
     fs.renameSync(long, path.join(last, 'long'));
-    assert.match(assertSame(['.'], t.dir, 'a directory too deep to list, last').error!.message, /ENAMETOOLONG$/);
+    assert.match(assertSame(['.'], t.dir, [0, 50], 'a directory too deep to list, last').error!.message, /ENAMETOOLONG$/);
   } finally {
     removeAll(t.dir);
     removeAll(deep.dir);
+  }
+});
+
+/** The threads of this process (Linux). */
+const threads = () => fs.readdirSync('/proc/self/task').length;
+
+function waitForThreads(count: number): number {
+  const until = Date.now() + 5000;
+  while (threads() > count && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+  return threads();
+}
+
+test('a reader thread that dies is a one-line error, exit 2, not a hang', () => {
+  const before = threads();
+  const started = Date.now();
+  const died = run(['.'], big.dir, { ...threaded(5), onHandOff: (_walked, reader) => reader.close() });
+  assert.ok(died.handedOff);
+  assert.equal(died.error, { message: 'cannot read the files to lint: the thread reading them stopped unexpectedly', exitCode: 2, cli: true });
+  assert.ok(Date.now() - started < 10_000, `${Date.now() - started} ms`);
+  assert.is(waitForThreads(before), before, 'no thread left');
+});
+
+test('no thread is left running when the caller stops early or throws', () => {
+  const before = threads();
+  let n = 0;
+  for (const _input of readInputs(['.'], big.dir, threaded(0))) if (++n === 50) break;
+  assert.is(n, 50);
+  assert.is(waitForThreads(before), before, 'after a break');
+  assert.throws(() => {
+    for (const input of readInputs(['.'], big.dir, threaded(0))) if (input.file.includes('group-005')) throw new Error('linting failed');
+  }, /linting failed/);
+  assert.is(waitForThreads(before), before, 'after a throw');
+  for (const _input of readInputs(['.'], big.dir, threaded(0))) n++;
+  assert.is(waitForThreads(before), before, 'after the end');
+});
+
+/** The bundled bin as a process, with NODE_DEBUG=provision to see the reader thread at work. */
+function provisionDebug(args: readonly string[], cwd: string, prefix: string[] = []): Promise<{ status: number | null; stdout: string; stderr: string; ms: number }> {
+  const started = Date.now();
+  const command = [...prefix, process.execPath, path.join(ROOT, 'bin', 'provision.cjs'), ...args];
+  return new Promise((resolve) => {
+    execFile(command[0]!, command.slice(1), { cwd, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL', maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, NODE_DEBUG: 'provision' } }, (error, stdout, stderr) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      resolve({ status: error === null ? 0 : typeof code === 'number' ? code : null, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+test('the bin on a large tree: the reader thread reads most files, the output is the same, the process ends', async () => {
+  const t = tempDir('provision-read-bin-');
+  try {
+    makeTree(t.dir, 30, 100, 11);
+    const debug = /^PROVISION \d+: .*\n/gm;
+    const threadedRun = await provisionDebug(['lint', '.', '--format', 'json'], t.dir);
+    // Exit 1: the generated files repeat set_cachesize.
+    assert.is(threadedRun.status, 1, threadedRun.stderr);
+    const read = /the reader thread read (\d+) files/.exec(threadedRun.stderr);
+    assert.ok(read && Number(read[1]) > 0, `the bundled command line handed the walk over: ${threadedRun.stderr}`);
+    assert.is(threadedRun.stderr.replace(debug, ''), '');
+    const results = JSON.parse(threadedRun.stdout) as { filePath: string }[];
+    assert.is(results.length, reference(['.'], t.dir).files.length);
+    // One processor: no thread, the same output.
+    const taskset = spawnSync('taskset', ['-c', '0', 'true']);
+    if (taskset.status === 0) {
+      const single = await provisionDebug(['lint', '.', '--format', 'json'], t.dir, ['taskset', '-c', '0']);
+      assert.is(single.status, 1, single.stderr);
+      assert.is(single.stderr, '', 'no reader thread on one processor');
+      assert.is(single.stdout, threadedRun.stdout);
+    }
+
+    // A file the reader cannot read, late in the walk: one line, exit 2, nothing on stdout, and the process ends.
+    fs.mkdirSync(path.join(t.dir, 'zz'));
+    fs.symlinkSync(path.join(t.dir, 'nowhere'), path.join(t.dir, 'zz', 'DB_CONFIG'));
+    const failed = await provisionDebug(['lint', '.', '--format', 'json'], t.dir);
+    assert.is(failed.status, 2, failed.stderr);
+    assert.is(failed.stdout, '');
+    assert.ok(/the reader thread walks on/.test(failed.stderr), failed.stderr);
+    assert.is(failed.stderr.replace(debug, ''), `provision: cannot read ${path.join(t.dir, 'zz', 'DB_CONFIG')}: ENOENT\n`);
+  } finally {
+    t.cleanup();
   }
 });
 
