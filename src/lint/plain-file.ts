@@ -46,7 +46,8 @@ const NO_FINDINGS: readonly PlainFinding[] = [];
 export function lintPlainFile(bytes: Uint8Array, environment?: EnvironmentFacts): readonly PlainFinding[] | undefined {
   // Region files call for their modification times: stale-region-files judges them.
   if (environment !== undefined && environment.regionFiles.length > 0) return undefined;
-  const src = fromBytes(bytes);
+  // A Buffer (what lint reads) decodes itself; a plain Uint8Array takes a Buffer view first.
+  const src = Buffer.isBuffer(bytes) ? bytes.toString('latin1') : fromBytes(bytes);
   const n = src.length;
   // A byte order mark (bom).
   if (src.startsWith('\xef\xbb\xbf')) return undefined;
