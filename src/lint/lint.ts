@@ -64,8 +64,11 @@ export function lintDbConfig(input: Uint8Array | string | DbConfigDocument, opti
 export function lintPlain(bytes: Uint8Array, options: LintOptions = {}): LintResult | undefined {
   const plain = lintPlainFile(bytes, options.environment);
   if (plain === undefined) return undefined;
+  const filePath = options.filePath ?? 'DB_CONFIG';
+  // Most plain files have nothing to report: no sorting or counting for them.
+  if (plain.length === 0) return { filePath, messages: [], errorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0 };
   const messages = plain.filter((f) => (options.rules?.[f.rule.id] ?? f.rule.severity) !== 'off').map((f) => toMessage(f.rule, f.report, options));
-  return toResult(options.filePath ?? 'DB_CONFIG', messages);
+  return toResult(filePath, messages);
 }
 
 const NONE: readonly DirectiveView[] = [];

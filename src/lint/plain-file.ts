@@ -1,8 +1,9 @@
-import { lookupDirective, MAX_LINE_BYTES } from '../dbconfig/catalogue.js';
+import { lookupDirective, MAX_LINE_BYTES, MAX_SITE_PAIRS } from '../dbconfig/catalogue.js';
 import type { Token } from '../dbconfig/line.js';
 import { convertNumber } from '../dbconfig/numbers.js';
 import { isRepmgrDirective } from '../dbconfig/site-config.js';
 import { fromBytes } from '../dbconfig/text.js';
+import { checkHost } from '../site/address.js';
 import { findArgumentProblems } from './arguments.js';
 import { settingKey } from './rules/duplicate-setting.js';
 import { preferIpv4, preferIpv4Message } from './rules/prefer-ipv4.js';
@@ -19,94 +20,137 @@ const EQUALS = 0x3d;
 /** Directives whose rules compare two values or other lines: the full rule engine judges them. */
 const JUDGED_IN_FULL = new Set(['rep_set_nsites', 'rep_set_clockskew', 'rep_set_request']);
 
+/** What starts a comment that silences findings (after `#` and any white space). */
+const DISABLE = 'provision-disable';
+
 /** A finding of a plain file: the rule that would report it, and its report. */
 export interface PlainFinding {
   readonly rule: Rule;
   readonly report: Report;
 }
 
-/** What the lines of a file have said so far, for the checks across lines. */
-interface FileState {
-  /** Settings seen (duplicate-setting). */
-  readonly keys: Set<string>;
-  /** Hosts seen, by their lower-case spelling (host-case). */
-  readonly hosts: Map<string, string>;
-  readonly findings: PlainFinding[];
-  repmgr: boolean;
-  local: boolean;
-  localCreator: boolean;
-  remoteHelper: boolean;
-  priorityZero: boolean;
-}
+const NO_FINDINGS: readonly PlainFinding[] = [];
 
 /**
  * Lint a plain file without the full rule engine: ASCII directives each given
  * once, whole-line comments, LF or CRLF line ends, sites with an IPv4 address
  * or a host name (prefer-ipv4 is the one finding it reports). One pass over
- * the bytes, and a few short strings for a directive line the first time it
- * is seen. Returns undefined when the file is not plain (anything a rule other
- * than prefer-ipv4 might report, a disable comment, region files to judge):
- * the caller then runs every rule. Conservative on purpose;
- * test/lint/plain-file.test.ts proves it agrees with the rules.
+ * the lines: a site line is read by one pattern (COMMON_SITE), any other
+ * directive line is judged alone the first time it is seen and its verdict
+ * remembered (a fleet repeats its tuning lines). Returns undefined when the
+ * file is not plain (anything a rule other than prefer-ipv4 might report, a
+ * disable comment, region files to judge): the caller then runs every rule.
+ * Conservative on purpose; test/lint/plain-file.test.ts proves it agrees with
+ * the rules.
  */
-export function lintPlainFile(bytes: Uint8Array, environment?: EnvironmentFacts): PlainFinding[] | undefined {
+export function lintPlainFile(bytes: Uint8Array, environment?: EnvironmentFacts): readonly PlainFinding[] | undefined {
   // Region files call for their modification times: stale-region-files judges them.
   if (environment !== undefined && environment.regionFiles.length > 0) return undefined;
-  const src = fromBytes(bytes);
+  // A Buffer (what lint reads) decodes itself; a plain Uint8Array takes a Buffer view first.
+  const src = Buffer.isBuffer(bytes) ? bytes.toString('latin1') : fromBytes(bytes);
   const n = src.length;
-  // A byte order mark (bom); a comment that silences findings is left to the rules.
-  if (src.startsWith('\xef\xbb\xbf') || src.includes('provision-disable')) return undefined;
+  // A byte order mark (bom).
+  if (src.startsWith('\xef\xbb\xbf')) return undefined;
   // A NUL byte (nul-byte), or a CR anywhere but in a CRLF line end (stray-cr): checked once for the whole file.
   if (src.indexOf('\0') !== -1) return undefined;
   for (let cr = src.indexOf('\r'); cr !== -1; cr = src.indexOf('\r', cr + 1)) if (src.charCodeAt(cr + 1) !== LF) return undefined;
-  const state: FileState = { keys: new Set(), hosts: new Map(), findings: [], repmgr: false, local: false, localCreator: false, remoteHelper: false, priorityZero: false };
-  let start = 0;
-  for (let line = 1; start < n; line++) {
-    let lf = src.indexOf('\n', start);
+  const file = startFile();
+  let findings: PlainFinding[] | undefined;
+  let repmgr = false;
+  let local = false;
+  let localCreator = false;
+  let remoteHelper = false;
+  let priorityZero = false;
+  /** The settings of this file's sites (duplicate-setting): a file has a few. */
+  let sites: string[] | undefined;
+  for (let line = 1, start = 0, lf = 0; start < n; line++, start = lf + 1) {
+    lf = src.indexOf('\n', start);
     if (lf === -1) lf = n;
     // Longer lines are read by Berkeley DB in pieces (line-too-long).
     if (lf + 1 - start > MAX_LINE_BYTES) return undefined;
-    const end = lf < n && lf > start && src.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
-    if (!addLine(src, start, end, line, state)) return undefined;
-    start = lf + 1;
+    // NOTE: no charCodeAt past the end (`i < lf` first): V8 would drop this function's optimised code to read NaN.
+    let i = start;
+    let c = 0;
+    while (i < lf && ((c = src.charCodeAt(i)) === SPACE || c === TAB)) i++;
+    // A blank line (a CR here ends the line).
+    if (i === lf || c === CR) continue;
+    // A comment: only a NUL or a CR in it would concern a rule, and the file has neither; one that silences findings
+    // (`#\s*provision-disable-next-line`, see disable.ts) is left to the rules.
+    if (c === HASH) {
+      while (++i < lf && ((c = src.charCodeAt(i)) === SPACE || c === TAB || c === 0x0b || c === 0x0c || c === 0xa0));
+      if (i < lf && c === 0x70 && src.startsWith(DISABLE, i)) return undefined;
+      continue;
+    }
+    // Most site lines differ from file to file: judged each time, not remembered.
+    COMMON_SITE.lastIndex = i;
+    let site = src.startsWith(SITE_PREFIX, i) ? commonSite(src, i, COMMON_SITE.exec(src)) : undefined;
+    if (site !== undefined) {
+      if (site.repmgr) repmgr = true;
+    } else {
+      const verdict = recall(src.slice(i, src.charCodeAt(lf - 1) === CR ? lf - 1 : lf));
+      if (verdict === false) return undefined;
+      // A second line of the same setting (duplicate-setting).
+      const setting = verdict.setting;
+      if (setting !== undefined) {
+        if (setting.file === file) return undefined;
+        setting.file = file;
+      }
+      if (verdict.repmgr) repmgr = true;
+      if (verdict.priorityZero !== undefined) priorityZero = verdict.priorityZero;
+      site = verdict.site;
+      if (site === undefined) continue;
+    }
+    if (sites === undefined) sites = [site.setting];
+    else {
+      for (let k = 0; k < sites.length; k++) if (sites[k] === site.setting) return undefined;
+      sites.push(site.setting);
+    }
+    // Hosts that differ only in case (host-case).
+    const seen = site.seen;
+    if (seen !== undefined) {
+      if (seen.file !== file) {
+        seen.file = file;
+        seen.host = site.host;
+      } else if (seen.host !== site.host) return undefined;
+    }
+    if (site.isName) {
+      const column = i - start + site.hostAt;
+      (findings ??= []).push({ rule: preferIpv4, report: { line, start: column, end: column + site.host.length, message: preferIpv4Message(site.host) } });
+    }
+    if (!site.local) {
+      remoteHelper ||= site.helper;
+      continue;
+    }
+    // One local site, never a helper or peer (local-site).
+    if (local || site.helper || site.peer) return undefined;
+    local = true;
+    localCreator = site.creator;
   }
   // no-local-site, then no-bootstrap-helper (a priority-0 replicant needs a helper unless it creates the group).
-  if (state.repmgr && !state.local) return undefined;
-  if (state.local && state.priorityZero && !state.localCreator && !state.remoteHelper) return undefined;
-  return state.findings;
-}
-
-/** Take one line into the file's state; false when the file is not plain. */
-function addLine(src: string, start: number, end: number, line: number, state: FileState): boolean {
-  let i = start;
-  while (i < end && (src.charCodeAt(i) === SPACE || src.charCodeAt(i) === TAB)) i++;
-  // A blank line, or a comment: only a NUL or a CR in it would concern a rule, and the file has neither.
-  if (i === end || src.charCodeAt(i) === HASH) return true;
-  const text = src.slice(i, end);
-  let verdict = verdicts.get(text);
-  if (verdict === undefined) {
-    verdict = judgeDirective(text);
-    // A fleet repeats its tuning lines from file to file; bounded, so a long run keeps its memory.
-    if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
-    verdicts.set(text, verdict);
-  }
-  return verdict !== false && addDirective(verdict, line, i - start, state);
+  if (repmgr && !local) return undefined;
+  if (local && priorityZero && !localCreator && !remoteHelper) return undefined;
+  return findings ?? NO_FINDINGS;
 }
 
 /** What a plain, well-formed directive line says, judged alone (the same in every file it is in). */
 interface Verdict {
-  /** What a later line of the same setting would override (duplicate-setting). */
-  readonly key: string | undefined;
+  /** What a later line of the same setting would override (duplicate-setting); undefined when repeating it adds. */
+  readonly setting: Seen | undefined;
   readonly repmgr: boolean;
   /** For rep_set_priority: whether it is 0. */
-  readonly priorityZero?: boolean;
-  readonly site?: SiteVerdict;
+  readonly priorityZero: boolean | undefined;
+  readonly site: SiteVerdict | undefined;
 }
 
-/** A repmgr_site line: its host (and where it starts in the text) and its flags, all written "on". */
+/** A repmgr_site line: its setting, host (and where it starts in the text) and its flags, all written "on". */
 interface SiteVerdict {
+  /** Its setting key (duplicate-setting). */
+  readonly setting: string;
+  readonly repmgr: boolean;
   readonly host: string;
   readonly hostAt: number;
+  /** The host's lower-case spelling, when it has letters (host-case). */
+  readonly seen: Seen | undefined;
   readonly isName: boolean;
   readonly local: boolean;
   readonly helper: boolean;
@@ -114,37 +158,48 @@ interface SiteVerdict {
   readonly creator: boolean;
 }
 
-const MAX_VERDICTS = 20_000;
-const verdicts = new Map<string, Verdict | false>();
+/**
+ * A setting, or the lower-case spelling of a host, shared by every line that
+ * names it: the number of the last file that did (and that file's spelling of
+ * the host), so the checks across the lines of a file need no Set per file.
+ */
+interface Seen {
+  file: number;
+  host: string;
+}
 
-/** Add a directive line (its text starting at byte `indent` of line `line`) to the file; false when the file is not plain. */
-function addDirective(verdict: Verdict, line: number, indent: number, state: FileState): boolean {
-  if (verdict.key !== undefined) {
-    if (state.keys.has(verdict.key)) return false;
-    state.keys.add(verdict.key);
+/** The verdicts of the directive lines seen so far, by the line's text (a fleet repeats its lines from file to file). */
+let verdicts = new Map<string, Verdict | false>();
+let settings = new Map<string, Seen>();
+let hosts = new Map<string, Seen>();
+let files = 0;
+/** Bounded, so a long run keeps its memory. */
+const MAX_VERDICTS = 20_000;
+
+/** The number of the next file. A full memo is dropped here, before a file, never in the middle of one (its lines share their Seen). */
+function startFile(): number {
+  if (verdicts.size + hosts.size >= MAX_VERDICTS) {
+    verdicts = new Map();
+    settings = new Map();
+    hosts = new Map();
   }
-  if (verdict.repmgr) state.repmgr = true;
-  if (verdict.priorityZero !== undefined) state.priorityZero = verdict.priorityZero;
-  const site = verdict.site;
-  if (site === undefined) return true;
-  // Hosts that differ only in case (host-case).
-  const lower = site.host.toLowerCase();
-  const seen = state.hosts.get(lower);
-  if (seen !== undefined && seen !== site.host) return false;
-  state.hosts.set(lower, site.host);
-  if (site.isName) {
-    const start = indent + site.hostAt;
-    state.findings.push({ rule: preferIpv4, report: { line, start, end: start + site.host.length, message: preferIpv4Message(site.host) } });
+  return ++files;
+}
+
+/** The verdict of a directive line (its text from the name on), judged the first time it is seen. */
+function recall(text: string): Verdict | false {
+  let verdict = verdicts.get(text);
+  if (verdict === undefined) {
+    verdict = judgeDirective(text);
+    verdicts.set(text, verdict);
   }
-  if (!site.local) {
-    state.remoteHelper ||= site.helper;
-    return true;
-  }
-  // One local site, never a helper or peer (local-site).
-  if (state.local || site.helper || site.peer) return false;
-  state.local = true;
-  state.localCreator = site.creator;
-  return true;
+  return verdict;
+}
+
+function seenOf(seen: Map<string, Seen>, key: string): Seen {
+  let s = seen.get(key);
+  if (s === undefined) seen.set(key, (s = { file: 0, host: '' }));
+  return s;
 }
 
 /** Judge one directive line (its text from the name on) alone; false when a rule may fire or it needs the full engine. */
@@ -169,17 +224,18 @@ function judgeDirective(text: string): Verdict | false {
   if (findArgumentProblems({ spec, name, args }).length > 0) return false;
   const key = settingKey({ spec, args });
   const repmgr = isRepmgrDirective(spec, args[0]?.text);
+  let priorityZero: boolean | undefined;
   if (spec.name === 'rep_set_priority') {
     const n = convertNumber(args[0]!.text, 'uint');
-    return { key, repmgr, priorityZero: n.ok && n.value === 0n };
+    priorityZero = n.ok && n.value === 0n;
   }
-  if (spec.shape !== 'site') return { key, repmgr };
-  const site = judgeSite(args);
-  return site === false ? false : { key, repmgr, site };
+  if (spec.shape !== 'site') return { setting: key === undefined ? undefined : seenOf(settings, key), repmgr, priorityZero, site: undefined };
+  const site = judgeSite(key!, repmgr, args);
+  return site === false ? false : { setting: undefined, repmgr, priorityZero, site };
 }
 
 /** A repmgr_site line with flags spelled `db_... on`, as local-site, prefer-ipv4 and host-case see it. */
-function judgeSite(args: readonly Token[]): SiteVerdict | false {
+function judgeSite(setting: string, repmgr: boolean, args: readonly Token[]): SiteVerdict | false {
   const host = args[0]!;
   let local = false;
   let helper = false;
@@ -194,6 +250,77 @@ function judgeSite(args: readonly Token[]): SiteVerdict | false {
     else if (flag === 'db_group_creator') creator = true;
     else if (flag !== 'db_legacy') return false;
   }
+  const lower = host.text.toLowerCase();
   // It passed the argument checks and has no `:` (no IPv6): digits and dots are an IPv4 address, anything else a name.
-  return { host: host.text, hostAt: host.start, isName: !/^[0-9.]+$/.test(host.text), local, helper, peer, creator };
+  return {
+    setting,
+    repmgr,
+    host: host.text,
+    hostAt: host.start,
+    seen: lower === host.text.toUpperCase() ? undefined : seenOf(hosts, lower),
+    isName: !/^[0-9.]+$/.test(host.text),
+    local,
+    helper,
+    peer,
+    creator,
+  };
+}
+
+const SITE = lookupDirective('repmgr_site')!;
+const SITE_PREFIX = 'repmgr_site ';
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])';
+const FLAG = ' db_(local_site|bootstrap_helper|repmgr_peer|group_creator|legacy) on';
+/**
+ * A fleet's commonest directive line, from where it starts (sticky) to the
+ * line's end (multiline `$`): `repmgr_site`, an IPv4 address as Node's isIPv4
+ * reads it (checkHost's test) or what may be a host name, a port without
+ * leading zeros and up to MAX_SITE_PAIRS flags written `on` (each flag's name
+ * is a group), one space between.
+ */
+const COMMON_SITE = new RegExp(`${SITE_PREFIX}(?:((?:${OCTET}\\.){3}${OCTET})|([A-Za-z0-9_.-]+)) ([1-9][0-9]{0,4})${`(?:${FLAG})?`.repeat(MAX_SITE_PAIRS)}$`, 'my');
+const FIRST_FLAG = 4;
+
+/**
+ * A common site line (a match `m` of COMMON_SITE at `at` of `src`) as
+ * judgeSite would see it, without the tokens and argument checks of
+ * judgeDirective; undefined when its port is above 65535 or its host is no
+ * valid name (judgeDirective then refuses it).
+ */
+function commonSite(src: string, at: number, m: RegExpExecArray | null): SiteVerdict | undefined {
+  if (m === null) return undefined;
+  const address = m[1];
+  const host = address ?? m[2]!;
+  const port = m[3]!;
+  if (Number(port) > 65535) return undefined;
+  let seen: Seen | undefined;
+  if (address === undefined) {
+    const h = checkHost(host);
+    if (!h.ok || h.kind !== 'name') return undefined;
+    const lower = host.toLowerCase();
+    seen = lower === host.toUpperCase() ? undefined : seenOf(hosts, lower);
+  }
+  let local = false;
+  let helper = false;
+  let peer = false;
+  let creator = false;
+  for (let g = FIRST_FLAG; g < m.length; g++) {
+    const flag = m[g];
+    if (flag === 'local_site') local = true;
+    else if (flag === 'bootstrap_helper') helper = true;
+    else if (flag === 'repmgr_peer') peer = true;
+    else if (flag === 'group_creator') creator = true;
+  }
+  return {
+    // settingKey's `repmgr_site HOST PORT`: the line up to the port, which has no leading zeros.
+    setting: src.slice(at, at + SITE_PREFIX.length + host.length + 1 + port.length),
+    repmgr: isRepmgrDirective(SITE, host),
+    host,
+    hostAt: SITE_PREFIX.length,
+    seen,
+    isName: address === undefined,
+    local,
+    helper,
+    peer,
+    creator,
+  };
 }

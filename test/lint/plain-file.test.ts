@@ -81,6 +81,19 @@ const LINES = [
   'SET_CACHESIZE 0 1 1', 'set_data_dir data', 'set_data_dir data   ', 'set_data_dir', 'set_lg_dir logs', 'set_create_dir data', 'db_data_dir old',
   'set_intermediate_dir_mode rwxr-x---', 'set_tmp_dir /tmp', 'rep-set-priority 0', 'set_cachesize = 0 1 1', 'set_lk_max_locks 2000 # more',
   'unknown_directive 1', 'set_verbose DB_VERB_REPLICATION on', 'mutex_set_max 10000', 'set_lg_filemode 0600',
+  // The edges of the common site line (read by a pattern, not remembered) and of the lines the memo judges instead.
+  'repmgr_site 10.0.0.1 05010', 'repmgr_site 10.0.0.1 +5010', 'repmgr_site 10.0.0.1\t5010', 'repmgr_site 10.0.0.1  5010 db_local_site on',
+  'repmgr_site 10.0.0.1 5010\tdb_local_site on', 'repmgr_site 10.0.0.1 5010 db_local_site  on', 'repmgr_site 10.0.0.1 5010 db_local_site on ',
+  'repmgr_site 10.0.0.1 65535 db_local_site on', 'repmgr_site 10.0.0.1 65536', 'repmgr_site 10.0.0.1 99999', 'repmgr_site 10.0.0.1 123456',
+  'repmgr_site 010.0.0.1 5010', 'repmgr_site 1.2.3 5010', 'repmgr_site 1.2.3.4.5 5010', 'repmgr_site 0.0.0.0 5010 db_local_site on',
+  'repmgr_site 255.255.255.255 5010 db_bootstrap_helper on', 'repmgr_site 10.0.0.1 5010 db_local_site on db_local_site on',
+  'repmgr_site 10.0.0.9 5010 db_legacy on db_legacy on db_legacy on db_legacy on', 'repmgr_site 10.0.0.9 5010 db_legacy on db_legacy on db_legacy on',
+  'repmgr_site 10.0.0.1 5010 db_local_site On', 'repmgr_site 10.0.0.1 5010 Db_local_site on', 'repmgr_site 10.0.0.1 5010 db_local_site on db_group_creator',
+  'repmgr_site Db1.Example.COM 5010 db_local_site on', 'repmgr_site db1.example.com 5010 db_local_site on', 'repmgr_site db1.example.com\t5010',
+  'repmgr_site db1.example.com. 5010', 'repmgr_site db-1 5010 db_bootstrap_helper on', 'repmgr_site -db1 5010', 'repmgr_site db1- 5010', 'repmgr_site a..b 5010',
+  'repmgr_site 1-2.3 5010', 'repmgr_site _x 5010', 'repmgr_site x.1 5010', `repmgr_site ${'a'.repeat(64)}.example.com 5010`, 'repmgr_site db%1 5010',
+  '#provision-disable-next-line', '#\tprovision-disable-next-line prefer-ipv4', '#\xa0provision-disable-next-line', '#\x0bprovision-disable-next-line',
+  '  #  provision-disable-next-line duplicate-setting', '# see provision-disable-next-line in docs/rules.md', '# provision-disable', '#provision',
 ];
 const INTERESTING = [0x20, 0x09, 0x0d, 0x0a, 0x23, 0x00, 0x0b, 0x0c, 0x3d, 0x3a, 0x2d, 0x5f, 0x30, 0x39, 0x41, 0x61, 0xc2, 0xa0, 0xef, 0xbb, 0xbf, 0xff];
 
@@ -139,6 +152,59 @@ test('5000 seeded random and mutated files lint the same with and without the fa
   assert.ok(fast >= 500, `the fast path decided only ${fast} times`);
   assert.ok(clean >= 200, `expected clean files, found ${clean}`);
   assert.ok(named >= 200, `expected files with host names (prefer-ipv4), found ${named}`);
+});
+
+/** Files that take each fast path, each with its edge: the plain path must decide (or refuse) them as the rules do. */
+const EDGES: readonly (readonly string[])[] = [
+  // A site twice, once read by the common-line pattern and once judged whole (a tab, or a port with a leading zero).
+  ['rep_set_priority 100', 'repmgr_site 10.0.0.1 5010 db_local_site on', 'repmgr_site 10.0.0.2 5010', 'repmgr_site 10.0.0.2\t5010'],
+  ['rep_set_priority 100', 'repmgr_site 10.0.0.1 5010 db_local_site on', 'repmgr_site 10.0.0.2 05010', 'repmgr_site 10.0.0.2 5010'],
+  ['rep_set_priority 100', 'repmgr_site 10.0.0.1 5010 db_local_site on', 'repmgr_site 10.0.0.2 5010', 'repmgr_site 10.0.0.2 5011'],
+  ['rep_set_priority 100', 'repmgr_site 10.0.0.1 5010 db_local_site on', 'repmgr_site 10.0.0.2 5010 db_bootstrap_helper on', 'repmgr_site 10.0.0.2 5010'],
+  // Host names: the finding's position, another spelling in the same file, two files with two spellings.
+  ['rep_set_priority 0', 'repmgr_site db1.example.com 5010 db_local_site on', 'repmgr_site db2.example.com 5010 db_bootstrap_helper on'],
+  ['rep_set_priority 0', '  repmgr_site db1.example.com 5010 db_local_site on', 'repmgr_site DB2.example.com 5010 db_bootstrap_helper on', 'repmgr_site db2.example.com 5011'],
+  ['rep_set_priority 0', 'repmgr_site DB1.example.com 5010 db_local_site on', 'repmgr_site Db2.Example.com 5010 db_bootstrap_helper on'],
+  ['rep_set_priority 0', 'repmgr_site db1.example.com 5010 db_local_site on', 'repmgr_site db2.example.com\t5010 db_bootstrap_helper on', 'repmgr_site DB2.example.com 5011'],
+  // Flags: a second local site, a local helper or peer, a replicant without a helper, a group creator.
+  ['rep_set_priority 0', 'repmgr_site 10.0.0.1 5010 db_local_site on', 'repmgr_site 10.0.0.2 5010 db_local_site on'],
+  ['rep_set_priority 0', 'repmgr_site 10.0.0.1 5010 db_local_site on db_bootstrap_helper on'],
+  ['rep_set_priority 0', 'repmgr_site 10.0.0.1 5010 db_repmgr_peer on db_local_site on', 'repmgr_site 10.0.0.2 5010 db_bootstrap_helper on'],
+  ['rep_set_priority 0', 'repmgr_site 10.0.0.1 5010 db_local_site on', 'repmgr_site 10.0.0.2 5010'],
+  ['rep_set_priority 0', 'repmgr_site 10.0.0.1 5010 db_local_site on db_group_creator on', 'repmgr_site 10.0.0.2 5010'],
+  ['rep_set_priority 0', 'repmgr_site 10.0.0.1 5010 db_local_site on db_legacy on db_group_creator on', 'repmgr_site 10.0.0.2 5010 db_legacy on'],
+  // Disable comments, and comments that only mention one.
+  ['# provision-disable-next-line prefer-ipv4', 'repmgr_site db1.example.com 5010 db_local_site on db_group_creator on'],
+  ['#\xa0provision-disable-next-line', 'repmgr_site db1.example.com 5010 db_local_site on db_group_creator on'],
+  ['# not a provision-disable-next-line comment', 'repmgr_site db1.example.com 5010 db_local_site on db_group_creator on'],
+];
+
+test('the edges of the fast paths lint the same with and without them', () => {
+  let fast = 0;
+  EDGES.forEach((lines, i) => {
+    for (const eol of ['\n', '\r\n']) fast += compare(Buffer.from(lines.join(eol) + eol, 'latin1'), `edge ${i} (${JSON.stringify(lines)})`);
+  });
+  assert.ok(fast >= 30, `the fast path decided only ${fast} times`);
+});
+
+test('a memo dropped between files keeps every check of the next ones', () => {
+  // More distinct lines judged whole (a tab after the host) than the memo keeps, then a file with each kind of repeat.
+  const many: string[] = [];
+  for (let i = 0; i < 24_000; i++) many.push(`repmgr_site\th${i}.example.com\t${1000 + (i % 60_000)}`);
+  for (let at = 0; at < many.length; at += 6_000) {
+    const chunk = ['rep_set_priority 100', 'repmgr_site 10.0.0.1 5010 db_local_site on', ...many.slice(at, at + 6_000)];
+    assert.ok(lintPlainFile(Buffer.from(chunk.join('\n'))) !== undefined, `chunk at ${at} is plain`);
+  }
+  const repeats = [
+    ['rep_set_priority 100', 'repmgr_site 10.0.0.1 5010 db_local_site on', 'repmgr_site\th1.example.com\t1001', 'repmgr_site h1.example.com 1001'],
+    ['rep_set_priority 100', 'repmgr_site 10.0.0.1 5010 db_local_site on', 'repmgr_site\th2.example.com\t1002', 'repmgr_site H2.example.com 1003'],
+    ['rep_set_priority 100', 'repmgr_site 10.0.0.1 5010 db_local_site on', 'set_tx_max 500', 'set_tx_max\t500'],
+  ];
+  for (const lines of repeats) {
+    const bytes = Buffer.from(lines.join('\n'));
+    assert.is(lintPlainFile(bytes), undefined, `${JSON.stringify(lines)} is left to the rules`);
+    compare(bytes, JSON.stringify(lines));
+  }
 });
 
 test.run();
