@@ -1,3 +1,5 @@
+import { lookupDirective } from './catalogue.js';
+
 
 /** How a physical line ended: LF, CRLF, or nothing (the last line of a file without a final newline). */
 export type Eol = '\n' | '\r\n' | '';
@@ -46,8 +48,8 @@ export function indentLength(text: string): number {
   return INDENT.exec(text)![0].length;
 }
 
-/** What a line's text says, wherever it is: its kind, indent and tokens. */
-type LineParse = Pick<Line, 'kind' | 'indent' | 'tokens'>;
+/** What a line's text says, wherever it is: its kind, indent and tokens (and the text, as first seen). */
+type LineParse = Pick<Line, 'text' | 'kind' | 'indent' | 'tokens'>;
 
 const MAX_PARSES = 20_000;
 /** Parses by text: a fleet's files repeat their lines, and a line's parse never changes (it is read-only). */
@@ -58,17 +60,24 @@ export function parseLine(text: string, eol: Eol): Line {
   let parse = parses.get(text);
   if (parse === undefined) {
     parse = parseText(text);
-    // Bounded, so a long run keeps its memory.
-    if (parses.size >= MAX_PARSES) parses.clear();
-    parses.set(text, parse);
+    // NOTE: a site line is not kept: it names a host and a port, so it is seldom seen twice, and keeping
+    // lines never seen again costs the garbage collector more than parsing them.
+    const first = parse.tokens[0];
+    if (parse.kind !== 'directive' || first === undefined || lookupDirective(first.text)?.shape !== 'site') {
+      // Bounded, so a long run keeps its memory.
+      if (parses.size >= MAX_PARSES) parses.clear();
+      parses.set(text, parse);
+    }
   }
-  return { text, eol, kind: parse.kind, indent: parse.indent, tokens: parse.tokens };
+  // NOTE: the text the parse was made from, not `text`: every line with these bytes then holds the same
+  // string, which the memos keyed by a line's text (statements, views, lint) find without comparing bytes.
+  return { text: parse.text, eol, kind: parse.kind, indent: parse.indent, tokens: parse.tokens };
 }
 
 function parseText(text: string): LineParse {
   const n = indentLength(text);
   const indent = text.slice(0, n);
-  if (n === text.length) return { kind: 'blank', indent, tokens: [] };
-  if (text[n] === '#') return { kind: 'comment', indent, tokens: tokenize(text, n + 1) };
-  return { kind: 'directive', indent, tokens: tokenize(text, n) };
+  if (n === text.length) return { text, kind: 'blank', indent, tokens: [] };
+  if (text[n] === '#') return { text, kind: 'comment', indent, tokens: tokenize(text, n + 1) };
+  return { text, kind: 'directive', indent, tokens: tokenize(text, n) };
 }

@@ -75,9 +75,12 @@ function wholeLine(lineNo: number, line: Line): Statement {
   let reading = readings.get(line.text);
   if (reading === undefined) {
     reading = toStatement(1, 0, 0, line.text, undefined, line);
-    // Bounded, so a long run keeps its memory.
-    if (readings.size >= MAX_READINGS) readings.clear();
-    readings.set(line.text, reading);
+    // A site line is seldom seen twice (see parseLine): it is not kept.
+    if (reading.spec?.shape !== 'site') {
+      // Bounded, so a long run keeps its memory.
+      if (readings.size >= MAX_READINGS) readings.clear();
+      readings.set(line.text, reading);
+    }
   }
   const st: { -readonly [K in keyof Statement]: Statement[K] } = { line: lineNo, offset: 0, part: 0, kind: reading.kind, tokens: reading.tokens, text: reading.text };
   if (reading.spec !== undefined) st.spec = reading.spec;

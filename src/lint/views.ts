@@ -41,8 +41,9 @@ const meanings = new Map<string, LineMeaning | null>();
 /** A directive statement as its author meant it, with the problems of its arguments (see DirectiveView). */
 export function viewDirective(st: Statement): DirectiveView | undefined {
   // NOTE: only a statement that starts its physical line is the same wherever its text is: a later
-  // part of a long line has offsets that depend on the part.
-  if (st.offset !== 0) return withStatement(st, meanDirective(st));
+  // part of a long line has offsets that depend on the part. A site line is seldom seen twice (see
+  // parseLine): it is not kept.
+  if (st.offset !== 0 || st.spec?.shape === 'site') return withStatement(st, meanDirective(st));
   let meaning = meanings.get(st.text);
   if (meaning === undefined) {
     meaning = meanDirective(st);
