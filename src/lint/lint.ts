@@ -3,6 +3,7 @@ import { describeSite } from '../dbconfig/site-config.js';
 import { fromBytes, fromText } from '../dbconfig/text.js';
 import { readStatements } from '../dbconfig/statements.js';
 import { findDisableComments, isDisabled } from './disable.js';
+import { judgeLines } from './line-findings.js';
 import { lintPlainFile } from './plain-file.js';
 import { RULES } from './rules/index.js';
 import type { DirectiveView, LintMessage, LintOptions, LintResult, Report, Rule, RuleContext } from './types.js';
@@ -71,7 +72,19 @@ export function lintPlain(bytes: Uint8Array, options: LintOptions = {}): LintRes
   return toResult(filePath, messages);
 }
 
+/** A per-line rule's finding as a message on line `line`, whose first byte is at `lineStart` (see line-findings.ts). */
+function toLineMessage(rule: Rule, r: Report, line: number, lineStart: number, options: LintOptions): LintMessage {
+  const message: { -readonly [K in keyof LintMessage]: LintMessage[K] } = toMessage(rule, r, options);
+  message.line = line;
+  if (message.endLine !== undefined) message.endLine = line;
+  if (r.fix) message.fix = { range: [lineStart + r.fix.range[0], lineStart + r.fix.range[1]], text: r.fix.text };
+  return message;
+}
+
 const NONE: readonly DirectiveView[] = [];
+/** The rules that judge each line on its own, and where each is in RULES (the order of findings on one spot). */
+const LINE_RULES = RULES.filter((r) => r.perLine === true);
+const LINE_RULE_ORDER = LINE_RULES.map((r) => RULES.indexOf(r));
 
 /** Lint by running every rule over the parsed document (what lintDbConfig does unless a file is plain). */
 export function lintWithRules(input: Uint8Array | string | DbConfigDocument, options: LintOptions = {}): LintResult {
@@ -96,9 +109,12 @@ export function lintWithRules(input: Uint8Array | string | DbConfigDocument, opt
   // Only a finding with a fix needs the lines' offsets.
   let offsets: number[] | undefined;
   const disabled = findDisableComments(doc);
-  const messages: LintMessage[] = [];
+  // The findings of each rule, by its place in RULES: listed in that order, they are in the order
+  // of the rules that found them, which decides the order of findings on the same spot.
+  const byRule: (LintMessage[] | undefined)[] = [];
   const site = describeSite(statements);
   let rule: Rule = RULES[0]!;
+  let ruleIndex = 0;
   // One context for every rule; `rule` says whose findings `report` is receiving.
   const ctx: RuleContext = {
     doc,
@@ -112,13 +128,25 @@ export function lintWithRules(input: Uint8Array | string | DbConfigDocument, opt
     offset: (line) => (offsets ??= lineOffsets(doc))[line - 1] ?? source.length,
     report: (r: Report) => {
       if (disabled.length > 0 && isDisabled(disabled, r.line, rule.id)) return;
-      messages.push(toMessage(rule, r, options));
+      (byRule[ruleIndex] ??= []).push(toMessage(rule, r, options));
     },
   };
   const settings = options.rules;
-  for (let i = 0; i < RULES.length; i++) {
-    rule = RULES[i]!;
-    if (settings === undefined || (settings[rule.id] ?? rule.severity) !== 'off') rule.check(ctx);
+  for (ruleIndex = 0; ruleIndex < RULES.length; ruleIndex++) {
+    rule = RULES[ruleIndex]!;
+    if (rule.perLine !== true && (settings === undefined || (settings[rule.id] ?? rule.severity) !== 'off')) rule.check(ctx);
+  }
+  // The per-line rules judge each distinct line once, and always all of them: their settings apply here.
+  judgeLines(ctx, LINE_RULES, (i, r, line, lineStart) => {
+    const lineRule = LINE_RULES[i]!;
+    if (settings !== undefined && (settings[lineRule.id] ?? lineRule.severity) === 'off') return;
+    if (disabled.length > 0 && isDisabled(disabled, line, lineRule.id)) return;
+    (byRule[LINE_RULE_ORDER[i]!] ??= []).push(toLineMessage(lineRule, r, line, lineStart, options));
+  });
+  const messages: LintMessage[] = [];
+  for (let i = 0; i < byRule.length; i++) {
+    const found = byRule[i];
+    if (found !== undefined) for (let j = 0; j < found.length; j++) messages.push(found[j]!);
   }
   return toResult(options.filePath ?? 'DB_CONFIG', messages);
 }

@@ -100,5 +100,16 @@ export interface Rule {
   readonly id: string;
   readonly severity: Severity;
   readonly description: string;
+  /**
+   * The rule judges each physical line on its own: what it reports on a line
+   * depends only on the line's bytes and line ending, and on nothing else in
+   * the file but whether the line is the last one (and, for a last line with
+   * no line ending, which line ending the file uses most). It reports on
+   * that line only, places a fix with offset() of that line, and reads only
+   * the line's statements and views (statements, directives, flawed, named)
+   * and the line itself (doc.lines): not site, environment or other lines.
+   * Lint then judges a line once per distinct text (see line-findings.ts).
+   */
+  readonly perLine?: true;
   check(ctx: RuleContext): void;
 }

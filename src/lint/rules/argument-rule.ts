@@ -7,6 +7,7 @@ export function argumentRule(id: ArgumentRule, severity: Severity, description: 
     id,
     severity,
     description,
+    perLine: true,
     check(ctx) {
       // The views carry their lines' problems, found once for every argument rule.
       for (let i = 0; i < ctx.flawed.length; i++) {

@@ -11,6 +11,7 @@ export const badWhitespace: Rule = {
   id: 'bad-whitespace',
   severity: 'error',
   description: 'White space other than space or tab between tokens; Berkeley DB separates tokens only by space and tab.',
+  perLine: true,
   check(ctx) {
     for (let i = 0; i < ctx.directives.length; i++) {
       const v = ctx.directives[i]!;

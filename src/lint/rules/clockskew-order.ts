@@ -5,6 +5,7 @@ export const clockskewOrder: Rule = {
   id: 'clockskew-order',
   severity: 'error',
   description: 'rep_set_clockskew with the fast clock value smaller than the slow one, or with only one of them 0.',
+  perLine: true,
   check(ctx) {
     const lines = validLines(ctx, 'rep_set_clockskew');
     for (let i = 0; i < lines.length; i++) {

@@ -6,6 +6,7 @@ export const hostPortToken: Rule = {
   id: 'host-port-token',
   severity: 'error',
   description: 'A repmgr_site address written host:port; Berkeley DB wants host and port as two values.',
+  perLine: true,
   check(ctx) {
     const sites = ctx.named('repmgr_site');
     for (let i = 0; i < sites.length; i++) {

@@ -6,6 +6,7 @@ export const inlineComment: Rule = {
   id: 'inline-comment',
   severity: 'error',
   description: 'A `#` after a directive: DB_CONFIG has no inline comments, only whole-line ones.',
+  perLine: true,
   check(ctx) {
     for (let i = 0; i < ctx.directives.length; i++) {
       const v = ctx.directives[i]!;

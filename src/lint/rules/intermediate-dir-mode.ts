@@ -7,6 +7,7 @@ export const intermediateDirMode: Rule = {
   id: 'intermediate-dir-mode',
   severity: 'error',
   description: 'set_intermediate_dir_mode must be nine characters in rwxr-x--- style, not all dashes.',
+  perLine: true,
   check(ctx) {
     const lines = ctx.named('set_intermediate_dir_mode');
     for (let i = 0; i < lines.length; i++) {

@@ -5,6 +5,7 @@ export const lineTooLong: Rule = {
   id: 'line-too-long',
   severity: 'error',
   description: `A line longer than ${MAX_LINE_BYTES} bytes: Berkeley DB reads the rest as a separate line.`,
+  perLine: true,
   check(ctx) {
     for (let i = 0; i < ctx.statements.length; i++) {
       const st = ctx.statements[i]!;

@@ -4,6 +4,7 @@ export const missingValue: Rule = {
   id: 'missing-value',
   severity: 'error',
   description: 'A directory directive with no value at all, which crashes Berkeley DB (segmentation fault).',
+  perLine: true,
   check(ctx) {
     for (let i = 0; i < ctx.directives.length; i++) {
       const v = ctx.directives[i]!;

@@ -5,6 +5,7 @@ export const noEquals: Rule = {
   id: 'no-equals',
   severity: 'error',
   description: 'A `=` in a directive line (before, after or between values); DB_CONFIG is `name value`, separated by spaces.',
+  perLine: true,
   check(ctx) {
     for (let i = 0; i < ctx.directives.length; i++) {
       const v = ctx.directives[i]!;

@@ -4,6 +4,7 @@ export const nulByte: Rule = {
   id: 'nul-byte',
   severity: 'warning',
   description: 'A NUL byte: Berkeley DB ignores the rest of the line after it.',
+  perLine: true,
   check(ctx) {
     for (let i = 0; i < ctx.statements.length; i++) {
       const st = ctx.statements[i]!;

@@ -5,6 +5,7 @@ export const requestRange: Rule = {
   id: 'request-range',
   severity: 'error',
   description: 'rep_set_request with a zero minimum or a minimum above the maximum.',
+  perLine: true,
   check(ctx) {
     const lines = validLines(ctx, 'rep_set_request');
     for (let i = 0; i < lines.length; i++) {

@@ -38,6 +38,7 @@ export const strayCr: Rule = {
   id: 'stray-cr',
   severity: 'error',
   description: 'A carriage return that is not part of a CRLF line end (CR-only files, \\r\\r\\n), including one that makes a comment swallow the lines after it.',
+  perLine: true,
   check(ctx) {
     let views: Map<Statement, DirectiveView> | undefined;
     for (let i = 0; i < ctx.statements.length; i++) {

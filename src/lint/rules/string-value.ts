@@ -4,6 +4,7 @@ export const stringValue: Rule = {
   id: 'string-value',
   severity: 'warning',
   description: 'A directory value that is empty, ends in spaces or holds a `#`: Berkeley DB keeps it verbatim.',
+  perLine: true,
   check(ctx) {
     for (let i = 0; i < ctx.directives.length; i++) {
       const v = ctx.directives[i]!;

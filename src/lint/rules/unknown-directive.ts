@@ -6,6 +6,7 @@ export const unknownDirective: Rule = {
   id: 'unknown-directive',
   severity: 'error',
   description: 'A name Berkeley DB does not know (hyphenated spellings, wrong case of a case-sensitive name, old names).',
+  perLine: true,
   check(ctx) {
     for (let i = 0; i < ctx.directives.length; i++) {
       const v = ctx.directives[i]!;
