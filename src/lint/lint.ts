@@ -82,6 +82,11 @@ function toLineMessage(rule: Rule, r: Report, line: number, lineStart: number, o
 }
 
 const NONE: readonly DirectiveView[] = [];
+
+function hasAny(settings: Readonly<Record<string, unknown>>): boolean {
+  for (const _ in settings) return true;
+  return false;
+}
 /** The rules that judge each line on its own, and where each is in RULES (the order of findings on one spot). */
 const LINE_RULES = RULES.filter((r) => r.perLine === true);
 const LINE_RULE_ORDER = LINE_RULES.map((r) => RULES.indexOf(r));
@@ -131,7 +136,8 @@ export function lintWithRules(input: Uint8Array | string | DbConfigDocument, opt
       (byRule[ruleIndex] ??= []).push(toMessage(rule, r, options));
     },
   };
-  const settings = options.rules;
+  // No settings (an empty [rules] section, the usual case) is every rule at its own severity.
+  const settings = options.rules !== undefined && hasAny(options.rules) ? options.rules : undefined;
   for (ruleIndex = 0; ruleIndex < RULES.length; ruleIndex++) {
     rule = RULES[ruleIndex]!;
     if (rule.perLine !== true && (settings === undefined || (settings[rule.id] ?? rule.severity) !== 'off')) rule.check(ctx);

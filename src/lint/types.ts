@@ -65,6 +65,12 @@ export interface DirectiveView {
   readonly args: readonly Token[];
   /** What is wrong with its values (see arguments.ts); empty for a well-formed line and for an unknown name. */
   readonly problems: readonly ArgumentProblem[];
+  /**
+   * What a later line of the same setting overrides (see duplicate-setting's
+   * settingKey), for a well-formed line of a known directive that does not take
+   * the rest of the line; undefined otherwise.
+   */
+  readonly settingKey: string | undefined;
 }
 
 export interface Report {

@@ -2,6 +2,7 @@ import { lookupDirective } from '../dbconfig/catalogue.js';
 import type { Token } from '../dbconfig/line.js';
 import type { Statement } from '../dbconfig/statements.js';
 import { findArgumentProblems } from './arguments.js';
+import { settingKey } from './rules/duplicate-setting.js';
 import type { DirectiveView } from './types.js';
 
 /** Where an inline `#` comment starts in a directive line (rest-of-line directives have none: `#` is part of the value). */
@@ -55,16 +56,19 @@ export function viewDirective(st: Statement): DirectiveView | undefined {
 }
 
 function withStatement(st: Statement, meaning: LineMeaning | null): DirectiveView | undefined {
-  return meaning === null ? undefined : { st, spec: meaning.spec, name: meaning.name, args: meaning.args, problems: meaning.problems };
+  return meaning === null ? undefined : { st, spec: meaning.spec, name: meaning.name, args: meaning.args, problems: meaning.problems, settingKey: meaning.settingKey };
 }
 
 function meanDirective(st: Statement): LineMeaning | null {
   const view = takeApart(st);
-  return view === undefined ? null : { spec: view.spec, name: view.name, args: view.args, problems: findArgumentProblems(view) };
+  if (view === undefined) return null;
+  const problems = findArgumentProblems(view);
+  const key = view.spec !== undefined && view.spec.shape !== 'string' && problems.length === 0 ? settingKey(view) : undefined;
+  return { spec: view.spec, name: view.name, args: view.args, problems, settingKey: key };
 }
 
 /** The name and values the author meant: an inline comment, `=` signs and `host:port` taken apart. */
-function takeApart(st: Statement): Omit<LineMeaning, 'problems'> | undefined {
+function takeApart(st: Statement): Omit<LineMeaning, 'problems' | 'settingKey'> | undefined {
   if (st.kind !== 'directive' || st.tokens.length === 0) return undefined;
   if (st.spec?.shape === 'string') return { spec: st.spec, name: st.tokens[0]!, args: st.tokens.slice(1) };
   const hash = inlineCommentAt(st);

@@ -17,19 +17,15 @@ export const duplicateSetting: Rule = {
   severity: 'warning',
   description: 'A setting given twice: the later line silently overrides the earlier one (or, for a site, merges with it).',
   check(ctx) {
-    // The key of each well-formed line (undefined for the rest), and the last line of each key.
-    const keys: (string | undefined)[] = [];
+    // The last line of each setting (each view carries its line's key, found once per distinct line).
     const last = new Map<string, DirectiveView>();
     for (let i = 0; i < ctx.directives.length; i++) {
       const v = ctx.directives[i]!;
-      const key = v.spec !== undefined && v.spec.shape !== 'string' && v.problems.length === 0 ? settingKey(v) : undefined;
-      keys.push(key);
-      if (key !== undefined) last.set(key, v);
+      if (v.settingKey !== undefined) last.set(v.settingKey, v);
     }
     for (let i = 0; i < ctx.directives.length; i++) {
-      const key = keys[i];
-      const winner = key === undefined ? undefined : last.get(key);
       const v = ctx.directives[i]!;
+      const winner = v.settingKey === undefined ? undefined : last.get(v.settingKey);
       if (!winner || winner === v) continue;
       const site = v.spec!.shape === 'site';
       ctx.report({
