@@ -54,7 +54,8 @@ export function buildParser(argv: readonly string[], context: DeclareContext, ve
     .wrap(options.wrap ?? (process.stdout.isTTY ? Math.min(120, process.stdout.columns || 80) : 120))
     .exitProcess(false)
     .fail((message, error) => {
-      if (error) throw error;
+      // yargs' own usage errors (a missing option value, say) come as a YError: a one-line usage error too.
+      if (error && error.name !== 'YError') throw error;
       throw new CliError(`${message} (see provision --help)`);
     })
     .command(lintCommand(context))

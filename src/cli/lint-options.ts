@@ -1,6 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { FormatName } from '../lint/formatters/index.js';
 import type { LintArgs } from './commands/lint.js';
+import { numberOption, wholeAtLeast } from './number-option.js';
+
+/** What --max-warnings accepts, as its error says it. */
+export const MAX_WARNINGS = 'a whole number, -1 for no limit';
 
 const FORMAT_CHOICES: readonly FormatName[] = ['stylish', 'json', 'sarif', 'github'];
 
@@ -14,7 +18,7 @@ export const LINT_OPTIONS = {
   topology: { describe: 'Lint a topology file (docs/topology.md) and its group rules', type: 'string' },
   fix: { describe: 'Apply the safe fixes in place (atomically, with a backup)', type: 'boolean' },
   'fix-dry-run': { describe: 'Print the diff the safe fixes would make; write nothing', type: 'boolean' },
-  'max-warnings': { describe: 'Exit 1 when there are more warnings than this (-1: no limit; default: .provisionrc, else no limit)', type: 'number' },
+  'max-warnings': { describe: 'Exit 1 when there are more warnings than this (-1: no limit; default: .provisionrc, else no limit)', requiresArg: true },
   quiet: { alias: 'q', describe: 'Report errors only', type: 'boolean', default: false },
   config: { alias: 'c', describe: 'Rule settings file (default: the nearest .provisionrc)', type: 'string' },
   'stdin-filename': { describe: 'Name to show for input read from stdin', type: 'string', default: '<stdin>' },
@@ -30,7 +34,7 @@ export function toLintArgs(values: Record<string, unknown>, paths: readonly stri
     group: values.group === true,
     fix: values.fix === true,
     fixDryRun: values['fix-dry-run'] === true,
-    ...(values['max-warnings'] !== undefined ? { maxWarnings: Number(values['max-warnings']) } : {}),
+    ...(values['max-warnings'] !== undefined ? { maxWarnings: numberOption('max-warnings', values['max-warnings'], MAX_WARNINGS, wholeAtLeast(-1)) } : {}),
     quiet: values.quiet === true,
     ...(values.config !== undefined ? { config: String(values.config) } : {}),
     stdinFilename: String(values['stdin-filename'] ?? '<stdin>'),
@@ -46,7 +50,7 @@ export function toLintArgs(values: Record<string, unknown>, paths: readonly stri
 export function parseLintArgsFast(argv: readonly string[]): LintArgs | undefined {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
   for (const [name, o] of Object.entries(LINT_OPTIONS)) {
-    options[name] = { type: o.type === 'boolean' ? 'boolean' : 'string', ...('alias' in o ? { short: o.alias } : {}) };
+    options[name] = { type: 'type' in o && o.type === 'boolean' ? 'boolean' : 'string', ...('alias' in o ? { short: o.alias } : {}) };
   }
   let parsed;
   try {
@@ -56,7 +60,10 @@ export function parseLintArgsFast(argv: readonly string[]): LintArgs | undefined
   }
   const v = parsed.values as Record<string, unknown>;
   if (v.format !== undefined && !FORMAT_CHOICES.includes(v.format as FormatName)) return undefined;
-  if (v['max-warnings'] !== undefined && !/^-?\d+$/.test(String(v['max-warnings']))) return undefined;
+  if (v['max-warnings'] !== undefined) {
+    if (!/^-?\d+$/.test(String(v['max-warnings']))) return undefined;
+    v['max-warnings'] = Number(v['max-warnings']);
+  }
   if (v.fix === true && v['fix-dry-run'] === true) return undefined;
   return toLintArgs(v, parsed.positionals);
 }

@@ -55,7 +55,9 @@ test('usage errors exit 2: no backup root, no data root, a missing directory, --
   const keep = provision(['backup', '--data', 'env', '--to', 'b', '--keep', '0'], { cwd: dir });
   assert.is(keep.code, 2);
   assert.match(keep.stderr, /--keep must be a whole number of at least 1/);
-  assert.is(provision(['backup', '--data', 'env', '--to', 'b', '--keep', 'abc'], { cwd: dir }).stderr, 'provision: --keep must be a whole number of at least 1, found a value that is not a number\n');
+  assert.is(provision(['backup', '--data', 'env', '--to', 'b', '--keep', 'abc'], { cwd: dir }).stderr, 'provision: --keep must be a whole number of at least 1, found "abc"\n');
+  assert.is(provision(['backup', '--data', 'env', '--to', 'b', '--keep', ''], { cwd: dir }).stderr, 'provision: --keep must be a whole number of at least 1, found an empty value\n');
+  assert.is(provision(['backup', '--data', 'env', '--to', 'b', '--keep'], { cwd: dir }).stderr, 'provision: Not enough arguments following: keep (see provision --help)\n');
   assert.is(provision(['restore', '--data', 'env'], { cwd: dir }).code, 2);
 }));
 

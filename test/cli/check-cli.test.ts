@@ -99,12 +99,15 @@ test('config: DB_CONFIG is linted; an error is CRITICAL naming file:line:col, a 
 });
 
 test('a bad --timeout is a one-line usage error naming the option and what it accepts, never NaN', () => {
-  for (const [value, found] of [['abc', 'a value that is not a number'], ['-1', '-1'], ['0', '0'], ['601', '601']] as const) {
+  for (const [value, found] of [['abc', '"abc"'], ['-1', '-1'], ['0', '0'], ['601', '601'], ['', 'an empty value']] as const) {
     const r = provision(['check', '--env', '/tmp', '--timeout', value]);
     assert.is(r.code, 2, `--timeout ${value}`);
     assert.is(r.stderr, `provision: --timeout must be a number of seconds above 0 and at most 600, found ${found}\n`);
     assert.is(r.stdout, '');
   }
+  const none = provision(['check', '--env', '/tmp', '--timeout']);
+  assert.is(none.code, 2);
+  assert.is(none.stderr, 'provision: Not enough arguments following: timeout (see provision --help)\n');
 });
 
 test('--nagios: an error that stops the check is UNKNOWN (exit 3) with a status line; a topology with errors is refused (1 without --nagios, as lint and plan)', () => {
@@ -112,7 +115,7 @@ test('--nagios: an error that stops the check is UNKNOWN (exit 3) with a status 
   try {
     const timeout = provision(['check', '--env', t.dir, '--nagios', '--timeout', 'abc']);
     assert.is(timeout.code, 3);
-    assert.is(timeout.stdout, 'PROVISION CHECK UNKNOWN - --timeout must be a number of seconds above 0 and at most 600, found a value that is not a number\n');
+    assert.is(timeout.stdout, 'PROVISION CHECK UNKNOWN - --timeout must be a number of seconds above 0 and at most 600, found "abc"\n');
     assert.match(timeout.stderr, /^provision: --timeout must be/);
     assert.is(provision(['check', '--nagios']).code, 3, 'no site named');
     const unknown = provision(['check', '--env', t.dir, '--nagios', '--bogus']);

@@ -184,7 +184,10 @@ test('a dry run with changes also prints the next steps; a bad --keep-backups is
     assert.match(bad.stderr, /--keep-backups must be a whole number of at least 1/);
     const text = provision([...REPLICANT, '--keep-backups', 'abc'], { cwd: dir });
     assert.is(text.code, 2);
-    assert.is(text.stderr, 'provision: --keep-backups must be a whole number of at least 1, found a value that is not a number\n');
+    assert.is(text.stderr, 'provision: --keep-backups must be a whole number of at least 1, found "abc"\n');
+    const empty = provision([...REPLICANT, '--keep-backups', ''], { cwd: dir });
+    assert.is(empty.code, 2, 'an empty --keep-backups is not 0 backups');
+    assert.is(empty.stderr, 'provision: --keep-backups must be a whole number of at least 1, found an empty value\n');
   });
 });
 

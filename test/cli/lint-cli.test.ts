@@ -109,12 +109,20 @@ test('github annotations and --max-warnings', () => {
     const gh = provision(['lint', '-f', 'github', 'a/DB_CONFIG'], { cwd: t.dir });
     assert.is(gh.code, 0);
     assert.match(gh.stdout, /^::warning file=a\/DB_CONFIG,line=1,col=13/m);
-    assert.is(provision(['lint', '--max-warnings', '0', 'a/DB_CONFIG'], { cwd: t.dir }).code, 1);
-    for (const [value, found] of [['abc', 'a value that is not a number'], ['-2', '-2']] as const) {
-      const bad = provision(['lint', '--max-warnings', value, 'a/DB_CONFIG'], { cwd: t.dir });
-      assert.is(bad.code, 2, `--max-warnings ${value}`);
+    const over = provision(['lint', '--max-warnings', '0', 'a/DB_CONFIG'], { cwd: t.dir });
+    assert.is(over.code, 1);
+    assert.match(over.stderr, /^provision: 1 warning, more than --max-warnings 0\n$/m);
+    assert.is(provision(['lint', '--max-warnings', '-1', 'a/DB_CONFIG'], { cwd: t.dir }).code, 0);
+    // An empty value (a shell variable that was not set) is an error, never a limit of 0.
+    for (const [args, found] of [[['--max-warnings', 'abc'], '"abc"'], [['--max-warnings', '-2'], '-2'], [['--max-warnings', ''], 'an empty value'], [['--max-warnings='], 'an empty value']] as const) {
+      const bad = provision(['lint', ...args, 'a/DB_CONFIG'], { cwd: t.dir });
+      assert.is(bad.code, 2, args.join(' '));
       assert.is(bad.stderr, `provision: --max-warnings must be a whole number, -1 for no limit, found ${found}\n`);
     }
+    // Given with no value at all, it was ignored: now it is a usage error too.
+    const none = provision(['lint', 'a/DB_CONFIG', '--max-warnings'], { cwd: t.dir });
+    assert.is(none.code, 2);
+    assert.is(none.stderr, 'provision: Not enough arguments following: max-warnings (see provision --help)\n');
   } finally {
     t.cleanup();
   }

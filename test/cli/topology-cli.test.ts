@@ -150,7 +150,7 @@ test('plan: usage errors are exit 2', () => {
     assert.is(onFile.code, 2);
     assert.is(onFile.stderr, 'provision: --out file: it is a file, not a folder\n');
     assert.is(provision(['plan', 'missing.ini', '--out', 'x'], { cwd: dir }).code, 2);
-    for (const [value, found] of [['abc', 'a value that is not a number'], ['0', '0'], ['1.5', '1.5']] as const) {
+    for (const [value, found] of [['abc', '"abc"'], ['0', '0'], ['1.5', '1.5'], ['', 'an empty value']] as const) {
       const bad = provision(['plan', EXAMPLE, '--out', 'x', '--keep-backups', value], { cwd: dir });
       assert.is(bad.code, 2, `--keep-backups ${value}`);
       assert.is(bad.stderr, `provision: --keep-backups must be a whole number of at least 1, found ${found}\n`);

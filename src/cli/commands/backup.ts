@@ -11,7 +11,7 @@ import { describeDifference, verifyTree, type Verification } from '../../backup/
 import { describeHolders, findHolders, type InUse } from '../../env/in-use.js';
 import { findLayoutManifest, LayoutManifestError, type LayoutManifest } from '../../layout/manifest.js';
 import { CliError, EXIT } from '../errors.js';
-import { numberOption, wholeAtLeast } from '../number-option.js';
+import { KEEP_AT_LEAST_ONE, numberOption, wholeAtLeast } from '../number-option.js';
 import { shownPath, type Io } from '../io.js';
 
 export interface BackupArgs {
@@ -174,7 +174,7 @@ const planJson = (plan: BackupPlan) => ({
 
 /** `provision backup`. */
 export async function runBackup(args: BackupArgs, io: Io): Promise<number> {
-  if (args.keep !== undefined) numberOption('keep', args.keep, 'a whole number of at least 1', wholeAtLeast(1));
+  if (args.keep !== undefined) numberOption('keep', args.keep, KEEP_AT_LEAST_ONE, wholeAtLeast(1));
   if (args.verify !== undefined && (args.list || args.keep !== undefined || args.dryRun)) throw new CliError('--verify checks snapshots; it goes with neither --list, --keep nor --dry-run');
   const layout = layoutFor(io, args.data, args.to);
   const backupRoot = backupRootFrom(args, io, layout);

@@ -12,7 +12,7 @@ import { checkPort } from '../../site/address.js';
 import { loadRc } from '../rc.js';
 import { problemLine, readTopology, topologySettings } from '../topology-input.js';
 import { CliError, EXIT } from '../errors.js';
-import { numberOption } from '../number-option.js';
+import { numberOption, TIMEOUT_SECONDS } from '../number-option.js';
 import type { Io } from '../io.js';
 
 export interface CheckArgs {
@@ -113,7 +113,7 @@ function topologyInputs(args: CheckArgs, io: Io, rules: Readonly<Record<string, 
  * 1 when a check failed or a topology is refused, 2 usage.
  */
 export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
-  const timeout = numberOption('timeout', args.timeout, 'a number of seconds above 0 and at most 600', (n) => n > 0 && n <= 600);
+  const timeout = numberOption('timeout', args.timeout, TIMEOUT_SECONDS, (n) => n > 0 && n <= 600);
   if (args.json && args.nagios) throw new CliError('give --json or --nagios, not both');
   if (args.site !== undefined && args.topology === undefined) throw new CliError('--site names a site of a topology file; give --topology FILE too');
   // The nearest .provisionrc, as provision lint and plan read it: its rule settings judge DB_CONFIG and the topology alike.

@@ -6,6 +6,7 @@ import { lintDbConfig, toResult } from '../../lint/lint.js';
 import type { LintResult } from '../../lint/types.js';
 import type { Change } from '../../plan/types.js';
 import { CliError, EXIT } from '../errors.js';
+import { MAX_WARNINGS } from '../lint-options.js';
 import { numberOption, wholeAtLeast } from '../number-option.js';
 import { environmentFacts, readInputs } from '../files.js';
 import { readAll, shownPath, useColor, type Io } from '../io.js';
@@ -35,7 +36,7 @@ interface Input {
 
 /** `provision lint`: lint, optionally fix, and print findings; returns the exit code. */
 export async function runLint(args: LintArgs, io: Io): Promise<number> {
-  if (args.maxWarnings !== undefined) numberOption('max-warnings', args.maxWarnings, 'a whole number, -1 for no limit', wholeAtLeast(-1));
+  if (args.maxWarnings !== undefined) numberOption('max-warnings', args.maxWarnings, MAX_WARNINGS, wholeAtLeast(-1));
   const rc = loadRc(args.config, io.cwd);
   if (args.paths.filter((p) => p === '-').length > 1) throw new CliError('read stdin (-) only once');
   if (args.paths.includes('-') && args.fix) throw new CliError('--fix cannot write to stdin; use --fix-dry-run to see the fixes');
@@ -104,7 +105,7 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
   const maxWarnings = args.maxWarnings ?? rc.maxWarnings ?? -1;
   if (errors > 0) return EXIT.findings;
   if (maxWarnings >= 0 && warnings > maxWarnings) {
-    io.stderr.write(`provision: ${warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+    io.stderr.write(`provision: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${maxWarnings}\n`);
     return EXIT.findings;
   }
   return EXIT.ok;

@@ -8,7 +8,7 @@ import { TemplateError } from '../../site/render.js';
 import { planTopology, type TopologyPlan } from '../../topology/plan.js';
 import { CliError, EXIT } from '../errors.js';
 import { shownPath, type Io } from '../io.js';
-import { numberOption, wholeAtLeast } from '../number-option.js';
+import { KEEP_AT_LEAST_ONE, numberOption, wholeAtLeast } from '../number-option.js';
 import { loadRc } from '../rc.js';
 import { problemLine, readTopology, topologySettings } from '../topology-input.js';
 import { templatesDir } from './generate.js';
@@ -44,7 +44,7 @@ function staleSites(outDir: string, sites: ReadonlySet<string>): string[] {
 
 /** `provision plan FILE --out DIR`. */
 export async function runPlan(args: PlanArgs, io: Io): Promise<number> {
-  numberOption('keep-backups', args.keepBackups, 'a whole number of at least 1', wholeAtLeast(1));
+  numberOption('keep-backups', args.keepBackups, KEEP_AT_LEAST_ONE, wholeAtLeast(1));
   const rc = loadRc(args.config, io.cwd);
   const topology = readTopology(args.file, io, topologySettings(rc.rules));
   const errors = topology.problems.filter((p) => p.severity === 'error');

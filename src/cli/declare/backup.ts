@@ -1,3 +1,4 @@
+import { KEEP_AT_LEAST_ONE, numberOption, wholeAtLeast } from '../number-option.js';
 import { declare, type DeclareContext } from './declare.js';
 import { onlyOnce } from './only-once.js';
 
@@ -10,7 +11,7 @@ export function backupCommand({ io, done }: DeclareContext) {
       y
         .option('data', { describe: 'The data root or environment directory to copy (default: the data root provision layout recorded)', type: 'string' })
         .option('to', { describe: 'The backup root, where snapshots go (default: the one provision layout recorded)', type: 'string' })
-        .option('keep', { describe: 'After a good backup, keep this many snapshots of this data root and host (and remove interrupted backups)', type: 'number' })
+        .option('keep', { describe: 'After a good backup, keep this many snapshots of this data root and host (and remove interrupted backups)', requiresArg: true })
         .option('verify', { describe: 'Check a snapshot (a path or a name in the backup root) against its manifest; alone: every snapshot', type: 'string' })
         .option('list', { describe: 'List the snapshots in the backup root', type: 'boolean', default: false })
         .option('dry-run', { alias: 'n', describe: 'Show what would be copied and removed; copy nothing', type: 'boolean', default: false })
@@ -41,7 +42,7 @@ export function backupCommand({ io, done }: DeclareContext) {
         {
           ...onlyOnce(args, 'data'),
           ...onlyOnce(args, 'to'),
-          ...(args.keep !== undefined ? { keep: Number(args.keep) } : {}),
+          ...(args.keep !== undefined ? { keep: numberOption('keep', args.keep, KEEP_AT_LEAST_ONE, wholeAtLeast(1)) } : {}),
           ...(args.verify !== undefined ? { verify: onlyOnce(args, 'verify').verify === '' ? (true as const) : String(args.verify) } : {}),
           list: args.list,
           dryRun: args['dry-run'],

@@ -1,4 +1,5 @@
 import { CliError } from '../errors.js';
+import { numberOption, TIMEOUT_SECONDS } from '../number-option.js';
 import { declare, type DeclareContext } from './declare.js';
 
 /** `provision check`. */
@@ -16,7 +17,7 @@ export function checkCommand({ io, done }: DeclareContext) {
         .option('client-port', { describe: 'The port the server answers clients on (must differ from the replication port)', type: 'string' })
         .option('backup', { describe: 'Backup root whose free space to check (default: from the layout manifest)', type: 'string' })
         .option('expect', { describe: 'Whether the server should be running now (default: running once the environment has been started)', choices: ['running', 'stopped'] as const })
-        .option('timeout', { describe: 'Seconds each TCP connection may take (above 0, at most 600)', type: 'number', default: 2 })
+        .option('timeout', { describe: 'Seconds each TCP connection may take (above 0, at most 600)', requiresArg: true, default: 2 })
         .option('json', { describe: 'Print the results as JSON', type: 'boolean', default: false })
         .option('nagios', { describe: 'Nagios plugin output and exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)', type: 'boolean', default: false })
         .epilog(
@@ -56,7 +57,7 @@ export function checkCommand({ io, done }: DeclareContext) {
         {
           ...pick('config', 'config'), ...pick('env', 'env'), ...pick('answers', 'answers'), ...pick('topology', 'topology'), ...pick('site', 'site'), ...pick('client-port', 'clientPort'), ...pick('backup', 'backup'),
           ...(args.expect !== undefined ? { expect: args.expect } : {}),
-          timeout: args.timeout,
+          timeout: numberOption('timeout', args.timeout, TIMEOUT_SECONDS, (n) => n > 0 && n <= 600),
           json: args.json,
           nagios: args.nagios,
         },

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { QUESTIONS, splitList, type RawAnswers, type Role } from '../../site/questions.js';
 import { CliError } from '../errors.js';
-import { numberOption, wholeAtLeast } from '../number-option.js';
+import { KEEP_AT_LEAST_ONE, numberOption, wholeAtLeast } from '../number-option.js';
 import type { Io } from '../io.js';
 import type { DeclareContext } from './declare.js';
 
@@ -18,7 +18,7 @@ function generatorOptions(y: Argv, role: Role) {
     .option('dry-run', { alias: 'n', describe: 'Show the change; write nothing', type: 'boolean', default: false })
     .option('json', { describe: 'Print the plan, warnings and next steps as JSON', type: 'boolean', default: false })
     .option('yes', { alias: 'y', describe: 'Never prompt; a missing answer is an error', type: 'boolean', default: false })
-    .option('keep-backups', { describe: 'How many backups of DB_CONFIG to keep', type: 'number', default: 5 })
+    .option('keep-backups', { describe: 'How many backups of DB_CONFIG to keep', requiresArg: true, default: 5 })
     .option('reset-state', { describe: 'Also move the stale region files to quarantine (provision clean), in the same plan', type: 'boolean', default: false })
     .epilog(
       [
@@ -62,7 +62,7 @@ export function generatorCommand(role: Role, { io, done }: DeclareContext) {
 }
 
 async function generate(role: Role, args: Record<string, unknown>, io: Io): Promise<number> {
-  const keep = numberOption('keep-backups', args['keep-backups'], 'a whole number of at least 1', wholeAtLeast(1));
+  const keep = numberOption('keep-backups', args['keep-backups'], KEEP_AT_LEAST_ONE, wholeAtLeast(1));
   const { runGenerate } = await import('../commands/generate.js');
   const { terminalAsker } = await import('../ask.js');
   return runGenerate(

@@ -1,3 +1,4 @@
+import { KEEP_AT_LEAST_ONE, numberOption, wholeAtLeast } from '../number-option.js';
 import { declare, type DeclareContext } from './declare.js';
 
 /** `provision plan`. */
@@ -12,7 +13,7 @@ export function planCommand({ io, done }: DeclareContext) {
         .option('dry-run', { alias: 'n', describe: 'Show the changes; write nothing', type: 'boolean', default: false })
         .option('json', { describe: 'Print the plan, the runbook and what was written as JSON', type: 'boolean', default: false })
         .option('config', { alias: 'c', describe: 'Rule settings file (default: the nearest .provisionrc)', type: 'string' })
-        .option('keep-backups', { describe: 'How many backups of each replaced file to keep', type: 'number', default: 5 })
+        .option('keep-backups', { describe: 'How many backups of each replaced file to keep', requiresArg: true, default: 5 })
         .example('provision plan group.ini --out plan --dry-run', 'Show what would be written')
         .example('provision plan group.ini --out plan', 'Write the plan; then follow plan/runbook.md')
         .epilog(
@@ -33,7 +34,7 @@ export function planCommand({ io, done }: DeclareContext) {
           out: String(args.out),
           dryRun: args['dry-run'],
           json: args.json,
-          keepBackups: Number(args['keep-backups']),
+          keepBackups: numberOption('keep-backups', args['keep-backups'], KEEP_AT_LEAST_ONE, wholeAtLeast(1)),
           ...(args.config !== undefined ? { config: String(args.config) } : {}),
         },
         io,
