@@ -56,7 +56,8 @@ export function buildParser(argv: readonly string[], context: DeclareContext, ve
     .fail((message, error) => {
       // yargs' own usage errors (a missing option value, say) come as a YError: a one-line usage error too.
       if (error && error.name !== 'YError') throw error;
-      throw new CliError(`${message} (see provision --help)`);
+      // Some of yargs' messages take several lines ("Invalid values:" then the argument): errors are one line.
+      throw new CliError(`${message.trim().replace(/\s*\n\s*/g, ' ')} (see provision --help)`);
     })
     .command(lintCommand(context))
     .command(generatorCommand('master', context))

@@ -123,6 +123,10 @@ test('github annotations and --max-warnings', () => {
     const none = provision(['lint', 'a/DB_CONFIG', '--max-warnings'], { cwd: t.dir });
     assert.is(none.code, 2);
     assert.is(none.stderr, 'provision: Not enough arguments following: max-warnings (see provision --help)\n');
+    // A usage error yargs words on two lines is one line too.
+    const format = provision(['lint', '-f', 'xml', 'a/DB_CONFIG'], { cwd: t.dir });
+    assert.is(format.code, 2);
+    assert.is(format.stderr, 'provision: Invalid values: Argument: format, Given: "xml", Choices: "stylish", "json", "sarif", "github" (see provision --help)\n');
   } finally {
     t.cleanup();
   }
