@@ -4,6 +4,7 @@
  * The CLI is a thin layer over these.
  */
 export { parseDbConfig, renderDbConfig, renderDbConfigText, lineOffsets, dominantEol, type DbConfigDocument } from './dbconfig/document.js';
+export { MAX_DOCUMENT_BYTES } from './dbconfig/text.js';
 export type { Eol, Line, LineKind, Token } from './dbconfig/line.js';
 export { readStatements, type Statement } from './dbconfig/statements.js';
 export {

@@ -14,8 +14,9 @@ export interface DbConfigDocument {
 }
 
 /**
- * Parse DB_CONFIG bytes. Never throws: any input, valid or not, is a document.
- * A string is taken as text and encoded as UTF-8.
+ * Parse DB_CONFIG bytes. Any input, valid or not, is a document; only input
+ * larger than one string can hold (MAX_DOCUMENT_BYTES, about 512 MiB) is a
+ * RangeError. A string is taken as text and encoded as UTF-8.
  */
 export function parseDbConfig(input: Uint8Array | string): DbConfigDocument {
   return parseBinary(typeof input === 'string' ? fromText(input) : fromBytes(input));

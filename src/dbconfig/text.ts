@@ -1,3 +1,5 @@
+import { constants } from 'node:buffer';
+
 /**
  * DB_CONFIG is bytes, not text: Berkeley DB reads it with `fgets` and splits on
  * ASCII bytes. The document model therefore holds each line as a "binary
@@ -5,8 +7,20 @@
  * and any input, invalid UTF-8 included, survives a round trip unchanged.
  */
 
+/**
+ * The most bytes a document can hold: it is parsed from one binary string, and
+ * V8's longest string is about 512 MiB. Larger input is a RangeError.
+ */
+export const MAX_DOCUMENT_BYTES: number = constants.MAX_STRING_LENGTH;
+
+/** Throw the RangeError for input of `length` bytes when it is over MAX_DOCUMENT_BYTES. */
+export function checkDocumentSize(length: number): void {
+  if (length > MAX_DOCUMENT_BYTES) throw new RangeError(`DB_CONFIG input of ${length} bytes is larger than a document can hold (${MAX_DOCUMENT_BYTES} bytes)`);
+}
+
 /** Bytes to a binary string (one char per byte). */
 export function fromBytes(bytes: Uint8Array): string {
+  checkDocumentSize(bytes.byteLength);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
@@ -17,7 +31,9 @@ export function toBytes(binary: string): Buffer {
 
 /** Text a person typed (UTF-16) to a binary string of its UTF-8 bytes. */
 export function fromText(text: string): string {
-  return Buffer.from(text, 'utf8').toString('latin1');
+  const bytes = Buffer.from(text, 'utf8');
+  checkDocumentSize(bytes.length);
+  return bytes.toString('latin1');
 }
 
 const PRINTABLE = /^[\x20-\x7e]*$/;

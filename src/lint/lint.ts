@@ -1,6 +1,6 @@
 import { lineOffsets, parseBinary, renderDbConfigText, type DbConfigDocument } from '../dbconfig/document.js';
 import { describeSite } from '../dbconfig/site-config.js';
-import { fromBytes, fromText } from '../dbconfig/text.js';
+import { checkDocumentSize, fromBytes, fromText } from '../dbconfig/text.js';
 import { readStatements } from '../dbconfig/statements.js';
 import { findDisableComments, isDisabled } from './disable.js';
 import { judgeLines } from './line-findings.js';
@@ -51,9 +51,11 @@ function toMessage(rule: Rule, r: Report, options: LintOptions): LintMessage {
 
 /**
  * Lint DB_CONFIG bytes (or a parsed document). Pure: the caller gathers any
- * environment facts. Never throws on bad input; every problem is a message.
+ * environment facts. Never throws on bad input; every problem is a message
+ * (only input larger than a document can hold, MAX_DOCUMENT_BYTES, is a RangeError).
  */
 export function lintDbConfig(input: Uint8Array | string | DbConfigDocument, options: LintOptions = {}): LintResult {
+  if (input instanceof Uint8Array) checkDocumentSize(input.byteLength);
   return (input instanceof Uint8Array ? lintPlain(input, options) : undefined) ?? lintWithRules(input, options);
 }
 

@@ -132,6 +132,30 @@ test('github annotations and --max-warnings', () => {
   }
 });
 
+test('a file over 8 MB is refused in one line naming it (exit 2), from a walk and from stdin; 8 MB is linted', () => {
+  const t = tempDir();
+  try {
+    // Comment lines: quick to lint, so the size alone decides.
+    const line = '# a comment of thirty-two bytes\n';
+    const big = line.repeat(Math.ceil((8 * 1024 * 1024 + 1) / line.length));
+    site(t.dir, 'big', big);
+    const r = provision(['lint', '.'], { cwd: t.dir });
+    assert.is(r.code, 2);
+    assert.is(r.stderr, `provision: big/DB_CONFIG: ${(big.length / (1024 * 1024)).toFixed(1)} MB is too large for a DB_CONFIG (lint reads at most 8 MB); is this the right file?\n`);
+    assert.is(r.stdout, '');
+    const stdin = provision(['lint', '-', '--stdin-filename', 'piped'], { cwd: t.dir, input: big });
+    assert.is(stdin.code, 2);
+    assert.match(stdin.stderr, /^provision: piped: 8\.0 MB is too large for a DB_CONFIG/);
+    // Exactly 8 MB is linted.
+    fs.writeFileSync(path.join(t.dir, 'big', 'DB_CONFIG'), big.slice(0, 8 * 1024 * 1024));
+    const ok = provision(['lint', '--format', 'json', 'big/DB_CONFIG'], { cwd: t.dir });
+    assert.is(ok.stderr, '');
+    assert.equal((JSON.parse(ok.stdout) as { filePath: string }[]).map((r) => r.filePath.endsWith('DB_CONFIG')), [true]);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('--fix-dry-run prints the diff and writes nothing; --fix writes atomically with a backup, once', () => {
   const t = tempDir();
   try {

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseDbConfig, renderDbConfig } from '../../src/index.js';
+import { constants } from 'node:buffer';
+import { lintDbConfig, MAX_DOCUMENT_BYTES, parseDbConfig, renderDbConfig } from '../../src/index.js';
 import { filesBelow, prng, ROOT } from '../helpers.js';
 
 const roundTrip = (bytes: Buffer) => renderDbConfig(parseDbConfig(bytes));
@@ -14,6 +15,20 @@ test('every fixture renders back to its exact bytes', () => {
     const bytes = fs.readFileSync(file);
     assert.ok(roundTrip(bytes).equals(bytes), `round trip changed ${path.relative(ROOT, file)}`);
   }
+});
+
+test('input larger than one string can hold is a RangeError saying so, not a V8 error', () => {
+  assert.is(MAX_DOCUMENT_BYTES, constants.MAX_STRING_LENGTH);
+  // A view that says it is that large (allocating 512 MiB in a test would be the test's own problem).
+  const huge = new Uint8Array(4);
+  Object.defineProperty(huge, 'byteLength', { value: MAX_DOCUMENT_BYTES + 1 });
+  for (const call of [() => parseDbConfig(huge), () => lintDbConfig(huge)]) {
+    assert.throws(call, (e: unknown) => e instanceof RangeError && /larger than a document can hold/.test(e.message));
+  }
+  // At the limit and below, nothing is refused for its size.
+  const small = new Uint8Array(4);
+  Object.defineProperty(small, 'byteLength', { value: 4 });
+  assert.is(renderDbConfig(parseDbConfig(small)).length, 4);
 });
 
 test('random bytes render back unchanged (5000 seeded cases)', () => {

@@ -34,6 +34,18 @@ interface Input {
   readonly regions?: readonly string[] | undefined;
 }
 
+/**
+ * The largest file lint reads. A DB_CONFIG is a few kilobytes; a file of many
+ * megabytes is another file named DB_CONFIG by mistake, and its findings (one a
+ * line) would outgrow any output.
+ */
+export const MAX_LINT_BYTES = 8 * 1024 * 1024;
+
+function tooLarge(input: Input): CliError {
+  const mb = (input.bytes.length / (1024 * 1024)).toFixed(1);
+  return new CliError(`${input.shown}: ${mb} MB is too large for a DB_CONFIG (lint reads at most ${MAX_LINT_BYTES / (1024 * 1024)} MB); is this the right file?`);
+}
+
 /** `provision lint`: lint, optionally fix, and print findings; returns the exit code. */
 export async function runLint(args: LintArgs, io: Io): Promise<number> {
   if (args.maxWarnings !== undefined) numberOption('max-warnings', args.maxWarnings, MAX_WARNINGS, wholeAtLeast(-1));
@@ -56,6 +68,7 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
   for (const { file, bytes, regions } of readInputs(args.paths, io.cwd)) {
     const input: Input =
       file === '-' ? { file, shown: args.stdinFilename, bytes: await readAll(io.stdin) } : { file, shown: shownPath(io.cwd, file), bytes: bytes!, regions };
+    if (input.bytes.length > MAX_LINT_BYTES) throw tooLarge(input);
     if (fixDbConfig === undefined) {
       results.push(lintDbConfig(input.bytes, options(input)));
       if (args.group) members.push(input);
