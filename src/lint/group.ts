@@ -2,6 +2,7 @@ import type { DbConfigDocument } from '../dbconfig/document.js';
 import { describeSite, type SiteDescription } from '../dbconfig/site-config.js';
 import { readStatements } from '../dbconfig/statements.js';
 import { display } from '../dbconfig/text.js';
+import { findDisableComments, isDisabled, type DisableComment } from './disable.js';
 import { GROUP_RULES } from './group-rules.js';
 import type { LintMessage, RuleSetting, Severity } from './types.js';
 
@@ -14,14 +15,26 @@ export interface GroupMember {
 
 const key = (host: string, port: number) => `${host} ${port}`;
 
-/** Findings for the group as a whole, by file path. Pure. */
+/**
+ * Findings for the group as a whole, by file path. Pure. A finding is left out when its rule is
+ * set to "off" or when a `# provision-disable-next-line` comment on the line before it, in the
+ * file it is reported in, names its rule (or names none), as for the file rules.
+ */
 export function lintGroup(members: readonly GroupMember[], settings: Readonly<Record<string, RuleSetting>> = {}): Map<string, LintMessage[]> {
   const out = new Map<string, LintMessage[]>(members.map((m) => [m.filePath, []]));
   const sites = members.map((m) => ({ ...m, site: describeSite(readStatements(m.doc)) as SiteDescription }));
+  const docs = new Map(members.map((m) => [m.filePath, m.doc]));
+  // A file's disable comments are looked for only once it has a finding: most files of a group have none.
+  const disabled = new Map<string, DisableComment[]>();
+  const isSilenced = (filePath: string, line: number, ruleId: string) => {
+    let comments = disabled.get(filePath);
+    if (comments === undefined) disabled.set(filePath, (comments = findDisableComments(docs.get(filePath)!)));
+    return comments.length > 0 && isDisabled(comments, line, ruleId);
+  };
   const report = (filePath: string, ruleId: string, line: number, column: number, message: string, severity?: Severity) => {
     const rule = GROUP_RULES.find((r) => r.id === ruleId)!;
     const setting = settings[ruleId] ?? severity ?? rule.severity;
-    if (setting === 'off') return;
+    if (setting === 'off' || isSilenced(filePath, line, ruleId)) return;
     out.get(filePath)!.push({ ruleId, severity: setting === 'error' ? 2 : 1, line, column, message });
   };
   const locals = new Map<string, string>();

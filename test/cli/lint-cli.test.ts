@@ -211,6 +211,23 @@ test('--group checks that the sites name each other', () => {
   }
 });
 
+test('--group honours disable comments on group findings', () => {
+  const t = tempDir();
+  try {
+    site(t.dir, 'm', `${CLEAN}# provision-disable-next-line group-unknown-remote -- planned\nrepmgr_site 10.0.0.2 5011\n`);
+    site(t.dir, 'r', 'rep_set_priority 0\nrepmgr_site 10.0.0.2 5010 db_local_site on\nrepmgr_site 10.0.0.1 5010 db_bootstrap_helper on\n');
+    const r = provision(['lint', '--group', '-f', 'json', 'm', 'r'], { cwd: t.dir });
+    assert.is(r.code, 0, r.stdout);
+    assert.equal((JSON.parse(r.stdout) as { messages: unknown[] }[]).flatMap((f) => f.messages), []);
+    site(t.dir, 'm', `${CLEAN}# provision-disable-next-line group-creator -- planned\nrepmgr_site 10.0.0.2 5011\n`);
+    const other = provision(['lint', '--group', 'm', 'r'], { cwd: t.dir });
+    assert.is(other.code, 1);
+    assert.match(other.stdout, /5:13 .*Remote site 10\.0\.0\.2 5011 is not the local site.*group-unknown-remote/);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('--fix-dry-run with a machine format keeps stdout parseable; group findings use the fixed lines', () => {
   const t = tempDir();
   try {
