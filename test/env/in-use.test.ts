@@ -278,14 +278,10 @@ if (process.platform !== 'linux') {
     }
   });
 
-  real('a scan of this machine is quick', () => {
-    findHolders(['/nonexistent-provision-dir'], [1]); // warm up
-    const start = performance.now();
+  real('a scan of this machine finds no holder of a directory nobody has open', () => {
     const result = findHolders(['/nonexistent-provision-dir'], [1]);
-    const ms = performance.now() - start;
     assert.is(result.supported, true);
-    // Generous: the goal is well under 100 ms; this only catches a scan gone quadratic.
-    assert.ok(ms < 1000, `one scan took ${ms.toFixed(1)} ms`);
+    assert.equal(result.holders, []);
   });
 }
 

@@ -1,18 +1,19 @@
-/** Inputs far larger than any real DB_CONFIG: lint and the formatters must stay quick and never throw. */
+/**
+ * Inputs far larger than any real DB_CONFIG: lint and the formatters must never
+ * throw. How quick they are is measured by bench/, not here.
+ */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { lintDbConfig, type LintMessage, type LintResult } from '../../src/index.js';
 import { formatResults } from '../../src/lint/formatters/index.js';
 import { closest, editDistance, suggestDirective } from '../../src/lint/suggest.js';
 
-test('a 2 MB one-line comment lints in well under a second', () => {
+test('a 2 MB one-line comment lints as Berkeley DB reads it', () => {
   const text = Buffer.from(`#${'x'.repeat(2 * 1024 * 1024)}\n`, 'latin1');
-  const started = performance.now();
   const result = lintDbConfig(text);
-  const ms = performance.now() - started;
   // Berkeley DB reads each 255-byte chunk after the first as a line of its own.
   assert.ok(result.messages.some((m) => m.ruleId === 'unknown-directive'));
-  assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+  assert.ok(result.messages.some((m) => m.ruleId === 'line-too-long'));
 });
 
 test('"did you mean" finds the same names with its work capped', () => {
