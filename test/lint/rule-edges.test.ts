@@ -142,4 +142,31 @@ test('log-dir-missing: names a missing log or metadata directory, and not one th
   assert.equal(none, []);
 });
 
+// ---------------------------------------------------------------- duplicate-setting
+
+test('duplicate-setting: a directory directive given twice reports the overridden line; data directories add up', () => {
+  // Berkeley DB keeps the last value of each (get_tmp_dir, get_lg_dir... return it); the alias sets the same value.
+  const cases: [string, string][] = [
+    ['set_tmp_dir a\nset_tmp_dir b\n', 'set_tmp_dir'],
+    ['db_tmp_dir a\nset_tmp_dir b\n', 'db_tmp_dir'],
+    ['set_lg_dir a\ndb_log_dir b\n', 'set_lg_dir'],
+    ['set_lg_dir a\nset_lg_dir b\n', 'set_lg_dir'],
+    ['set_data_dir a\nset_data_dir b\nset_create_dir a\nset_create_dir b\n', 'set_create_dir'],
+    ['set_metadata_dir a\nset_metadata_dir b\n', 'set_metadata_dir'],
+    ['set_intermediate_dir_mode rwx------\nset_intermediate_dir_mode rwxr-x---\n', 'set_intermediate_dir_mode'],
+  ];
+  for (const [text, name] of cases) {
+    const found = hits(text, 'duplicate-setting');
+    assert.is(found.length, 1, text);
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.startsWith(`${name} `)) + 1;
+    assert.is(found[0]!.line, line, text);
+    assert.is(found[0]!.message, `${name} is set again on line ${lines.length - 1}, which silently overrides this line. Delete the one you do not mean.`);
+    assert.is(found[0]!.severity, 1);
+  }
+  // Each set_data_dir/add_data_dir line adds a directory (get_data_dirs lists a, b, c, d, and a twice).
+  assert.equal(hits('set_data_dir a\nset_data_dir b\nadd_data_dir c\ndb_data_dir d\nset_data_dir a\n', 'duplicate-setting'), []);
+  assert.equal(hits('set_tmp_dir b\n', 'duplicate-setting'), []);
+});
+
 test.run();
