@@ -169,4 +169,26 @@ test('duplicate-setting: a directory directive given twice reports the overridde
   assert.equal(hits('set_tmp_dir b\n', 'duplicate-setting'), []);
 });
 
+// ---------------------------------------------------------------- log-dir-missing, in-memory logs
+
+test('log-dir-missing: a missing log directory is fine while logs are kept in memory (the last setting wins)', () => {
+  const none: EnvironmentFacts = { configMtimeMs: 0, regionFiles: [], directoryExists: () => false };
+  const logDir = (text: string) => lintDbConfig(text, { environment: none }).messages.filter((m) => m.ruleId === 'log-dir-missing').map((m) => m.line);
+  // Berkeley DB opens these: in-memory logs never touch the directory.
+  assert.equal(logDir('set_lg_dir nosuch\nlog_set_config DB_LOG_IN_MEMORY on\n'), []);
+  assert.equal(logDir('log_set_config DB_LOG_IN_MEMORY on\ndb_log_dir nosuch\n'), []);
+  assert.equal(logDir('set_lg_dir nosuch\nlog_set_config db_log_in_memory\n'), []);
+  assert.equal(logDir('set_lg_dir nosuch\nlog_set_config DB_LOG_IN_MEMORY off\nlog_set_config DB_LOG_IN_MEMORY on\n'), []);
+  assert.equal(logDir('set_lg_dir nosuch\nset_flags DB_LOG_INMEMORY on\n'), []);
+  assert.equal(logDir('set_lg_dir nosuch\nlog_set_config DB_LOG_IN_MEMORY off\nset_flags DB_LOG_INMEMORY on\n'), []);
+  // Berkeley DB panics on these: the last setting turns in-memory logs off, or there is none.
+  assert.equal(logDir('set_lg_dir nosuch\nlog_set_config DB_LOG_IN_MEMORY on\nlog_set_config DB_LOG_IN_MEMORY off\n'), [1]);
+  assert.equal(logDir('set_lg_dir nosuch\nset_flags DB_LOG_INMEMORY on\nlog_set_config DB_LOG_IN_MEMORY off\n'), [1]);
+  assert.equal(logDir('set_lg_dir nosuch\nlog_set_config DB_LOG_IN_MEMORY off\n'), [1]);
+  // A line whose value Berkeley DB refuses sets nothing (and is an error of its own).
+  assert.equal(logDir('set_lg_dir nosuch\nlog_set_config DB_LOG_IN_MEMORY yes\n'), [1]);
+  // The metadata directory is needed with in-memory logs too.
+  assert.equal(logDir('set_metadata_dir nosuch\nlog_set_config DB_LOG_IN_MEMORY on\n'), [1]);
+});
+
 test.run();
