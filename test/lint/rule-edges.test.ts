@@ -191,4 +191,33 @@ test('log-dir-missing: a missing log directory is fine while logs are kept in me
   assert.equal(logDir('set_metadata_dir nosuch\nlog_set_config DB_LOG_IN_MEMORY on\n'), [1]);
 });
 
+// ---------------------------------------------------------------- string-value
+
+test('string-value: trailing spaces are always reported, but trimmed only when the trimmed value is certainly meant', () => {
+  const env = (existing: string[]): EnvironmentFacts => ({ configMtimeMs: 0, regionFiles: [], directoryExists: (p) => existing.includes(p) });
+  const found = (text: string, environment?: EnvironmentFacts) => {
+    const r = lintDbConfig(Buffer.from(text, 'latin1'), environment ? { environment } : {}).messages.filter((m) => m.ruleId === 'string-value');
+    assert.is(r.length, 1, text);
+    return r[0]!;
+  };
+  const fixedIn = (text: string, environment?: EnvironmentFacts) => fixDbConfig(Buffer.from(text, 'latin1'), environment ? { environment } : {}).output.toString('latin1');
+  const text = 'set_lg_dir logs  \n';
+  // Berkeley DB opens the directory "logs  " as written: trimming would point it at a missing one.
+  assert.is(found(text, env(['logs  '])).fix, undefined);
+  assert.is(found(text, env(['logs  ', 'logs'])).fix, undefined);
+  assert.is(fixedIn(text, env(['logs  '])), text);
+  // Without facts about the environment (stdin, a file not named DB_CONFIG) lint cannot tell.
+  assert.is(found(text).fix, undefined);
+  assert.is(fixedIn(text), text);
+  // "logs  " does not exist and "logs" does: the spaces are a slip.
+  assert.equal(found(text, env(['logs'])).fix, { range: [15, 17], text: '' });
+  assert.is(fixedIn(text, env(['logs'])), 'set_lg_dir logs\n');
+  assert.is(fixedIn('set_data_dir d \t\r\nset_tmp_dir t  \r\n', env(['d', 't'])), 'set_data_dir d\r\nset_tmp_dir t\r\n');
+  // Neither exists: nothing says which was meant.
+  assert.is(found(text, env([])).fix, undefined);
+  // A mode is no path, and Berkeley DB refuses one with trailing spaces: trimming is always right.
+  assert.is(fixedIn('set_intermediate_dir_mode rwxr-x---  \n'), 'set_intermediate_dir_mode rwxr-x---\n');
+  assert.is(fixedIn('set_intermediate_dir_mode rwxr-x---\t\n', env([])), 'set_intermediate_dir_mode rwxr-x---\n');
+});
+
 test.run();
