@@ -67,8 +67,9 @@ export interface DirectiveView {
   readonly problems: readonly ArgumentProblem[];
   /**
    * What a later line of the same setting overrides (see duplicate-setting's
-   * settingKey), for a well-formed line of a known directive that does not take
-   * the rest of the line; undefined otherwise.
+   * settingKey), for a well-formed line of a known directive (a directory
+   * directive with a value); undefined otherwise, and for a line that adds
+   * rather than overrides (set_data_dir).
    */
   readonly settingKey: string | undefined;
 }

@@ -63,7 +63,9 @@ function meanDirective(st: Statement): LineMeaning | null {
   const view = takeApart(st);
   if (view === undefined) return null;
   const problems = findArgumentProblems(view);
-  const key = view.spec !== undefined && view.spec.shape !== 'string' && problems.length === 0 ? settingKey(view) : undefined;
+  // A directory directive's value is the rest of the line (never a problem); one with no value at all crashes
+  // Berkeley DB (missing-value), so it sets nothing.
+  const key = view.spec !== undefined && problems.length === 0 && (view.spec.shape !== 'string' || st.value !== null) ? settingKey(view) : undefined;
   return { spec: view.spec, name: view.name, args: view.args, problems, settingKey: key };
 }
 

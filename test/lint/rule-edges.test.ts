@@ -142,4 +142,82 @@ test('log-dir-missing: names a missing log or metadata directory, and not one th
   assert.equal(none, []);
 });
 
+// ---------------------------------------------------------------- duplicate-setting
+
+test('duplicate-setting: a directory directive given twice reports the overridden line; data directories add up', () => {
+  // Berkeley DB keeps the last value of each (get_tmp_dir, get_lg_dir... return it); the alias sets the same value.
+  const cases: [string, string][] = [
+    ['set_tmp_dir a\nset_tmp_dir b\n', 'set_tmp_dir'],
+    ['db_tmp_dir a\nset_tmp_dir b\n', 'db_tmp_dir'],
+    ['set_lg_dir a\ndb_log_dir b\n', 'set_lg_dir'],
+    ['set_lg_dir a\nset_lg_dir b\n', 'set_lg_dir'],
+    ['set_data_dir a\nset_data_dir b\nset_create_dir a\nset_create_dir b\n', 'set_create_dir'],
+    ['set_metadata_dir a\nset_metadata_dir b\n', 'set_metadata_dir'],
+    ['set_intermediate_dir_mode rwx------\nset_intermediate_dir_mode rwxr-x---\n', 'set_intermediate_dir_mode'],
+  ];
+  for (const [text, name] of cases) {
+    const found = hits(text, 'duplicate-setting');
+    assert.is(found.length, 1, text);
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.startsWith(`${name} `)) + 1;
+    assert.is(found[0]!.line, line, text);
+    assert.is(found[0]!.message, `${name} is set again on line ${lines.length - 1}, which silently overrides this line. Delete the one you do not mean.`);
+    assert.is(found[0]!.severity, 1);
+  }
+  // Each set_data_dir/add_data_dir line adds a directory (get_data_dirs lists a, b, c, d, and a twice).
+  assert.equal(hits('set_data_dir a\nset_data_dir b\nadd_data_dir c\ndb_data_dir d\nset_data_dir a\n', 'duplicate-setting'), []);
+  assert.equal(hits('set_tmp_dir b\n', 'duplicate-setting'), []);
+});
+
+// ---------------------------------------------------------------- log-dir-missing, in-memory logs
+
+test('log-dir-missing: a missing log directory is fine while logs are kept in memory (the last setting wins)', () => {
+  const none: EnvironmentFacts = { configMtimeMs: 0, regionFiles: [], directoryExists: () => false };
+  const logDir = (text: string) => lintDbConfig(text, { environment: none }).messages.filter((m) => m.ruleId === 'log-dir-missing').map((m) => m.line);
+  // Berkeley DB opens these: in-memory logs never touch the directory.
+  assert.equal(logDir('set_lg_dir nosuch\nlog_set_config DB_LOG_IN_MEMORY on\n'), []);
+  assert.equal(logDir('log_set_config DB_LOG_IN_MEMORY on\ndb_log_dir nosuch\n'), []);
+  assert.equal(logDir('set_lg_dir nosuch\nlog_set_config db_log_in_memory\n'), []);
+  assert.equal(logDir('set_lg_dir nosuch\nlog_set_config DB_LOG_IN_MEMORY off\nlog_set_config DB_LOG_IN_MEMORY on\n'), []);
+  assert.equal(logDir('set_lg_dir nosuch\nset_flags DB_LOG_INMEMORY on\n'), []);
+  assert.equal(logDir('set_lg_dir nosuch\nlog_set_config DB_LOG_IN_MEMORY off\nset_flags DB_LOG_INMEMORY on\n'), []);
+  // Berkeley DB panics on these: the last setting turns in-memory logs off, or there is none.
+  assert.equal(logDir('set_lg_dir nosuch\nlog_set_config DB_LOG_IN_MEMORY on\nlog_set_config DB_LOG_IN_MEMORY off\n'), [1]);
+  assert.equal(logDir('set_lg_dir nosuch\nset_flags DB_LOG_INMEMORY on\nlog_set_config DB_LOG_IN_MEMORY off\n'), [1]);
+  assert.equal(logDir('set_lg_dir nosuch\nlog_set_config DB_LOG_IN_MEMORY off\n'), [1]);
+  // A line whose value Berkeley DB refuses sets nothing (and is an error of its own).
+  assert.equal(logDir('set_lg_dir nosuch\nlog_set_config DB_LOG_IN_MEMORY yes\n'), [1]);
+  // The metadata directory is needed with in-memory logs too.
+  assert.equal(logDir('set_metadata_dir nosuch\nlog_set_config DB_LOG_IN_MEMORY on\n'), [1]);
+});
+
+// ---------------------------------------------------------------- string-value
+
+test('string-value: trailing spaces are always reported, but trimmed only when the trimmed value is certainly meant', () => {
+  const env = (existing: string[]): EnvironmentFacts => ({ configMtimeMs: 0, regionFiles: [], directoryExists: (p) => existing.includes(p) });
+  const found = (text: string, environment?: EnvironmentFacts) => {
+    const r = lintDbConfig(Buffer.from(text, 'latin1'), environment ? { environment } : {}).messages.filter((m) => m.ruleId === 'string-value');
+    assert.is(r.length, 1, text);
+    return r[0]!;
+  };
+  const fixedIn = (text: string, environment?: EnvironmentFacts) => fixDbConfig(Buffer.from(text, 'latin1'), environment ? { environment } : {}).output.toString('latin1');
+  const text = 'set_lg_dir logs  \n';
+  // Berkeley DB opens the directory "logs  " as written: trimming would point it at a missing one.
+  assert.is(found(text, env(['logs  '])).fix, undefined);
+  assert.is(found(text, env(['logs  ', 'logs'])).fix, undefined);
+  assert.is(fixedIn(text, env(['logs  '])), text);
+  // Without facts about the environment (stdin, a file not named DB_CONFIG) lint cannot tell.
+  assert.is(found(text).fix, undefined);
+  assert.is(fixedIn(text), text);
+  // "logs  " does not exist and "logs" does: the spaces are a slip.
+  assert.equal(found(text, env(['logs'])).fix, { range: [15, 17], text: '' });
+  assert.is(fixedIn(text, env(['logs'])), 'set_lg_dir logs\n');
+  assert.is(fixedIn('set_data_dir d \t\r\nset_tmp_dir t  \r\n', env(['d', 't'])), 'set_data_dir d\r\nset_tmp_dir t\r\n');
+  // Neither exists: nothing says which was meant.
+  assert.is(found(text, env([])).fix, undefined);
+  // A mode is no path, and Berkeley DB refuses one with trailing spaces: trimming is always right.
+  assert.is(fixedIn('set_intermediate_dir_mode rwxr-x---  \n'), 'set_intermediate_dir_mode rwxr-x---\n');
+  assert.is(fixedIn('set_intermediate_dir_mode rwxr-x---\t\n', env([])), 'set_intermediate_dir_mode rwxr-x---\n');
+});
+
 test.run();

@@ -1,28 +1,54 @@
-import type { Rule } from '../types.js';
+import { display } from '../../dbconfig/text.js';
+import type { EnvironmentFacts, Rule } from '../types.js';
 
+/** The one rest-of-line directive whose value is no path: a mode, which Berkeley DB refuses with trailing spaces. */
+const MODE = 'set_intermediate_dir_mode';
+
+/** What lint can tell of a directory value with trailing spaces (`trimmed` without them), from the environment. */
+function judgeTrailing(env: EnvironmentFacts | undefined, value: string, trimmed: string): 'slip' | 'meant' | 'unknown' {
+  if (env === undefined) return 'unknown';
+  const exists = (dir: string) => env.directoryExists(Buffer.from(dir, 'latin1').toString('utf8'));
+  if (exists(value)) return 'meant';
+  return exists(trimmed) ? 'slip' : 'unknown';
+}
+
+// NOTE: not a per-line rule: whether trimming is safe depends on the environment, which differs from file to file.
 export const stringValue: Rule = {
   id: 'string-value',
   severity: 'warning',
-  description: 'A directory value that is empty, ends in spaces or holds a `#`: Berkeley DB keeps it verbatim.',
-  perLine: true,
+  description:
+    'A directory value that is empty, ends in spaces or holds a `#`: Berkeley DB keeps it verbatim. ' +
+    'The fix trims trailing spaces only where that is certainly meant, as a directory named with the spaces can be what a working ' +
+    'environment uses: from a mode (set_intermediate_dir_mode, refused with them), or from a directory that does not exist ' +
+    'while the trimmed one does (so never without the environment: standard input, or a file not named DB_CONFIG).',
   check(ctx) {
     for (let i = 0; i < ctx.directives.length; i++) {
       const v = ctx.directives[i]!;
       const value = v.st.value;
       if (!value) continue;
-      const start = ctx.offset(v.st.line);
       if (value.text.length === 0) {
         ctx.report({ line: v.st.line, start: v.name.start, end: v.name.end, message: `${v.name.text} has an empty value. Give it a directory, or delete the line.` });
         continue;
       }
       const trimmed = value.text.replace(/[ \t]+$/, '');
       if (trimmed.length < value.text.length && trimmed.length > 0) {
+        const mode = (v.spec?.aliasOf ?? v.spec?.name) === MODE;
+        const judged = mode ? 'slip' : judgeTrailing(ctx.environment, value.text, trimmed);
+        const start = ctx.offset(v.st.line);
+        const written = display(value.text);
+        const message = mode
+          ? `${v.name.text} value ends with spaces or tabs, which Berkeley DB keeps as part of the mode (and then refuses it). Remove them.`
+          : judged === 'meant'
+            ? `${v.name.text} value ends with spaces or tabs, which Berkeley DB keeps as part of the directory name; "${written}" exists, so this works, but the name is easy to break. Rename the directory and remove the spaces together.`
+            : judged === 'slip'
+              ? `${v.name.text} value ends with spaces or tabs, which Berkeley DB keeps as part of the directory name: "${written}" does not exist, "${display(trimmed)}" does. Remove them.`
+              : `${v.name.text} value ends with spaces or tabs, which Berkeley DB keeps as part of the directory name. Remove them, unless the directory is named with them.`;
         ctx.report({
           line: v.st.line,
           start: value.start + trimmed.length,
           end: value.start + value.text.length,
-          message: `${v.name.text} value ends with spaces or tabs, which Berkeley DB keeps as part of the directory name. Remove them.`,
-          ...(v.st.part === 0 ? { fix: { range: [start + value.start + trimmed.length, start + value.start + value.text.length] as const, text: '' } } : {}),
+          message,
+          ...(judged === 'slip' && v.st.part === 0 ? { fix: { range: [start + value.start + trimmed.length, start + value.start + value.text.length] as const, text: '' } } : {}),
         });
       }
       const hash = value.text.indexOf('#');
