@@ -156,14 +156,14 @@ test('number-range: set_cachesize above 10000 GB a cache (whole GB of bytes adde
   }
 });
 
-test('memory-max-too-small: below 1 MB with replication on, judged on the last line', () => {
-  for (const bad of ['0 1', '0 1048575', '0 500000']) {
+test('memory-max-too-small: below 1065713 bytes with replication on, judged on the last line', () => {
+  for (const bad of ['0 1', '0 1048576', '0 1065712']) {
     const found = hits(`set_memory_max ${bad}\n`, 'memory-max-too-small');
     assert.is(found.length, 1, bad);
     assert.match(found[0]!.message, /BDB1542/);
     assert.match(found[0]!.message, /set_memory_max 0 2097152/);
   }
-  for (const good of ['0 0', '1 0', '0 1048576', '0 268435456']) assert.equal(hits(`set_memory_max ${good}\n`, 'memory-max-too-small'), [], good);
+  for (const good of ['0 0', '1 0', '0 1065713', '0 268435456']) assert.equal(hits(`set_memory_max ${good}\n`, 'memory-max-too-small'), [], good);
   // A later line overrides an earlier one before Berkeley DB checks the size.
   assert.equal(hits('set_memory_max 0 10\nset_memory_max 0 0\n', 'memory-max-too-small'), []);
   assert.equal(hits('set_memory_max 0 0\nset_memory_max 0 10\n', 'memory-max-too-small').map((m) => m.line), [2]);
