@@ -46,6 +46,12 @@ export interface DirectiveSpec {
    * `always` refuses on and off alike, `on` only turning it on.
    */
   readonly unsupported?: Readonly<Record<string, 'always' | 'on'>>;
+  /**
+   * set_cachesize: the most gigabytes one cache may hold. Berkeley DB adds the
+   * whole gigabytes of `bytes` to `gbytes`, divides by `ncache` (0 counts as
+   * 1), rounding down, and refuses a quotient above this (BDB3004).
+   */
+  readonly maxGbytesPerCache?: number;
   readonly summary: string;
   readonly defaultValue?: string;
 }
@@ -189,7 +195,9 @@ export const DIRECTIVES: readonly DirectiveSpec[] = [
   complex('set_reg_timeout', [uint32('usec')], 'Registry timeout in microseconds.'),
   simple('set_tx_max', [uint('count')], 'Maximum active transactions.'),
   // Memory pool and mutexes.
-  complex('set_cachesize', [uint32('gbytes'), uint32('bytes'), int('ncache')], 'Cache size: gigabytes, bytes and number of caches.'),
+  complex('set_cachesize', [uint32('gbytes'), uint32('bytes'), int('ncache')], 'Cache size: gigabytes, bytes and number of caches (at most 10000 GB a cache).', {
+    maxGbytesPerCache: 10000,
+  }),
   simple('set_cache_max', [uint('gbytes'), uint('bytes')], 'Maximum cache size.'),
   simple('set_memory_max', [uint('gbytes'), uint('bytes')], 'Maximum memory for the environment.'),
   complex('set_memory_init', [keyword('structure', MEM_INIT), uint32('count')], 'Initial number of a structure.', { repeat: 'per-key' }),

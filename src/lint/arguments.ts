@@ -140,6 +140,23 @@ function keyedProblems(v: ArgumentView): ArgumentProblem[] {
   return [];
 }
 
+const GIGABYTE = 1n << 30n;
+
+/** set_cachesize: each cache's size in whole gigabytes, as Berkeley DB's __memp_set_cachesize computes it (BDB3004). */
+function cacheSizeProblem(v: ArgumentView, maxGbytes: number): ArgumentProblem | undefined {
+  const [gbytes, bytes, ncache] = v.args.map((a) => convertNumber(a.text, 'uint'));
+  if (!gbytes?.ok || !bytes?.ok || !ncache?.ok) return undefined;
+  const caches = ncache.value === 0n ? 1n : ncache.value;
+  const perCache = (gbytes.value + bytes.value / GIGABYTE) / caches;
+  if (perCache <= BigInt(maxGbytes)) return undefined;
+  const shown = v.args.map((a) => display(a.text)).join(' ');
+  return {
+    rule: 'number-range',
+    token: v.args[0]!,
+    message: `${v.spec!.name} ${shown} makes each cache ${perCache} GB; Berkeley DB refuses more than ${maxGbytes} GB a cache (BDB3004 individual cache size too large: maximum is 10TB). Lower gbytes, or spread it over more caches (ncache).`,
+  };
+}
+
 /** Every problem with a known directive's arguments (a view carries those of its line: see views.ts). */
 export function findArgumentProblems(v: ArgumentView): ArgumentProblem[] {
   const problems: ArgumentProblem[] = [];
@@ -157,6 +174,8 @@ export function findArgumentProblems(v: ArgumentView): ArgumentProblem[] {
         if (p) problems.push(p);
       });
       if (problems.length === 0) problems.push(...keyedProblems(v));
+      const size = problems.length === 0 && spec.maxGbytesPerCache !== undefined ? cacheSizeProblem(v, spec.maxGbytesPerCache) : undefined;
+      if (size) problems.push(size);
     }
   }
   return problems;

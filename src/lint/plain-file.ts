@@ -18,7 +18,7 @@ const COLON = 0x3a;
 const EQUALS = 0x3d;
 
 /** Directives whose rules compare two values or other lines: the full rule engine judges them. */
-const JUDGED_IN_FULL = new Set(['rep_set_nsites', 'rep_set_clockskew', 'rep_set_request']);
+const JUDGED_IN_FULL = new Set(['rep_set_nsites', 'rep_set_clockskew', 'rep_set_request', 'set_memory_max', 'mutex_set_max']);
 
 /** What starts a comment that silences findings (after `#` and any white space). */
 const DISABLE = 'provision-disable';

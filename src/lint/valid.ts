@@ -1,4 +1,4 @@
-import { lookupDirective } from '../dbconfig/catalogue.js';
+import { asciiLower, lookupDirective } from '../dbconfig/catalogue.js';
 import { convertNumber } from '../dbconfig/numbers.js';
 import type { DirectiveView, RuleContext } from './types.js';
 
@@ -16,4 +16,26 @@ export function numbers(v: DirectiveView): bigint[] {
     const n = convertNumber(a.text, 'uint');
     return n.ok ? n.value : 0n;
   });
+}
+
+/**
+ * Whether the file leaves a keyword flag of `set_flags`, `set_open_flags` and
+ * the like on: the value of its last well-formed line (a bare flag means on),
+ * or undefined when no line sets it.
+ */
+export function flagSetting(ctx: RuleContext, name: string, flag: string): boolean | undefined {
+  let on: boolean | undefined;
+  const lines = validLines(ctx, name);
+  for (let i = 0; i < lines.length; i++) {
+    const [key, value] = lines[i]!.args;
+    if (asciiLower(key!.text) !== asciiLower(flag)) continue;
+    on = value === undefined || asciiLower(value.text) === 'on';
+  }
+  return on;
+}
+
+/** The value of the last well-formed line of a one-number directive, or undefined. */
+export function lastNumber(ctx: RuleContext, name: string): bigint | undefined {
+  const lines = validLines(ctx, name);
+  return lines.length === 0 ? undefined : numbers(lines[lines.length - 1]!)[0];
 }

@@ -220,4 +220,58 @@ test('string-value: trailing spaces are always reported, but trimmed only when t
   assert.is(fixedIn('set_intermediate_dir_mode rwxr-x---\t\n', env([])), 'set_intermediate_dir_mode rwxr-x---\n');
 });
 
+// ---------------------------------------------------------------- sizes Berkeley DB refuses
+
+test('number-range: set_cachesize above 10000 GB a cache (whole GB of bytes added, divided by ncache, 0 counts as 1)', () => {
+  for (const bad of ['10240 0 1', '10001 0 1', '10000 1073741824 1', '20002 0 2', '30003 0 3', '10001 0 0']) {
+    const found = hits(`set_cachesize ${bad}\n`, 'number-range');
+    assert.is(found.length, 1, bad);
+    assert.match(found[0]!.message, /BDB3004/);
+    assert.match(found[0]!.message, /ncache/);
+  }
+  for (const good of ['10000 0 1', '10000 1073741823 1', '20001 0 2', '30002 1073741823 3', '0 4294967295 1', '0 1048576 0']) {
+    assert.equal(hits(`set_cachesize ${good}\n`, 'number-range'), [], good);
+  }
+});
+
+test('memory-max-too-small: below 1065713 bytes with replication on, judged on the last line', () => {
+  for (const bad of ['0 1', '0 1048576', '0 1065712']) {
+    const found = hits(`set_memory_max ${bad}\n`, 'memory-max-too-small');
+    assert.is(found.length, 1, bad);
+    assert.match(found[0]!.message, /BDB1542/);
+    assert.match(found[0]!.message, /set_memory_max 0 2097152/);
+  }
+  for (const good of ['0 0', '1 0', '0 1065713', '0 268435456']) assert.equal(hits(`set_memory_max ${good}\n`, 'memory-max-too-small'), [], good);
+  // A later line overrides an earlier one before Berkeley DB checks the size.
+  assert.equal(hits('set_memory_max 0 10\nset_memory_max 0 0\n', 'memory-max-too-small'), []);
+  assert.equal(hits('set_memory_max 0 0\nset_memory_max 0 10\n', 'memory-max-too-small').map((m) => m.line), [2]);
+  // Without DB_INIT_REP the minimum is far lower (not a replication site): not judged.
+  assert.equal(hits('set_open_flags DB_INIT_REP off\nset_memory_max 0 500000\n', 'memory-max-too-small'), []);
+  assert.is(hits('set_open_flags DB_INIT_REP on\nset_memory_max 0 500000\n', 'memory-max-too-small').length, 1);
+});
+
+test('mutex-max-too-small: 39 + lock partitions + hash mutexes, less 7 per open flag turned off', () => {
+  const least = (text: string, bad: number) => {
+    const found = hits(`${text}mutex_set_max ${bad}\n`, 'mutex-max-too-small');
+    assert.is(found.length, 1, `${text}mutex_set_max ${bad}`);
+    assert.match(found[0]!.message, new RegExp(`the ${bad + 1} mutexes`));
+    assert.match(found[0]!.message, /BDB2034/);
+    assert.equal(hits(`${text}mutex_set_max ${bad + 1}\n`, 'mutex-max-too-small'), [], `${text}mutex_set_max ${bad + 1}`);
+    return found[0]!.message;
+  };
+  assert.match(least('', 76), /one-CPU/);
+  assert.not.match(least('set_lk_partitions 20\n', 95), /one-CPU/);
+  least('set_lk_partitions 1000\n', 1075);
+  least('set_lk_partitions 1\nset_mp_mtxcount 1\n', 40);
+  least('set_lk_partitions 1\nset_mp_mtxcount 1000\n', 1039);
+  least('set_lk_partitions 1\nset_mp_mtxcount 1\nset_open_flags DB_THREAD off\n', 33);
+  least('set_lk_partitions 1\nset_mp_mtxcount 1\nset_open_flags DB_THREAD off\nset_open_flags DB_INIT_REP off\n', 26);
+  // DB_NOLOCKING needs almost no mutexes; 0 is the default; a later line overrides an earlier one.
+  assert.equal(hits('set_flags DB_NOLOCKING on\nmutex_set_max 1\n', 'mutex-max-too-small'), []);
+  assert.is(hits('set_flags DB_NOLOCKING on\nset_flags DB_NOLOCKING off\nmutex_set_max 1\n', 'mutex-max-too-small').length, 1);
+  assert.equal(hits('mutex_set_max 0\n', 'mutex-max-too-small'), []);
+  assert.equal(hits('mutex_set_max 10\nmutex_set_max 1000\n', 'mutex-max-too-small'), []);
+  assert.equal(hits('mutex_set_max 1000\nmutex_set_max 10\n', 'mutex-max-too-small').map((m) => m.line), [2]);
+});
+
 test.run();

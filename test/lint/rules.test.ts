@@ -47,6 +47,8 @@ const CASES: Record<string, Case> = {
   'nsites-with-repmgr': { bad: `rep_set_nsites 2\n${MASTER}`, good: MASTER },
   'clockskew-order': { bad: 'rep_set_clockskew 100 102\n', good: 'rep_set_clockskew 102 100\n' },
   'request-range': { bad: 'rep_set_request 2000 1000\n', good: 'rep_set_request 1000 2000\n' },
+  'memory-max-too-small': { bad: 'set_memory_max 0 1048575\n', good: 'set_memory_max 0 2097152\n' },
+  'mutex-max-too-small': { bad: 'mutex_set_max 76\n', good: 'mutex_set_max 77\n' },
   'local-site': {
     bad: 'repmgr_site 10.0.0.1 5010 db_local_site on\nrepmgr_site 10.0.0.2 5010 db_local_site on\n',
     good: 'repmgr_site 10.0.0.1 5010 db_local_site on\nrepmgr_site 10.0.0.2 5010\n',

@@ -14,7 +14,9 @@ import { invalidNumber } from './invalid-number.js';
 import { lineTooLong } from './line-too-long.js';
 import { localSite } from './local-site.js';
 import { logDirMissing } from './log-dir-missing.js';
+import { memoryMaxTooSmall } from './memory-max-too-small.js';
 import { missingValue } from './missing-value.js';
+import { mutexMaxTooSmall } from './mutex-max-too-small.js';
 import { noBootstrapHelper } from './no-bootstrap-helper.js';
 import { noEquals } from './no-equals.js';
 import { noLocalSite } from './no-local-site.js';
@@ -36,6 +38,6 @@ export const RULES: readonly Rule[] = [
   bom, lineTooLong, strayCr, nulByte, badWhitespace, inlineComment, noEquals, hostPortToken,
   unknownDirective, missingValue, arity, invalidNumber, numberRange, unknownKeyword, portRange,
   siteTooManyPairs, invalidHost, intermediateDirMode, createDir, logDirMissing, nsitesWithRepmgr,
-  clockskewOrder, requestRange, localSite, noLocalSite, noBootstrapHelper, duplicateSetting,
+  clockskewOrder, requestRange, memoryMaxTooSmall, mutexMaxTooSmall, localSite, noLocalSite, noBootstrapHelper, duplicateSetting,
   stringValue, preferIpv4, hostCase, staleRegionFiles,
 ];
