@@ -4,6 +4,7 @@ import type { FormatName } from '../../lint/formatters/index.js';
 import { loadFormatter } from '../../lint/formatters/load.js';
 import { lintDbConfig, toResult } from '../../lint/lint.js';
 import type { LintResult } from '../../lint/types.js';
+import type { Applied } from '../../plan/apply.js';
 import type { Change } from '../../plan/types.js';
 import { CliError, EXIT } from '../errors.js';
 import { MAX_WARNINGS } from '../lint-options.js';
@@ -101,10 +102,20 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
     const out = args.format === 'stylish' ? io.stdout : io.stderr;
     out.write(changes.length === 0 ? 'No safe fixes to apply.\n' : previewPlan(plan));
   } else if (args.fix && changes.length > 0) {
-    const { applyPlan } = await import('../../plan/apply.js');
-    for (const applied of applyPlan({ changes })) {
-      const shown = shownPath(io.cwd, applied.change.path);
-      io.stderr.write(`fixed ${shown} (${applied.change.reason})${applied.backup ? `; the old file is ${shownPath(io.cwd, applied.backup)}` : ''}\n`);
+    const { applyPlan, ApplyError } = await import('../../plan/apply.js');
+    const report = (applied: readonly Applied[]) => {
+      for (const a of applied) {
+        const shown = shownPath(io.cwd, a.change.path);
+        if (a.sameFileAs !== undefined) io.stderr.write(`${shown} is the same file as ${shownPath(io.cwd, a.sameFileAs)}: fixed once\n`);
+        else if (a.status !== 'unchanged') io.stderr.write(`fixed ${shown} (${a.change.reason})${a.backup ? `; the old file is ${shownPath(io.cwd, a.backup)}` : ''}\n`);
+      }
+    };
+    try {
+      report(applyPlan({ changes }));
+    } catch (error) {
+      // What was written before the failure is said first, one line a file, as a run that succeeds says it.
+      if (error instanceof ApplyError) report(error.written);
+      throw error;
     }
   } else if (args.fix) {
     io.stderr.write('Nothing to fix.\n');
