@@ -191,6 +191,15 @@ test('.provisionrc sets rule severities; a bad one is exit 2 naming file and lin
     const bad = provision(['lint', 'a'], { cwd: t.dir });
     assert.is(bad.code, 2);
     assert.is(bad.stderr, 'provision: .provisionrc:3: unknown rule "prefer-ipv6" (see docs/rules.md)\n');
+    // max-warnings follows the rule of --max-warnings: a whole number, -1 for no limit.
+    fs.writeFileSync(path.join(t.dir, '.provisionrc'), '[lint]\nmax-warnings = -1\n');
+    assert.is(provision(['lint', 'a'], { cwd: t.dir }).code, 0);
+    for (const value of ['-5', '-2', '1.5', 'none']) {
+      fs.writeFileSync(path.join(t.dir, '.provisionrc'), `[rules]\nprefer-ipv4 = warning\n[lint]\nmax-warnings = ${value}\n`);
+      const r = provision(['lint', 'a'], { cwd: t.dir });
+      assert.is(r.code, 2, value);
+      assert.is(r.stderr, `provision: .provisionrc:4: max-warnings must be a whole number, -1 for no limit, found "${value}"\n`);
+    }
   } finally {
     t.cleanup();
   }
