@@ -235,6 +235,29 @@ test('--fix-dry-run with a machine format keeps stdout parseable; group findings
   }
 });
 
+test('a write error on stdout or stderr other than a closed pipe is exit 2, one line when stderr works', () => {
+  const t = tempDir();
+  const bin = path.join(ROOT, 'bin/provision.cjs');
+  const full = fs.openSync('/dev/full', 'w');
+  try {
+    site(t.dir, 'a', CLEAN);
+    site(t.dir, 'b', BROKEN);
+    // stdout on a full device: a report (json, stylish) cannot be written.
+    for (const args of [['lint', 'a/DB_CONFIG', '-f', 'json'], ['lint', 'b/DB_CONFIG'], ['lint', '--no-quiet', 'b/DB_CONFIG']]) {
+      const r = spawnSync(process.execPath, [bin, ...args], { cwd: t.dir, encoding: 'utf8', stdio: ['ignore', full, 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+      assert.is(r.status, 2, args.join(' '));
+      assert.is(r.stderr, 'provision: cannot write to standard output: ENOSPC\n', args.join(' '));
+    }
+    // stderr on a full device: the error line is lost, the exit code says it.
+    const r = spawnSync(process.execPath, [bin, 'lint', 'nonexist'], { cwd: t.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', full] });
+    assert.is(r.status, 2);
+    assert.is(r.stdout, '');
+  } finally {
+    fs.closeSync(full);
+    t.cleanup();
+  }
+});
+
 test('a reader that stops early ends the run quietly', () => {
   const t = tempDir();
   try {
