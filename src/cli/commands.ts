@@ -13,6 +13,7 @@ import { planCommand } from './declare/plan.js';
 import { restoreCommand } from './declare/restore.js';
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
+import { withOptionChecks } from './option-values.js';
 
 /** How the parser lays out help; the CLI reference fixes these so the generated file does not depend on the terminal. */
 export interface ParserOptions {
@@ -27,7 +28,8 @@ export interface ParserOptions {
  * so a command registered here appears there.
  */
 export function buildParser(argv: readonly string[], context: DeclareContext, version: string, options: ParserOptions = {}): Argv {
-  return yargs(argv.map((a) => (a === '-' ? STDIN : a)))
+  const parser = yargs(argv.map((a) => (a === '-' ? STDIN : a)));
+  return withOptionChecks(parser, argv)
     .scriptName('provision')
     .usage('provision <command> [options]\n\nWrite, update and lint Berkeley DB DB_CONFIG files for replication sites.')
     .version(version)

@@ -45,6 +45,17 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+/** The pattern of a glob's rest, or a usage error naming the glob (a range out of order: `[z-a]`). */
+function globPattern(arg: string, rest: string): RegExp {
+  try {
+    return globToRegExp(rest);
+  } catch (error) {
+    // "Invalid regular expression: /^...$/: Range out of order in character class": keep the reason.
+    const reason = String((error as Error).message).split(': ').pop()!.toLowerCase();
+    throw new CliError(`not a valid glob: ${arg} (${reason}; a range in [...] goes from low to high, as in [a-z])`, 2, { cause: error });
+  }
+}
+
 function isGlob(p: string): boolean {
   return /[*?[]/.test(p);
 }
@@ -136,8 +147,9 @@ function resolveArgument(arg: string, cwd: string, walker: Walker): string | Wal
   const literal: string[] = [];
   while (parts.length > 1 && !isGlob(parts[0]!)) literal.push(parts.shift()!);
   const base = path.resolve(cwd, literal.join('/') || '.');
+  const pattern = globPattern(arg, parts.join('/'));
   if (!fs.existsSync(base)) throw new CliError(`no files match ${arg}`, 2);
-  return walker.begin(base, null, globToRegExp(parts.join('/')).source);
+  return walker.begin(base, null, pattern.source);
 }
 
 /** A file and its bytes, or why it cannot be read. */

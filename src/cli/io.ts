@@ -1,5 +1,7 @@
+import { writeSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { relativeInside } from '../normal-paths.js';
+import { EXIT } from './errors.js';
 
 /** What a command may touch of the outside world, so tests can run commands in-process. */
 export interface Io {
@@ -11,11 +13,20 @@ export interface Io {
 }
 
 export function processIo(): Io {
-  // A reader that stops early (`provision lint | head`) closes the pipe: finish quietly, no stack trace.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
+      // A reader that stops early (`provision lint | head`) closes the pipe: finish quietly, no stack trace.
       if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-      throw error;
+      // Any other write error (a full disk, `> /dev/full`, a closed terminal) is an I/O error: exit 2, with one
+      // line on stderr when stderr is not the stream that failed (written directly: the stream may be broken).
+      if (stream === process.stdout) {
+        try {
+          writeSync(2, `provision: cannot write to standard output: ${error.code ?? error.message}\n`);
+        } catch {
+          // stderr cannot be written either: the exit code says it.
+        }
+      }
+      process.exit(EXIT.usage);
     });
   }
   return { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };

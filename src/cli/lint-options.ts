@@ -13,7 +13,9 @@ const FORMAT_CHOICES: readonly FormatName[] = ['stylish', 'json', 'sarif', 'gith
  * --help and errors, and the fast path below for an ordinary run.
  */
 export const LINT_OPTIONS = {
-  format: { alias: 'f', describe: 'Output format', type: 'string', choices: FORMAT_CHOICES, default: 'stylish' },
+  // The string options' defaults are only described: with a default, yargs would read `-f` given no value as
+  // the default, where it is a usage error (toLintArgs fills the defaults in).
+  format: { alias: 'f', describe: 'Output format', type: 'string', choices: FORMAT_CHOICES, defaultDescription: 'stylish' },
   group: { describe: 'Lint the files as one replication group', type: 'boolean', default: false },
   topology: { describe: 'Lint a topology file (docs/topology.md) and its group rules', type: 'string' },
   fix: { describe: 'Apply the safe fixes in place (atomically, with a backup)', type: 'boolean' },
@@ -21,7 +23,7 @@ export const LINT_OPTIONS = {
   'max-warnings': { describe: 'Exit 1 when there are more warnings than this (-1: no limit; default: .provisionrc, else no limit)', requiresArg: true },
   quiet: { alias: 'q', describe: 'Report errors only', type: 'boolean', default: false },
   config: { alias: 'c', describe: 'Rule settings file (default: the nearest .provisionrc)', type: 'string' },
-  'stdin-filename': { describe: 'Name to show for input read from stdin', type: 'string', default: '<stdin>' },
+  'stdin-filename': { describe: 'Name to show for input read from stdin', type: 'string', defaultDescription: '<stdin>' },
 } as const;
 
 /** LintArgs from parsed option values (yargs' or the fast path's). */
@@ -54,9 +56,16 @@ export function parseLintArgsFast(argv: readonly string[]): LintArgs | undefined
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true, tokens: true });
   } catch {
     return undefined;
+  }
+  // An option that takes a value given twice, or with an empty value: yargs' path says so (src/cli/option-values.ts).
+  const seen = new Set<string>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option' || options[t.name]?.type !== 'string') continue;
+    if (seen.has(t.name) || t.value === '') return undefined;
+    seen.add(t.name);
   }
   const v = parsed.values as Record<string, unknown>;
   if (v.format !== undefined && !FORMAT_CHOICES.includes(v.format as FormatName)) return undefined;

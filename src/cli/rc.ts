@@ -6,6 +6,7 @@ import { RULES } from '../lint/rules/index.js';
 import { TOPOLOGY_RULES } from '../topology/rules.js';
 import type { RuleSetting } from '../lint/types.js';
 import { CliError } from './errors.js';
+import { MAX_WARNINGS } from './lint-options.js';
 
 export const RC_NAME = '.provisionrc';
 
@@ -49,7 +50,8 @@ export function parseRc(text: string, file: string): RcSettings {
       rules[key] = value === 'warn' ? 'warning' : (value as RuleSetting);
     } else if (section === 'lint') {
       if (key !== 'max-warnings') throw new CliError(`${where}: unknown setting "${key}" in [lint]; expected max-warnings`);
-      if (!/^-?\d+$/.test(value)) throw new CliError(`${where}: max-warnings must be a whole number, found "${value}"`);
+      // The rule of lint --max-warnings: -1 is no limit, below it means nothing.
+      if (!/^-?\d+$/.test(value) || Number(value) < -1) throw new CliError(`${where}: max-warnings must be ${MAX_WARNINGS}, found "${value}"`);
       maxWarnings = Number(value);
     } else {
       throw new CliError(`${where}: "${key}" is ${section ? `in an unknown section [${section}]` : 'outside a section'}; put it under [rules] or [lint]`);

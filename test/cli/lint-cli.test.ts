@@ -191,6 +191,15 @@ test('.provisionrc sets rule severities; a bad one is exit 2 naming file and lin
     const bad = provision(['lint', 'a'], { cwd: t.dir });
     assert.is(bad.code, 2);
     assert.is(bad.stderr, 'provision: .provisionrc:3: unknown rule "prefer-ipv6" (see docs/rules.md)\n');
+    // max-warnings follows the rule of --max-warnings: a whole number, -1 for no limit.
+    fs.writeFileSync(path.join(t.dir, '.provisionrc'), '[lint]\nmax-warnings = -1\n');
+    assert.is(provision(['lint', 'a'], { cwd: t.dir }).code, 0);
+    for (const value of ['-5', '-2', '1.5', 'none']) {
+      fs.writeFileSync(path.join(t.dir, '.provisionrc'), `[rules]\nprefer-ipv4 = warning\n[lint]\nmax-warnings = ${value}\n`);
+      const r = provision(['lint', 'a'], { cwd: t.dir });
+      assert.is(r.code, 2, value);
+      assert.is(r.stderr, `provision: .provisionrc:4: max-warnings must be a whole number, -1 for no limit, found "${value}"\n`);
+    }
   } finally {
     t.cleanup();
   }
@@ -239,6 +248,29 @@ test('--fix-dry-run with a machine format keeps stdout parseable; group findings
     const remote = json.flatMap((f) => f.messages).find((m) => m.ruleId === 'group-unknown-remote')!;
     assert.is(remote.line, 4, 'line after the fix moved the comment up');
   } finally {
+    t.cleanup();
+  }
+});
+
+test('a write error on stdout or stderr other than a closed pipe is exit 2, one line when stderr works', () => {
+  const t = tempDir();
+  const bin = path.join(ROOT, 'bin/provision.cjs');
+  const full = fs.openSync('/dev/full', 'w');
+  try {
+    site(t.dir, 'a', CLEAN);
+    site(t.dir, 'b', BROKEN);
+    // stdout on a full device: a report (json, stylish) cannot be written.
+    for (const args of [['lint', 'a/DB_CONFIG', '-f', 'json'], ['lint', 'b/DB_CONFIG'], ['lint', '--no-quiet', 'b/DB_CONFIG']]) {
+      const r = spawnSync(process.execPath, [bin, ...args], { cwd: t.dir, encoding: 'utf8', stdio: ['ignore', full, 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+      assert.is(r.status, 2, args.join(' '));
+      assert.is(r.stderr, 'provision: cannot write to standard output: ENOSPC\n', args.join(' '));
+    }
+    // stderr on a full device: the error line is lost, the exit code says it.
+    const r = spawnSync(process.execPath, [bin, 'lint', 'nonexist'], { cwd: t.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', full] });
+    assert.is(r.status, 2);
+    assert.is(r.stdout, '');
+  } finally {
+    fs.closeSync(full);
     t.cleanup();
   }
 });

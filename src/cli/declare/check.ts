@@ -1,6 +1,7 @@
 import { CliError } from '../errors.js';
 import { numberOption, TIMEOUT_SECONDS } from '../number-option.js';
 import { declare, type DeclareContext } from './declare.js';
+import { onePositional } from '../option-values.js';
 
 /** `provision check`. */
 export function checkCommand({ io, done }: DeclareContext) {
@@ -53,9 +54,11 @@ export function checkCommand({ io, done }: DeclareContext) {
         const v = one(k);
         return v === undefined ? {} : { [name]: v };
       };
+      // The DB_CONFIG may also come after `--`.
+      const config = onePositional(one('config'), args, 'DB_CONFIG or environment directory');
       const code = await runCheck(
         {
-          ...pick('config', 'config'), ...pick('env', 'env'), ...pick('answers', 'answers'), ...pick('topology', 'topology'), ...pick('site', 'site'), ...pick('client-port', 'clientPort'), ...pick('backup', 'backup'),
+          ...(config !== undefined ? { config } : {}), ...pick('env', 'env'), ...pick('answers', 'answers'), ...pick('topology', 'topology'), ...pick('site', 'site'), ...pick('client-port', 'clientPort'), ...pick('backup', 'backup'),
           ...(args.expect !== undefined ? { expect: args.expect } : {}),
           timeout: numberOption('timeout', args.timeout, TIMEOUT_SECONDS, (n) => n > 0 && n <= 600),
           json: args.json,

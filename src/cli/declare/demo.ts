@@ -1,4 +1,5 @@
 import { declare, type DeclareContext } from './declare.js';
+import { onePositional } from '../option-values.js';
 
 /** `provision demo`. */
 export function demoCommand({ io, done }: DeclareContext) {
@@ -12,7 +13,9 @@ export function demoCommand({ io, done }: DeclareContext) {
         .example('provision demo ./demo', 'Run it in ./demo'),
     async (args) => {
       const { runDemo } = await import('../commands/demo.js');
-      const code = await runDemo({ ...(args.dir !== undefined ? { dir: args.dir } : {}) }, io);
+      // The folder may also come after `--`.
+      const dir = onePositional(args.dir, args, 'scratch folder');
+      const code = await runDemo({ ...(dir !== undefined ? { dir } : {}) }, io);
       done(code);
     },
   );

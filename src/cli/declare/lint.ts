@@ -1,5 +1,6 @@
 import { declare, STDIN, type DeclareContext } from './declare.js';
 import { LINT_OPTIONS, toLintArgs } from '../lint-options.js';
+import { afterDoubleDash } from '../option-values.js';
 
 /** `provision lint`. */
 export function lintCommand({ io, done }: DeclareContext) {
@@ -22,7 +23,8 @@ export function lintCommand({ io, done }: DeclareContext) {
     async (args) => {
       const { runLint } = await import('../commands/lint.js');
       const code = await runLint(
-        toLintArgs(args, (args.paths ?? []).map((p) => (p === STDIN ? '-' : p))),
+        // Paths after `--` are paths too (yargs leaves them out of `paths`).
+        toLintArgs(args, [...(args.paths ?? []), ...afterDoubleDash(args)].map((p) => (p === STDIN ? '-' : p))),
         io,
       );
       done(code);

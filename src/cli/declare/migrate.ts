@@ -1,4 +1,5 @@
 import { declare, type DeclareContext } from './declare.js';
+import { afterDoubleDash } from '../option-values.js';
 
 /** `provision migrate`. */
 export function migrateCommand({ io, done }: DeclareContext) {
@@ -54,7 +55,7 @@ export function migrateCommand({ io, done }: DeclareContext) {
       const code = await runMigrate(
         {
           migration: args.migration,
-          args: (args.args ?? []).map(String),
+          args: [...(args.args ?? []).map(String), ...afterDoubleDash(args)],
           ...(args.env !== undefined ? { env: args.env } : {}),
           ...(args.group !== undefined ? { group: args.group } : {}),
           sites: (args.site ?? []).map(String),
