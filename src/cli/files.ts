@@ -86,7 +86,8 @@ export interface ReadInputsOptions {
 /**
  * Lint's path arguments, resolved and read, in order, each file once: a file is
  * itself, a directory is every file named DB_CONFIG below it (sorted, skipping
- * node_modules and version control directories, not following directory symlinks),
+ * node_modules and version control directories, not following directory symlinks,
+ * skipping a DB_CONFIG that is or leads to a FIFO, a device or a directory),
  * a glob is what it matches, `-` is stdin. Errors are CliErrors (exit 2): an
  * argument that cannot be resolved (missing, no DB_CONFIG below it, an unreadable
  * directory) before a file that cannot be read, whatever their order.

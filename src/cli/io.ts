@@ -1,7 +1,7 @@
-import { writeSync } from 'node:fs';
+import { fstatSync, writeSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { relativeInside } from '../normal-paths.js';
-import { EXIT } from './errors.js';
+import { CliError, EXIT } from './errors.js';
 
 /** What a command may touch of the outside world, so tests can run commands in-process. */
 export interface Io {
@@ -43,6 +43,23 @@ export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks);
+}
+
+/**
+ * All of stdin. Node gives a process whose stdin is a directory (`< /tmp`) an empty
+ * stream, so that is checked first: it is an input that cannot be read, not an empty one.
+ */
+export async function readStdin(io: Io): Promise<Buffer> {
+  if (io.stdin === process.stdin) {
+    let directory = false;
+    try {
+      directory = fstatSync(0).isDirectory();
+    } catch {
+      // A closed stdin: the stream says what it says.
+    }
+    if (directory) throw new CliError('cannot read stdin: it is a directory', EXIT.usage);
+  }
+  return readAll(io.stdin);
 }
 
 /** A path as printed to the user: relative to the working directory when inside it, absolute otherwise. */

@@ -41,7 +41,9 @@ export interface Walker {
 /**
  * A walker, sorted by name (UTF-16 code units), skipping node_modules and version
  * control directories, never following a symlink to a directory (a symlink named
- * like a kept file is kept, and read through). Files and subdirectories are visited
+ * like a kept file is kept, and read through, when it leads to a regular file; one
+ * that leads to a directory, a FIFO or a device is skipped like those, one that leads
+ * nowhere is kept, so that reading it says so). Files and subdirectories are visited
  * in one name order, so a subdirectory's files come before its later siblings'.
  *
  * NOTE: self-contained on purpose (it uses only its parameters and globals): its
@@ -58,6 +60,19 @@ export function createWalker(fs: typeof Fs, path: typeof Path, fail: (message: s
 
   const absolute = (state: WalkState, rel: string) =>
     rel === '' ? state.root : `${state.root.endsWith(SEP) ? state.root : state.root + SEP}${SEP === '/' ? rel : rel.replaceAll('/', SEP)}`;
+
+  /**
+   * Whether a symlink is kept: when it leads to a regular file, or nowhere (reading it
+   * then says why). One that leads to a directory, a FIFO or a device is skipped, as
+   * those are themselves: reading a FIFO or /dev/zero would not end.
+   */
+  function leadsToFile(file: string): boolean {
+    try {
+      return fs.statSync(file).isFile();
+    } catch {
+      return true;
+    }
+  }
 
   /** List a directory and stack its entries, the first name last. */
   function list(state: WalkState, rel: string): void {
@@ -88,7 +103,7 @@ export function createWalker(fs: typeof Fs, path: typeof Path, fail: (message: s
           state.rels.push(prefix + e.name);
           state.regions.push(null);
         }
-      } else if ((e.isFile() || e.isSymbolicLink()) && (re === undefined ? e.name === state.name : re.test(prefix + e.name))) {
+      } else if ((e.isFile() || e.isSymbolicLink()) && (re === undefined ? e.name === state.name : re.test(prefix + e.name)) && (!e.isSymbolicLink() || leadsToFile(`${dir}${dir.endsWith(SEP) ? '' : SEP}${e.name}`))) {
         state.rels.push(prefix + e.name);
         state.regions.push(regions);
       }

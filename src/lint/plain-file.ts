@@ -63,6 +63,7 @@ export function lintPlainFile(bytes: Uint8Array, environment?: EnvironmentFacts)
   let priorityZero = false;
   /** The settings of this file's sites (duplicate-setting): a file has a few. */
   let sites: string[] | undefined;
+  let siteSet: Set<string> | undefined;
   for (let line = 1, start = 0, lf = 0; start < n; line++, start = lf + 1) {
     lf = src.indexOf('\n', start);
     if (lf === -1) lf = n;
@@ -101,9 +102,14 @@ export function lintPlainFile(bytes: Uint8Array, environment?: EnvironmentFacts)
       if (site === undefined) continue;
     }
     if (sites === undefined) sites = [site.setting];
-    else {
+    else if (siteSet !== undefined) {
+      if (siteSet.has(site.setting)) return undefined;
+      siteSet.add(site.setting);
+    } else {
       for (let k = 0; k < sites.length; k++) if (sites[k] === site.setting) return undefined;
       sites.push(site.setting);
+      // A file with many sites: a Set, so the check stays linear.
+      if (sites.length > 16) siteSet = new Set(sites);
     }
     // Hosts that differ only in case (host-case).
     const seen = site.seen;

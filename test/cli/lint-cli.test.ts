@@ -132,6 +132,32 @@ test('github annotations and --max-warnings', () => {
   }
 });
 
+test('stdin that is a directory is a one-line error, exit 2, not an empty file', () => {
+  const t = tempDir('provision-lint-stdin-dir-');
+  const fd = fs.openSync(t.dir, 'r');
+  try {
+    for (const format of [[], ['-f', 'json']]) {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/provision.cjs'), 'lint', ...format, '-'], { cwd: t.dir, encoding: 'utf8', stdio: [fd, 'pipe', 'pipe'], timeout: 20_000 });
+      assert.is(r.status, 2, r.stderr);
+      assert.is(r.stdout, '');
+      assert.is(r.stderr, 'provision: cannot read stdin: it is a directory\n');
+    }
+    // A regular file as stdin is read as before.
+    fs.writeFileSync(path.join(t.dir, 'x'), BROKEN);
+    const file = fs.openSync(path.join(t.dir, 'x'), 'r');
+    try {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/provision.cjs'), 'lint', '-f', 'json', '-'], { cwd: t.dir, encoding: 'utf8', stdio: [file, 'pipe', 'pipe'], timeout: 20_000 });
+      assert.is(r.status, 1, r.stderr);
+      assert.is((JSON.parse(r.stdout) as { errorCount: number }[])[0]!.errorCount > 0, true);
+    } finally {
+      fs.closeSync(file);
+    }
+  } finally {
+    fs.closeSync(fd);
+    t.cleanup();
+  }
+});
+
 test('a file over 8 MB is refused in one line naming it (exit 2), from a walk and from stdin; 8 MB is linted', () => {
   const t = tempDir();
   try {

@@ -47,6 +47,8 @@ function reference(args: readonly string[], cwd: string): Outcome {
     return new RegExp(`^${re}$`);
   };
   const isGlob = (p: string) => /[*?[]/.test(p);
+  // A symlink is kept when it leads to a regular file, or nowhere (reading it fails).
+  const leadsToFile = (file: string) => fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? true;
   const walk = (dir: string, keep: (rel: string) => boolean, rel = ''): string[] => {
     const found: string[] = [];
     let entries: fs.Dirent[];
@@ -60,7 +62,7 @@ function reference(args: readonly string[], cwd: string): Outcome {
       const child = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
         if (!SKIP.has(e.name)) found.push(...walk(dir, keep, child));
-      } else if ((e.isFile() || e.isSymbolicLink()) && keep(child)) found.push(path.join(dir, child));
+      } else if ((e.isFile() || (e.isSymbolicLink() && leadsToFile(path.join(dir, child)))) && keep(child)) found.push(path.join(dir, child));
     }
     return found;
   };
@@ -283,7 +285,7 @@ test('errors: the same one-line message, exit 2, in this thread and in the reade
     makeTooDeep(long);
 
     const cases: [string[], RegExp, boolean][] = [
-      [['zz/linked-dir'], /^cannot read \/.*\/zz\/linked-dir\/DB_CONFIG: it is a directory$/, true],
+      [['zz/linked-dir'], /^no file named DB_CONFIG in zz\/linked-dir or below it$/, true],
       [['zz/dangling'], /^cannot read \/.*\/zz\/dangling\/DB_CONFIG: ENOENT$/, true],
       [['zz/empty'], /^no file named DB_CONFIG in zz\/empty or below it$/, true],
       [['nope'], /^no such file or directory: nope$/, false],
@@ -297,7 +299,7 @@ test('errors: the same one-line message, exit 2, in this thread and in the reade
     }
     // The same, met by the reader thread deep into a walk of the whole tree: the first file that cannot be read.
     assert.match(assertSame(['.'], t.dir, [0, 50], 'the whole tree').error!.message, /zz\/dangling\/DB_CONFIG: ENOENT$/);
-    assert.match(assertSame(['zz/linked-dir', '.'], t.dir, [0, 50], 'linked-dir first').error!.message, /linked-dir\/DB_CONFIG: it is a directory$/);
+    assert.match(assertSame(['zz/linked-dir', '.'], t.dir, [0], 'linked-dir first').error!.message, /^no file named DB_CONFIG in zz\/linked-dir or below it$/);
     // An argument that cannot be resolved comes before a file that cannot be read, whatever their order.
     assert.match(assertSame(['.', 'nope'], t.dir, [0, 50], 'unreadable, then missing').error!.message, /^no such file or directory: nope$/);
     assert.match(assertSame(['zz/dangling', 'zz/empty'], t.dir, [0], 'unreadable, then nothing to lint').error!.message, /^no file named DB_CONFIG in zz\/empty/);
@@ -310,13 +312,59 @@ test('errors: the same one-line message, exit 2, in this thread and in the reade
       assert.match(assertSame(['/proc/self/mem', 'zz/empty'], t.dir, [0], 'an unreadable file named, then nothing to lint').error!.message, /^no file named DB_CONFIG in zz\/empty/);
     }
     // A file that cannot be read, named twice: read once, so reported once, as the first.
-    assert.match(assertSame(['zz/linked-dir', 'zz/dangling', 'zz/linked-dir'], t.dir, [0], 'two unreadable').error!.message, /it is a directory$/);
+    assert.match(assertSame(['zz/dangling', 'zz/empty', 'zz/dangling'], t.dir, [0], 'unreadable, twice').error!.message, /^no file named DB_CONFIG in zz\/empty/);
+    assert.match(assertSame(['zz/dangling', '.', 'zz/dangling'], t.dir, [0, 50], 'two unreadable').error!.message, /zz\/dangling\/DB_CONFIG: ENOENT$/);
     // A directory that cannot be listed, last in the walk, after files that cannot be read.
     fs.renameSync(long, path.join(last, 'long'));
     assert.match(assertSame(['.'], t.dir, [0, 50], 'a directory too deep to list, last').error!.message, /ENAMETOOLONG$/);
   } finally {
     removeAll(t.dir);
     removeAll(deep.dir);
+  }
+});
+
+test('a walk skips a DB_CONFIG that is a symlink to a FIFO, a device or a directory, as it skips those themselves', () => {
+  const t = tempDir('provision-read-special-');
+  try {
+    makeTree(t.dir, 3, 40);
+    const last = path.join(t.dir, 'zz');
+    for (const d of ['fifo', 'link-to-fifo', 'link-to-zero', 'link-to-dir', 'dir', 'kept']) fs.mkdirSync(path.join(last, d), { recursive: true });
+    execFileSync('mkfifo', [path.join(last, 'fifo', 'DB_CONFIG')]);
+    execFileSync('mkfifo', [path.join(last, 'pipe')]);
+    fs.symlinkSync('../pipe', path.join(last, 'link-to-fifo', 'DB_CONFIG'));
+    fs.symlinkSync('/dev/zero', path.join(last, 'link-to-zero', 'DB_CONFIG'));
+    fs.symlinkSync(path.join(t.dir, 'group-000'), path.join(last, 'link-to-dir', 'DB_CONFIG'));
+    fs.mkdirSync(path.join(last, 'dir', 'DB_CONFIG'));
+    fs.writeFileSync(path.join(last, 'kept', 'real'), 'set_cachesize 0 2 1\n');
+    fs.symlinkSync('real', path.join(last, 'kept', 'DB_CONFIG'));
+    // A symlink to a symlink to a FIFO: stat follows the whole chain.
+    fs.symlinkSync('../link-to-fifo/DB_CONFIG', path.join(last, 'dir', 'chain'));
+
+    const whole = assertSame(['.'], t.dir, [0, 50], 'the whole tree');
+    const files = whole.files.map((f) => path.relative(t.dir, f.file)).filter((f) => f.startsWith('zz/'));
+    assert.equal(files, ['zz/kept/DB_CONFIG'], 'only the symlink to a regular file is kept');
+    assert.is(whole.files.at(-1)!.bytes, 'set_cachesize 0 2 1\n');
+    for (const special of ['fifo', 'link-to-fifo', 'link-to-zero', 'link-to-dir', 'dir']) {
+      const alone = assertSame([`zz/${special}`], t.dir, [0], special);
+      assert.is(alone.error?.message, `no file named DB_CONFIG in zz/${special} or below it`, special);
+      assert.is(alone.error?.exitCode, 2);
+    }
+    const globbed = assertSame(['zz/*/*'], t.dir, [0], 'a glob');
+    assert.equal(globbed.files.map((f) => path.relative(t.dir, f.file)), ['zz/kept/DB_CONFIG', 'zz/kept/real']);
+    assert.is(assertSame(['zz/dir/chain*'], t.dir, [0], 'a chain of symlinks to a FIFO').error?.message, 'no files match zz/dir/chain*');
+
+    // The bin ends, and says the same, in this thread and with the reader thread.
+    for (const args of [['zz/link-to-fifo'], ['zz/link-to-zero'], ['zz/link-to-dir']]) {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'provision.cjs'), 'lint', ...args], { cwd: t.dir, encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL' });
+      assert.is(r.status, 2, `${args.join(' ')}: ${r.signal ?? ''} ${r.stderr}`);
+      assert.is(r.stderr, `provision: no file named DB_CONFIG in ${args[0]} or below it\n`);
+    }
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'provision.cjs'), 'lint', '.', '--format', 'json'], { cwd: t.dir, encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL', maxBuffer: 64 << 20 });
+    assert.is(r.signal, null, 'the whole tree: the process ends');
+    assert.is(r.stderr, '');
+    assert.is((JSON.parse(r.stdout) as unknown[]).length, whole.files.length);
+  } finally {
+    t.cleanup();
   }
 });
 

@@ -10,7 +10,7 @@ import { CliError, EXIT } from '../errors.js';
 import { MAX_WARNINGS } from '../lint-options.js';
 import { numberOption, wholeAtLeast } from '../number-option.js';
 import { environmentFacts, readInputs } from '../files.js';
-import { readAll, shownPath, useColor, type Io } from '../io.js';
+import { readStdin, shownPath, useColor, type Io } from '../io.js';
 import { loadRc } from '../rc.js';
 
 export interface LintArgs {
@@ -68,7 +68,7 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
   // Each file is linted as soon as it is read, and its bytes dropped unless the group needs them.
   for (const { file, bytes, regions } of readInputs(args.paths, io.cwd)) {
     const input: Input =
-      file === '-' ? { file, shown: args.stdinFilename, bytes: await readAll(io.stdin) } : { file, shown: shownPath(io.cwd, file), bytes: bytes!, regions };
+      file === '-' ? { file, shown: args.stdinFilename, bytes: await readStdin(io) } : { file, shown: shownPath(io.cwd, file), bytes: bytes!, regions };
     if (input.bytes.length > MAX_LINT_BYTES) throw tooLarge(input);
     if (fixDbConfig === undefined) {
       results.push(lintDbConfig(input.bytes, options(input)));
