@@ -76,6 +76,16 @@ test('preview says when there is nothing to do', () => {
   assert.is(previewPlan({ changes: [write('/x/DB_CONFIG', 'a\n', 'a\n')] }), 'Nothing to do: everything is already as planned.\n');
 });
 
+test('preview names files in UTF-8, quotes a name with a control character as git does, and leaves a Windows path as it is', () => {
+  const header = (p: string) => previewPlan({ changes: [write(p, 'a\n', 'b\n')] }).split('\n').slice(1, 3);
+  assert.equal(header('/srv/ünï😀/DB_CONFIG'), ['--- a//srv/ünï😀/DB_CONFIG', '+++ b//srv/ünï😀/DB_CONFIG']);
+  // A newline in a name must not start a line of the diff.
+  assert.equal(header('/srv/x\ny "q"/DB_CONFIG'), ['--- "a//srv/x\\ny \\"q\\"/DB_CONFIG"', '+++ "b//srv/x\\ny \\"q\\"/DB_CONFIG"']);
+  assert.equal(header('C:\\db\\DB_CONFIG'), ['--- a/C:\\db\\DB_CONFIG', '+++ b/C:\\db\\DB_CONFIG']);
+  const reason = previewPlan({ changes: [{ ...write('/x/DB_CONFIG', 'a\n', 'b\n'), reason: 'für Jürgen' }] });
+  assert.ok(reason.startsWith('# für Jürgen\n'), reason);
+});
+
 
 test('makeDirectories creates the missing parents with the mode, and fails (not loops) where nothing can be created', () => {
   const t = tempDir();
