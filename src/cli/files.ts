@@ -71,7 +71,7 @@ export interface LintInput {
 export interface ReadInputsOptions {
   /**
    * Directories and files walked in this thread before a reader thread starts;
-   * Infinity for none. By default a few hundred, or none on a single processor.
+   * Infinity for none. By default READER_THRESHOLD, or none on a single processor.
    */
   readonly threshold?: number;
   /**

@@ -15,8 +15,8 @@ export function numberOption(option: string, value: unknown, accepted: string, o
 function describeFound(value: unknown): string {
   if (typeof value === 'number' && !Number.isNaN(value)) return String(value);
   if (typeof value === 'string') return value.trim() === '' ? 'an empty value' : JSON.stringify(value);
-  // Given twice (yargs makes an array), or a flag where a value should be.
-  return Array.isArray(value) ? 'the option given more than once' : 'a value that is not a number';
+  // An option given twice never gets here: the check every command runs first refuses it (option-values.ts).
+  return 'a value that is not a number';
 }
 
 /** What the options that keep backups or snapshots accept. */

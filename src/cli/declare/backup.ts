@@ -1,6 +1,6 @@
 import { KEEP_AT_LEAST_ONE, numberOption, wholeAtLeast } from '../number-option.js';
 import { declare, type DeclareContext } from './declare.js';
-import { onlyOnce } from './only-once.js';
+import { given } from './given.js';
 
 /** `provision backup`. */
 export function backupCommand({ io, done }: DeclareContext) {
@@ -40,10 +40,10 @@ export function backupCommand({ io, done }: DeclareContext) {
       const { runBackup } = await import('../commands/backup.js');
       const code = await runBackup(
         {
-          ...onlyOnce(args, 'data'),
-          ...onlyOnce(args, 'to'),
+          ...given(args, 'data'),
+          ...given(args, 'to'),
           ...(args.keep !== undefined ? { keep: numberOption('keep', args.keep, KEEP_AT_LEAST_ONE, wholeAtLeast(1)) } : {}),
-          ...(args.verify !== undefined ? { verify: onlyOnce(args, 'verify').verify === '' ? (true as const) : String(args.verify) } : {}),
+          ...(args.verify !== undefined ? { verify: given(args, 'verify').verify === '' ? (true as const) : String(args.verify) } : {}),
           list: args.list,
           dryRun: args['dry-run'],
           json: args.json,

@@ -1,7 +1,7 @@
-import { CliError } from '../errors.js';
 import { numberOption, TIMEOUT_SECONDS } from '../number-option.js';
-import { declare, type DeclareContext } from './declare.js';
 import { onePositional } from '../option-values.js';
+import { declare, type DeclareContext } from './declare.js';
+import { given } from './given.js';
 
 /** `provision check`. */
 export function checkCommand({ io, done }: DeclareContext) {
@@ -45,17 +45,12 @@ export function checkCommand({ io, done }: DeclareContext) {
         ),
     async (args) => {
       const { runCheck } = await import('../commands/check.js');
-      const one = <K extends 'config' | 'env' | 'answers' | 'topology' | 'site' | 'client-port' | 'backup'>(k: K) => {
-        const v: unknown = args[k];
-        if (Array.isArray(v)) throw new CliError(`--${k} is given ${v.length} times; give it once`);
-        return v === undefined ? undefined : String(v);
-      };
       const pick = (k: 'config' | 'env' | 'answers' | 'topology' | 'site' | 'client-port' | 'backup', name: string) => {
-        const v = one(k);
+        const v = given(args, k)[k];
         return v === undefined ? {} : { [name]: v };
       };
       // The DB_CONFIG may also come after `--`.
-      const config = onePositional(one('config'), args, 'DB_CONFIG or environment directory');
+      const config = onePositional(given(args, 'config').config, args, 'DB_CONFIG or environment directory');
       const code = await runCheck(
         {
           ...(config !== undefined ? { config } : {}), ...pick('env', 'env'), ...pick('answers', 'answers'), ...pick('topology', 'topology'), ...pick('site', 'site'), ...pick('client-port', 'clientPort'), ...pick('backup', 'backup'),

@@ -1,5 +1,5 @@
 import { declare, type DeclareContext } from './declare.js';
-import { CliError } from '../errors.js';
+import { given } from './given.js';
 
 /** `provision layout`. */
 export function layoutCommand({ io, done }: DeclareContext) {
@@ -44,14 +44,9 @@ export function layoutCommand({ io, done }: DeclareContext) {
     async (args) => {
       const { runLayout } = await import('../commands/layout.js');
       const { terminalAsker } = await import('../ask.js');
-      const given = <K extends 'preset' | 'layout' | 'root' | 'program' | 'data' | 'backup' | 'answers'>(k: K) => {
-        const v: unknown = args[k];
-        if (Array.isArray(v)) throw new CliError(`--${k} is given ${v.length} times; give it once`);
-        return v !== undefined ? { [k]: String(v) } : {};
-      };
       const code = await runLayout(
         {
-          ...given('preset'), ...given('layout'), ...given('root'), ...given('program'), ...given('data'), ...given('backup'), ...given('answers'),
+          ...given(args, 'preset'), ...given(args, 'layout'), ...given(args, 'root'), ...given(args, 'program'), ...given(args, 'data'), ...given(args, 'backup'), ...given(args, 'answers'),
           ...(args.target !== undefined ? { target: args.target } : {}),
           ...(args.emit !== undefined ? { emit: args.emit } : {}),
           dryRun: args['dry-run'],

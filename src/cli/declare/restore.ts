@@ -1,5 +1,5 @@
 import { declare, type DeclareContext } from './declare.js';
-import { onlyOnce } from './only-once.js';
+import { given } from './given.js';
 
 /** `provision restore`. */
 export function restoreCommand({ io, done }: DeclareContext) {
@@ -37,11 +37,11 @@ export function restoreCommand({ io, done }: DeclareContext) {
       const { runRestore } = await import('../commands/restore.js');
       const code = await runRestore(
         {
-          ...onlyOnce(args, 'from'),
-          ...onlyOnce(args, 'data'),
-          ...onlyOnce(args, 'to'),
+          ...given(args, 'from'),
+          ...given(args, 'data'),
+          ...given(args, 'to'),
           replace: args.replace,
-          ...(args.undo !== undefined ? { undo: onlyOnce(args, 'undo').undo === '' ? (true as const) : String(args.undo) } : {}),
+          ...(args.undo !== undefined ? { undo: given(args, 'undo').undo === '' ? (true as const) : String(args.undo) } : {}),
           recover: args.recover,
           dryRun: args['dry-run'],
           json: args.json,
