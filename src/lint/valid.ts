@@ -21,15 +21,21 @@ export function numbers(v: DirectiveView): bigint[] {
 /**
  * Whether the file leaves a keyword flag of `set_flags`, `set_open_flags` and
  * the like on: the value of its last well-formed line (a bare flag means on),
- * or undefined when no line sets it.
+ * or undefined when no line sets it. `also` names another directive and keyword
+ * that set the same flag (`set_flags DB_LOG_INMEMORY` for `log_set_config
+ * DB_LOG_IN_MEMORY`): the last line of them all wins.
  */
-export function flagSetting(ctx: RuleContext, name: string, flag: string): boolean | undefined {
+export function flagSetting(ctx: RuleContext, name: string, flag: string, also?: readonly [name: string, flag: string]): boolean | undefined {
   let on: boolean | undefined;
-  const lines = validLines(ctx, name);
-  for (let i = 0; i < lines.length; i++) {
-    const [key, value] = lines[i]!.args;
-    if (asciiLower(key!.text) !== asciiLower(flag)) continue;
-    on = value === undefined || asciiLower(value.text) === 'on';
+  let at = 0;
+  for (const [directive, keyword] of also === undefined ? [[name, flag] as const] : [[name, flag] as const, also]) {
+    const lines = validLines(ctx, directive);
+    for (let i = 0; i < lines.length; i++) {
+      const [key, value] = lines[i]!.args;
+      if (asciiLower(key!.text) !== asciiLower(keyword) || lines[i]!.st.line < at) continue;
+      at = lines[i]!.st.line;
+      on = value === undefined || asciiLower(value.text) === 'on';
+    }
   }
   return on;
 }

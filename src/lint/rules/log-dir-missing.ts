@@ -1,28 +1,9 @@
-import { asciiLower } from '../../dbconfig/catalogue.js';
 import { display } from '../../dbconfig/text.js';
-import type { Rule, RuleContext } from '../types.js';
+import type { Rule } from '../types.js';
+import { flagSetting } from '../valid.js';
 
 /** Directories Berkeley DB must find at open (it panics otherwise). */
 const MUST_EXIST = ['set_lg_dir', 'set_metadata_dir'];
-
-/**
- * Whether the file keeps the logs in memory: the last line that sets the flag
- * wins, `log_set_config DB_LOG_IN_MEMORY` and `set_flags DB_LOG_INMEMORY`
- * alike (both set the one flag), and a line without on/off turns it on. A line
- * whose values Berkeley DB refuses sets nothing (other rules report it).
- */
-function logsInMemory(ctx: RuleContext): boolean {
-  let inMemory = false;
-  for (let i = 0; i < ctx.directives.length; i++) {
-    const v = ctx.directives[i]!;
-    const name = v.spec?.name;
-    if ((name !== 'log_set_config' && name !== 'set_flags') || v.problems.length > 0) continue;
-    if (asciiLower(v.args[0]!.text) !== (name === 'log_set_config' ? 'db_log_in_memory' : 'db_log_inmemory')) continue;
-    const value = v.args[1];
-    inMemory = value === undefined || asciiLower(value.text) === 'on';
-  }
-  return inMemory;
-}
 
 // NOTE: the ID says "log" for history (IDs are API); the rule covers the metadata directory too.
 export const logDirMissing: Rule = {
@@ -41,7 +22,8 @@ export const logDirMissing: Rule = {
       if (!last || !last.st.value || last.st.value.text.length === 0) continue;
       if (env.directoryExists(Buffer.from(last.st.value.text, 'latin1').toString('utf8'))) continue;
       // In-memory logs never touch the log directory: Berkeley DB opens without it (not without the metadata one).
-      if (directive === 'set_lg_dir' && logsInMemory(ctx)) continue;
+      // The last line that sets the flag wins, either spelling (both set it); a bare flag turns it on.
+      if (directive === 'set_lg_dir' && flagSetting(ctx, 'log_set_config', 'DB_LOG_IN_MEMORY', ['set_flags', 'DB_LOG_INMEMORY']) === true) continue;
       ctx.report({
         line: last.st.line,
         start: last.st.value.start,
