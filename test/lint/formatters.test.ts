@@ -102,6 +102,17 @@ test('stylish shows files outside the working directory by absolute path and esc
   assert.not.ok(out.includes('\x1b'));
 });
 
+test('stylish pads messages by code points, so a character outside the BMP takes one column', () => {
+  // Two unknown names, one of them with an emoji (two UTF-16 units): their rule IDs must start in the same column.
+  const result = lintDbConfig('repmgr_site 10.0.0.1 5010 db_local_site on\nset_caches\u{1F600}ze 1\nset_cachesiz\u00e9 1\n', { filePath: 'a/DB_CONFIG' });
+  const rows = formatResults('stylish', [result], plain).split('\n').filter((l) => l.includes('unknown-directive'));
+  assert.is(rows.length, 2);
+  const column = (row: string) => [...row].length - [...row.slice(row.indexOf('unknown-directive'))].length;
+  assert.is(column(rows[0]!), column(rows[1]!));
+  // The emoji line is one UTF-16 unit longer, so a count of units would have padded it one column less.
+  assert.is.not(rows[0]!.indexOf('unknown-directive'), rows[1]!.indexOf('unknown-directive'));
+});
+
 // ---------------------------------------------------------------- json
 
 test('json is ESLint-shaped: absolute paths, the same keys, fix text as UTF-8', () => {

@@ -18,8 +18,20 @@ const pluralize = (count: number, word: string) => `${count} ${word}${count === 
 const visible = (text: string) =>
   text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
-/** Width in terminal columns, near enough: one per code point. */
-const width = (text: string) => [...text].length;
+/** A character outside the Basic Multilingual Plane: two UTF-16 code units, one code point. */
+const PAIRS = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
+
+/**
+ * Width in terminal columns, near enough: one per code point. Counted without
+ * splitting the text into an array (`[...text]`), which made it most of the
+ * formatter's time on a fleet's thousands of messages.
+ */
+const width = (text: string) => {
+  let n = text.length;
+  PAIRS.lastIndex = 0;
+  while (PAIRS.exec(text) !== null) n--;
+  return n;
+};
 const padEnd = (text: string, to: number) => text + ' '.repeat(Math.max(0, to - width(text)));
 
 /**
