@@ -27,8 +27,16 @@ export function relativeInside(dir: string, p: string): string | undefined {
   return rest !== undefined && isNormalRelative(rest) ? rest : undefined;
 }
 
+/** The directory isNormalAbsolute judged last, and its verdict: lint asks it of the same cwd for every file. */
+let lastAbsolute = '';
+let lastVerdict = false;
+
 function isNormalAbsolute(p: string): boolean {
-  return p.startsWith('/') && (p.length === 1 || !p.endsWith('/')) && !NOT_NORMAL.test(p);
+  if (p !== lastAbsolute) {
+    lastVerdict = p.startsWith('/') && (p.length === 1 || !p.endsWith('/')) && !NOT_NORMAL.test(p);
+    lastAbsolute = p;
+  }
+  return lastVerdict;
 }
 
 function isNormalRelative(p: string): boolean {
