@@ -75,6 +75,9 @@ function progress(io: Io, total: number): ((done: number) => void) | undefined {
   };
 }
 
+/** `1 entry`, `2 entries`. */
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 /** `provision clean`. */
 export async function runClean(args: CleanArgs, io: Io, makeAsker: () => Promise<Asker>): Promise<number> {
   const home = environmentFrom(args, io);
@@ -131,7 +134,7 @@ export async function runClean(args: CleanArgs, io: Io, makeAsker: () => Promise
   }
   if (!args.json) {
     const bytes = plan.remove.reduce((n, e) => n + e.size, 0);
-    io.stdout.write(`${args.dryRun ? 'Would remove' : 'To remove'} from ${shownPath(io.cwd, home)} (${plan.remove.length} entries, ${bytes} bytes${args.purge ? ', deleted' : ', moved to quarantine'}):\n`);
+    io.stdout.write(`${args.dryRun ? 'Would remove' : 'To remove'} from ${shownPath(io.cwd, home)} (${count(plan.remove.length, 'entry', 'entries')}, ${bytes} bytes${args.purge ? ', deleted' : ', moved to quarantine'}):\n`);
     io.stdout.write(plan.remove.map((e) => `  ${shown(e)}  (${e.class}: ${e.reason})\n`).join(''));
     for (const w of plan.warnings) io.stderr.write(`warning: ${w}\n`);
   }
@@ -149,7 +152,13 @@ export async function runClean(args: CleanArgs, io: Io, makeAsker: () => Promise
   if (!inUse.supported) {
     io.stderr.write('warning: cannot look for processes using the environment on this system: make sure the server is stopped (a file in use stops the clean).\n');
   } else if ((inUse.unreadable ?? 0) > 0) {
-    io.stderr.write(`warning: ${inUse.unreadable} processes could not be checked (their open files are not readable by this user); run as the server's user or root to check them.\n`);
+    const n = count(inUse.unreadable ?? 0, 'process', 'processes');
+    // As root, what is still unreadable is beyond this user (another PID namespace, a security module): say so.
+    io.stderr.write(
+      process.getuid?.() === 0
+        ? `warning: ${n} could not be checked (their open files are not readable here, even as root); make sure the server is stopped.\n`
+        : `warning: ${n} could not be checked (their open files are not readable by this user); run as the server's user or root to check them.\n`,
+    );
   }
   if (args.dryRun) {
     report({ applied: null });
@@ -161,7 +170,7 @@ export async function runClean(args: CleanArgs, io: Io, makeAsker: () => Promise
     const asker = await makeAsker();
     const ok = args.mode === 'all-but-config'
       ? await asker.confirmByTyping(path.basename(home), `This empties ${home} except DB_CONFIG. Type "${path.basename(home)}" to go ahead`)
-      : await asker.confirm(`Remove these ${plan.remove.length} entries${args.purge ? ' for good' : ' (to quarantine)'}?`);
+      : await asker.confirm(`Remove ${plan.remove.length === 1 ? 'this entry' : `these ${plan.remove.length} entries`}${args.purge ? ' for good' : ' (to quarantine)'}?`);
     if (!ok) {
       io.stderr.write('Nothing was removed.\n');
       return EXIT.findings;
