@@ -5,6 +5,7 @@ import { debuglog } from 'node:util';
 import { directoryExistsFrom } from '../env/directories.js';
 import type { EnvironmentFacts } from '../lint/types.js';
 import { CliError } from './errors.js';
+import { globToRegExp, isGlob } from './glob.js';
 import { ReaderThread, type ReadFile } from './reader-thread.js';
 import { createWalker, type Walker, type WalkState } from './walk.js';
 
@@ -24,27 +25,6 @@ const IN_THREAD_BATCH = 128;
 /** `NODE_DEBUG=provision`: says when a walk goes to the reader thread, and what it read. */
 const debug = debuglog('provision');
 
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*' && glob[i + 1] === '*') {
-      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
-      i += glob[i + 2] === '/' ? 2 : 1;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i);
-      if (end === -1) re += '\\[';
-      else {
-        re += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
 /** The pattern of a glob's rest, or a usage error naming the glob (a range out of order: `[z-a]`). */
 function globPattern(arg: string, rest: string): RegExp {
   try {
@@ -54,10 +34,6 @@ function globPattern(arg: string, rest: string): RegExp {
     const reason = String((error as Error).message).split(': ').pop()!.toLowerCase();
     throw new CliError(`not a valid glob: ${arg} (${reason}; a range in [...] goes from low to high, as in [a-z])`, 2, { cause: error });
   }
-}
-
-function isGlob(p: string): boolean {
-  return /[*?[]/.test(p);
 }
 
 /** One of lint's inputs: `-` (stdin, for the caller to read), or a file with its bytes. */
