@@ -5,6 +5,7 @@ import { debuglog } from 'node:util';
 import { directoryExistsFrom } from '../env/directories.js';
 import type { EnvironmentFacts } from '../lint/types.js';
 import { CliError } from './errors.js';
+import { globDirectories, globToRegExp, isGlob } from './glob.js';
 import { ReaderThread, type ReadFile } from './reader-thread.js';
 import { createWalker, type Walker, type WalkState } from './walk.js';
 
@@ -24,40 +25,15 @@ const IN_THREAD_BATCH = 128;
 /** `NODE_DEBUG=provision`: says when a walk goes to the reader thread, and what it read. */
 const debug = debuglog('provision');
 
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*' && glob[i + 1] === '*') {
-      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
-      i += glob[i + 2] === '/' ? 2 : 1;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i);
-      if (end === -1) re += '\\[';
-      else {
-        re += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-/** The pattern of a glob's rest, or a usage error naming the glob (a range out of order: `[z-a]`). */
-function globPattern(arg: string, rest: string): RegExp {
+/** The patterns of a glob's rest, or a usage error naming the glob (a range out of order: `[z-a]`). */
+function globPatterns(arg: string, rest: string): { files: RegExp; directories: RegExp } {
   try {
-    return globToRegExp(rest);
+    return { files: globToRegExp(rest), directories: globDirectories(rest) };
   } catch (error) {
     // "Invalid regular expression: /^...$/: Range out of order in character class": keep the reason.
     const reason = String((error as Error).message).split(': ').pop()!.toLowerCase();
     throw new CliError(`not a valid glob: ${arg} (${reason}; a range in [...] goes from low to high, as in [a-z])`, 2, { cause: error });
   }
-}
-
-function isGlob(p: string): boolean {
-  return /[*?[]/.test(p);
 }
 
 /** One of lint's inputs: `-` (stdin, for the caller to read), or a file with its bytes. */
@@ -88,9 +64,10 @@ export interface ReadInputsOptions {
  * itself, a directory is every file named DB_CONFIG below it (sorted, skipping
  * node_modules and version control directories, not following directory symlinks,
  * skipping a DB_CONFIG that is or leads to a FIFO, a device or a directory),
- * a glob is what it matches, `-` is stdin. Errors are CliErrors (exit 2): an
- * argument that cannot be resolved (missing, no DB_CONFIG below it, an unreadable
- * directory) before a file that cannot be read, whatever their order.
+ * a glob is what it matches (walking only the directories a match could lie in),
+ * `-` is stdin. Errors are CliErrors (exit 2): an argument that cannot be resolved
+ * (missing, no DB_CONFIG below it, an unreadable directory) before a file that
+ * cannot be read, whatever their order.
  *
  * A large tree is walked and read on by a second thread while the caller lints
  * what it has; the caller sees a plain synchronous iteration. An error may come
@@ -148,9 +125,9 @@ function resolveArgument(arg: string, cwd: string, walker: Walker): string | Wal
   const literal: string[] = [];
   while (parts.length > 1 && !isGlob(parts[0]!)) literal.push(parts.shift()!);
   const base = path.resolve(cwd, literal.join('/') || '.');
-  const pattern = globPattern(arg, parts.join('/'));
+  const patterns = globPatterns(arg, parts.join('/'));
   if (!fs.existsSync(base)) throw new CliError(`no files match ${arg}`, 2);
-  return walker.begin(base, null, pattern.source);
+  return walker.begin(base, null, patterns.files.source, patterns.directories.source);
 }
 
 /** A file and its bytes, or why it cannot be read. */

@@ -13,6 +13,11 @@ export interface WalkState {
   readonly name: string | null;
   /** ...or, for a glob, those whose path below `root` (with `/`) matches this regular expression. */
   readonly pattern: string | null;
+  /**
+   * For a glob: enter only the directories whose path below `root`, followed by `/`,
+   * matches this regular expression (those a matching file could lie below); null for all.
+   */
+  readonly directories: string | null;
   /** The entries still to visit, as paths below `root` with `/` (`''` is the root). */
   readonly rels: string[];
   /** For each entry: null for a directory; for a file, the region files of its directory. */
@@ -25,8 +30,11 @@ export interface WalkState {
 
 /** Walks trees the way lint looks for its input files. */
 export interface Walker {
-  /** A walk of `root` keeping the files named `name`, or those matching `pattern`. */
-  begin(root: string, name: string | null, pattern: string | null): WalkState;
+  /**
+   * A walk of `root` keeping the files named `name`, or those matching `pattern`,
+   * entering only the directories that match `directories` (null: all).
+   */
+  begin(root: string, name: string | null, pattern: string | null, directories?: string | null): WalkState;
   /**
    * The next file kept, absolute, or undefined when the walk is over; throws
    * `fail(message)` when a directory cannot be listed.
@@ -45,6 +53,7 @@ export interface Walker {
  * that leads to a directory, a FIFO or a device is skipped like those, one that leads
  * nowhere is kept, so that reading it says so). Files and subdirectories are visited
  * in one name order, so a subdirectory's files come before its later siblings'.
+ * A glob's walk lists only the directories its `directories` pattern lets it enter.
  *
  * NOTE: self-contained on purpose (it uses only its parameters and globals): its
  * source text also runs in the thread that reads lint's files (reader-thread.ts).
@@ -74,7 +83,14 @@ export function createWalker(fs: typeof Fs, path: typeof Path, fail: (message: s
     }
   }
 
-  /** List a directory and stack its entries, the first name last. */
+  /** A walk state's regular expression, compiled once (the state carries its source: it goes between threads). */
+  function compiled(source: string): RegExp {
+    let re = patterns.get(source);
+    if (re === undefined) patterns.set(source, (re = new RegExp(source)));
+    return re;
+  }
+
+  /** List a directory and stack its entries, the first name last (only the directories the walk enters). */
   function list(state: WalkState, rel: string): void {
     const dir = absolute(state, rel);
     let entries: Fs.Dirent[];
@@ -90,16 +106,13 @@ export function createWalker(fs: typeof Fs, path: typeof Path, fail: (message: s
       const name = entries[i]!.name;
       if (name.charCodeAt(0) === 95 && REGION_FILE.test(name)) (regions === NONE ? (regions = []) : (regions as string[])).push(name);
     }
-    let re: RegExp | undefined;
-    if (state.pattern !== null) {
-      re = patterns.get(state.pattern);
-      if (re === undefined) patterns.set(state.pattern, (re = new RegExp(state.pattern)));
-    }
+    const re = state.pattern === null ? undefined : compiled(state.pattern);
+    const enter = state.directories === null ? undefined : compiled(state.directories);
     const prefix = rel === '' ? '' : `${rel}/`;
     for (let i = entries.length - 1; i >= 0; i--) {
       const e = entries[i]!;
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) {
+        if (!SKIP_DIRS.has(e.name) && (enter === undefined || enter.test(`${prefix}${e.name}/`))) {
           state.rels.push(prefix + e.name);
           state.regions.push(null);
         }
@@ -111,7 +124,7 @@ export function createWalker(fs: typeof Fs, path: typeof Path, fail: (message: s
   }
 
   return {
-    begin: (root, name, pattern) => ({ root, name, pattern, rels: [''], regions: [null], listed: 0, found: 0 }),
+    begin: (root, name, pattern, directories = null) => ({ root, name, pattern, directories, rels: [''], regions: [null], listed: 0, found: 0 }),
     next(state) {
       for (;;) {
         const rel = state.rels.pop();

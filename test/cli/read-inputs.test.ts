@@ -262,6 +262,13 @@ test('globs, and arguments naming the same file twice, in this thread and in the
   assertSame(['**/DB_CONFIG'], big.dir, [0, 200], '**/DB_CONFIG');
   assertSame(['group-00[0-2]/site-0?5/DB_CONFIG', 'group-001/*/DB_CONFIG'], big.dir, [0, 3], 'two globs');
   assertSame(['group-001/*/deeper/**'], big.dir, [0], 'a glob ending in **');
+  // Each element, at the start, middle and end; a walk enters only the directories a match could lie in.
+  for (const glob of ['*/site-01?/DB_CONFIG', 'group-00?/site-0[0-2]5/*', 'group-001/[!s]*/DB_CONFIG', 'group-001/[a-z]*/deeper/still/DB_CONFIG',
+    '**/still/DB_CONFIG', 'group-001/**/still/*', 'group-00[13]/**', 'group-0*/**/DB_CONFIG.bak', '*/*/*', '*/linked/DB_CONFIG']) {
+    assert.ok(assertSame([glob], big.dir, [0, 3], glob).files.length > 0, glob);
+  }
+  // [!x] matches / as well: group-001/a/deeper/still/DB_CONFIG is a match (one file, all in the reader thread).
+  assert.is(assertSame(['group-001/a[!x]deeper/still/DB_CONFIG'], big.dir, [0], '[!x]').files.length, 1);
   const twice = assertSame(['group-002', 'group-002/site-001/DB_CONFIG', '.', 'group-002', '**/site-001/DB_CONFIG'], big.dir, [0, 40, 700], 'the same files again');
   const names = twice.files.map((f) => f.file);
   assert.is(new Set(names).size, names.length, 'each file once');
@@ -320,6 +327,35 @@ test('errors: the same one-line message, exit 2, in this thread and in the reade
   } finally {
     removeAll(t.dir);
     removeAll(deep.dir);
+  }
+});
+
+test('a glob lists only the directories a match could lie in: one it cannot reach that cannot be listed is no error', async () => {
+  const t = tempDir('provision-read-pruned-');
+  try {
+    makeTree(t.dir, 3, 40);
+    const globs = [['group-00?/site-0[0-3]?/DB_CONFIG'], ['*/a/*'], ['group-001/*/DB_CONFIG', 'group-00[!1]/site-00?/DB_CONFIG'], ['group-001/*/*/*/DB_CONFIG']];
+    const before = globs.map((args) => assertSame(args, t.dir, [0, 5], args.join(' ')));
+    const bin = (args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'provision.cjs'), 'lint', ...args, '--format', 'json'], { cwd: t.dir, encoding: 'utf8', timeout: 20_000 });
+    const binBefore = bin(globs[0]!);
+    // Below group-001/a/long/: a directory too deep to list, far below what the globs above reach.
+    makeTooDeep(path.join(t.dir, 'group-001', 'a', 'long'));
+    for (const [i, args] of globs.entries()) {
+      assert.match(reference(args, t.dir).error?.message ?? '', /ENAMETOOLONG$/, `${args.join(' ')}: walking the whole tree below the prefix fails`);
+      for (const options of [inThread, threaded(0), threaded(5)]) {
+        const now = run(args, t.dir, options);
+        assert.is(now.error, undefined, `${args.join(' ')} (threshold ${options.threshold})`);
+        assert.equal(now.files, before[i]!.files, `${args.join(' ')} (threshold ${options.threshold})`);
+        assert.is(now.handedOff !== undefined, options.threshold !== Infinity, 'the reader thread walks on with the same directories');
+      }
+    }
+    const binAfter = bin(globs[0]!);
+    assert.equal([binAfter.status, binAfter.stderr, binAfter.stdout], [binBefore.status, binBefore.stderr, binBefore.stdout], 'the bin: the same report');
+    assert.is(binAfter.stderr, '');
+    // A glob that can reach it lists it, and fails there as before, in both threads.
+    assert.match(assertSame(['group-001/**/DB_CONFIG'], t.dir, [0, 5], 'a ** reaching it').error?.message ?? '', /^cannot read directory \/.*\/long\/d+(\/d+)+: ENAMETOOLONG$/);
+  } finally {
+    removeAll(t.dir);
   }
 });
 
