@@ -11,6 +11,7 @@ import { lintCommand } from './declare/lint.js';
 import { migrateCommand } from './declare/migrate.js';
 import { planCommand } from './declare/plan.js';
 import { restoreCommand } from './declare/restore.js';
+import { markAfterDoubleDash, withDoubleDash } from './double-dash.js';
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
 import { withOptionChecks } from './option-values.js';
@@ -28,8 +29,9 @@ export interface ParserOptions {
  * so a command registered here appears there.
  */
 export function buildParser(argv: readonly string[], context: DeclareContext, version: string, options: ParserOptions = {}): Argv {
-  const parser = yargs(argv.map((a) => (a === '-' ? STDIN : a)));
-  return withOptionChecks(parser, argv)
+  // Arguments after `--` are positionals for every command, even ones that start with `-` (double-dash.ts).
+  const parser = yargs(markAfterDoubleDash(argv.map((a) => (a === '-' ? STDIN : a))));
+  return withOptionChecks(withDoubleDash(parser), argv)
     .scriptName('provision')
     .usage('provision <command> [options]\n\nWrite, update and lint Berkeley DB DB_CONFIG files for replication sites.')
     .version(version)

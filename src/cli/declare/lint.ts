@@ -1,6 +1,5 @@
 import { declare, STDIN, type DeclareContext } from './declare.js';
 import { LINT_OPTIONS, toLintArgs } from '../lint-options.js';
-import { afterDoubleDash } from '../option-values.js';
 
 /** `provision lint`. */
 export function lintCommand({ io, done }: DeclareContext) {
@@ -23,8 +22,7 @@ export function lintCommand({ io, done }: DeclareContext) {
     async (args) => {
       const { runLint } = await import('../commands/lint.js');
       const code = await runLint(
-        // Paths after `--` are paths too (yargs leaves them out of `paths`).
-        toLintArgs(args, [...(args.paths ?? []), ...afterDoubleDash(args)].map((p) => (p === STDIN ? '-' : p))),
+        toLintArgs(args, (args.paths ?? []).map((p) => (p === STDIN ? '-' : p))),
         io,
       );
       done(code);
