@@ -8,7 +8,7 @@ import { packageVersion as version } from './package-root.js';
  * since an error may come before the options are parsed (an unknown option).
  */
 function isNagiosCheck(argv: readonly string[]): boolean {
-  // After `--` an argument is a positional, `--nagios` too (double-dash.ts).
+  // After `--` an argument is a positional, `--nagios` too (mark-positionals.ts).
   const end = argv.indexOf('--');
   const options = end === -1 ? argv : argv.slice(0, end);
   return options.find((a) => !a.startsWith('-')) === 'check' && options.some((a) => a === '--nagios' || a === '--nagios=true');

@@ -1,6 +1,7 @@
 /**
  * After `--` every argument is a positional, for every command, even one that
- * starts with `-` (src/cli/double-dash.ts, docs/cli.md "Options").
+ * starts with `-`; a lone `-` is one too, before or after `--`
+ * (src/cli/mark-positionals.ts, docs/cli.md "Options").
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -169,6 +170,26 @@ test('an option before -- that wants a value gets none from after it; -- before 
     usageError(provision(['--', 'lint', 'group.ini'], { cwd: dir }), /^provision: Name a command: /, '-- lint');
     assert.equal(fs.readdirSync(dir), ['group.ini'], 'nothing written');
   });
+});
+
+test('a lone - reaches every command as -, before and after --; both lint parsers name stdin alike', () => {
+  inTemp((dir) => {
+    for (const args of [['plan', '-', '--out', 'plan'], ['plan', '--out', 'plan', '--', '-']]) {
+      usageError(provision(args, { cwd: dir }), /^provision: cannot read the topology file -: /, args.join(' '));
+    }
+    for (const args of [['check', '-'], ['check', '--', '-']]) {
+      usageError(provision(args, { cwd: dir }), /^provision: -: Berkeley DB reads only a file named DB_CONFIG/, args.join(' '));
+    }
+    const named = [[], ['--no-quiet']].map((extra) => {
+      const r = provision(['lint', '--format', 'json', '--stdin-filename', '-', ...extra, '-'], { cwd: dir, input: EQUALS });
+      return (JSON.parse(r.stdout) as { filePath: string }[]).map((f) => f.filePath);
+    });
+    assert.equal(named[0], [path.join(dir, '-')], 'fast parser');
+    assert.equal(named[1], named[0], 'yargs names it as the fast parser does');
+  });
+  // Completing a word that is a lone -: the options of the command.
+  const options = provision(['--get-yargs-completions', 'provision', 'lint', '-'], { env: { SHELL: 'bash' } }).stdout.split('\n');
+  assert.ok(options.includes('--format'), options.join(' '));
 });
 
 test.run();
