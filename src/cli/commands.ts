@@ -3,7 +3,7 @@ import { backupCommand } from './declare/backup.js';
 import { checkCommand } from './declare/check.js';
 import { cleanCommand } from './declare/clean.js';
 import { completionCommand } from './declare/completion.js';
-import { STDIN, type DeclareContext } from './declare/declare.js';
+import type { DeclareContext } from './declare/declare.js';
 import { demoCommand } from './declare/demo.js';
 import { generatorCommand } from './declare/generator.js';
 import { layoutCommand } from './declare/layout.js';
@@ -13,6 +13,7 @@ import { planCommand } from './declare/plan.js';
 import { restoreCommand } from './declare/restore.js';
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
+import { markPositionals, withPositionalMarks } from './mark-positionals.js';
 import { withOptionChecks } from './option-values.js';
 
 /** How the parser lays out help; the CLI reference fixes these so the generated file does not depend on the terminal. */
@@ -28,8 +29,9 @@ export interface ParserOptions {
  * so a command registered here appears there.
  */
 export function buildParser(argv: readonly string[], context: DeclareContext, version: string, options: ParserOptions = {}): Argv {
-  const parser = yargs(argv.map((a) => (a === '-' ? STDIN : a)));
-  return withOptionChecks(parser, argv)
+  // Arguments after `--`, and a lone `-`, are positionals for every command (mark-positionals.ts).
+  const parser = yargs(markPositionals(argv));
+  return withOptionChecks(withPositionalMarks(parser), argv)
     .scriptName('provision')
     .usage('provision <command> [options]\n\nWrite, update and lint Berkeley DB DB_CONFIG files for replication sites.')
     .version(version)

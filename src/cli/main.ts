@@ -8,7 +8,10 @@ import { packageVersion as version } from './package-root.js';
  * since an error may come before the options are parsed (an unknown option).
  */
 function isNagiosCheck(argv: readonly string[]): boolean {
-  return argv.find((a) => !a.startsWith('-')) === 'check' && argv.some((a) => a === '--nagios' || a === '--nagios=true');
+  // After `--` an argument is a positional, `--nagios` too (mark-positionals.ts).
+  const end = argv.indexOf('--');
+  const options = end === -1 ? argv : argv.slice(0, end);
+  return options.find((a) => !a.startsWith('-')) === 'check' && options.some((a) => a === '--nagios' || a === '--nagios=true');
 }
 
 /**

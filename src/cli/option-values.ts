@@ -51,21 +51,3 @@ export function withOptionChecks(parser: Argv, argv: readonly string[]): Argv {
   };
   return parser.middleware(check as unknown as Parameters<Argv['middleware']>[0], true);
 }
-
-/**
- * The arguments after `--` (yargs leaves them in `_`, after the command name,
- * rather than in the command's positionals): `provision lint -- -odd-name`.
- */
-export function afterDoubleDash(values: { readonly _?: readonly unknown[] }): string[] {
-  return (values._ ?? []).slice(1).map(String);
-}
-
-/**
- * A command's one optional positional, which may also come after `--`; more
- * than one is a usage error, as yargs says for two before `--`.
- */
-export function onePositional(given: unknown, values: { readonly _?: readonly unknown[] }, what: string): string | undefined {
-  const all = [...(given !== undefined ? [String(given)] : []), ...afterDoubleDash(values)];
-  if (all.length > 1) throw new CliError(`one ${what} only, found ${all.length}: ${all.join(' ')}`);
-  return all[0];
-}

@@ -45,22 +45,6 @@ test('lint: paths after -- are the paths, on the fast parser and on yargs (--no-
   }
 });
 
-test('check and demo take their positional after -- too; check refuses two', () => {
-  const t = tempDir();
-  try {
-    threeSites(t.dir);
-    const r = provision(['check', '--json', '--', 'target'], { cwd: t.dir });
-    const sites = (JSON.parse(r.stdout) as { sites: { env: string; results: { id: string; subject?: string }[] }[] }).sites;
-    assert.equal(sites.map((s) => path.basename(s.env)), ['target']);
-    const config = sites[0]!.results.find((c) => c.id === 'config');
-    assert.match(String(config?.subject), /target[\\/]DB_CONFIG$/);
-    usageError(provision(['check', 'other1', '--', 'target'], { cwd: t.dir }), /one DB_CONFIG or environment directory only, found 2/, 'check two');
-    usageError(provision(['demo', 'a', '--', 'b'], { cwd: t.dir }), /one scratch folder only, found 2/, 'demo two');
-  } finally {
-    t.cleanup();
-  }
-});
-
 test('an empty value for an option is a usage error naming it, for every command; clean --env "" cleans nothing', () => {
   const t = tempDir();
   try {

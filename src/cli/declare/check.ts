@@ -1,5 +1,4 @@
 import { numberOption, TIMEOUT_SECONDS } from '../number-option.js';
-import { onePositional } from '../option-values.js';
 import { declare, type DeclareContext } from './declare.js';
 import { given } from './given.js';
 
@@ -49,11 +48,9 @@ export function checkCommand({ io, done }: DeclareContext) {
         const v = given(args, k)[k];
         return v === undefined ? {} : { [name]: v };
       };
-      // The DB_CONFIG may also come after `--`.
-      const config = onePositional(given(args, 'config').config, args, 'DB_CONFIG or environment directory');
       const code = await runCheck(
         {
-          ...(config !== undefined ? { config } : {}), ...pick('env', 'env'), ...pick('answers', 'answers'), ...pick('topology', 'topology'), ...pick('site', 'site'), ...pick('client-port', 'clientPort'), ...pick('backup', 'backup'),
+          ...pick('config', 'config'), ...pick('env', 'env'), ...pick('answers', 'answers'), ...pick('topology', 'topology'), ...pick('site', 'site'), ...pick('client-port', 'clientPort'), ...pick('backup', 'backup'),
           ...(args.expect !== undefined ? { expect: args.expect } : {}),
           timeout: numberOption('timeout', args.timeout, TIMEOUT_SECONDS, (n) => n > 0 && n <= 600),
           json: args.json,

@@ -7,9 +7,6 @@ export interface DeclareContext {
   readonly done: (code: number) => void;
 }
 
-/** NOTE: yargs drops a lone "-" from positionals; the CLI carries it through as this sentinel. */
-export const STDIN = '\u0000stdin';
-
 /**
  * One command: its usage, its options and its handler. The handler's argument
  * types follow from the builder, as in yargs' positional `.command()` form.

@@ -1,5 +1,4 @@
 import { declare, type DeclareContext } from './declare.js';
-import { onePositional } from '../option-values.js';
 
 /** `provision demo`. */
 export function demoCommand({ io, done }: DeclareContext) {
@@ -13,9 +12,7 @@ export function demoCommand({ io, done }: DeclareContext) {
         .example('provision demo ./demo', 'Run it in ./demo'),
     async (args) => {
       const { runDemo } = await import('../commands/demo.js');
-      // The folder may also come after `--`.
-      const dir = onePositional(args.dir, args, 'scratch folder');
-      const code = await runDemo({ ...(dir !== undefined ? { dir } : {}) }, io);
+      const code = await runDemo({ ...(args.dir !== undefined ? { dir: args.dir } : {}) }, io);
       done(code);
     },
   );

@@ -1,6 +1,5 @@
-import { declare, STDIN, type DeclareContext } from './declare.js';
+import { declare, type DeclareContext } from './declare.js';
 import { LINT_OPTIONS, toLintArgs } from '../lint-options.js';
-import { afterDoubleDash } from '../option-values.js';
 
 /** `provision lint`. */
 export function lintCommand({ io, done }: DeclareContext) {
@@ -22,11 +21,7 @@ export function lintCommand({ io, done }: DeclareContext) {
         .epilog('Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usage or I/O error.\nRules: docs/rules.md. Disable one for a line with a comment above it:\n  # provision-disable-next-line RULE -- reason'),
     async (args) => {
       const { runLint } = await import('../commands/lint.js');
-      const code = await runLint(
-        // Paths after `--` are paths too (yargs leaves them out of `paths`).
-        toLintArgs(args, [...(args.paths ?? []), ...afterDoubleDash(args)].map((p) => (p === STDIN ? '-' : p))),
-        io,
-      );
+      const code = await runLint(toLintArgs(args, args.paths ?? []), io);
       done(code);
     },
   );

@@ -1,5 +1,4 @@
 import { declare, type DeclareContext } from './declare.js';
-import { afterDoubleDash } from '../option-values.js';
 
 /** `provision migrate`. */
 export function migrateCommand({ io, done }: DeclareContext) {
@@ -55,7 +54,7 @@ export function migrateCommand({ io, done }: DeclareContext) {
       const code = await runMigrate(
         {
           migration: args.migration,
-          args: [...(args.args ?? []).map(String), ...afterDoubleDash(args)],
+          args: (args.args ?? []).map(String),
           ...(args.env !== undefined ? { env: args.env } : {}),
           ...(args.group !== undefined ? { group: args.group } : {}),
           sites: (args.site ?? []).map(String),
