@@ -1,6 +1,7 @@
 import { dominantEol, type DbConfigDocument } from '../dbconfig/document.js';
 import type { Line } from '../dbconfig/line.js';
 import type { Statement } from '../dbconfig/statements.js';
+import { isCommonSiteLine } from './plain-file.js';
 import type { DirectiveView, Report, Rule, RuleContext } from './types.js';
 
 /** What one per-line rule found on a line: `fix` offsets count from the line's start, `line` is not used. */
@@ -82,8 +83,11 @@ export function judgeLines(
     const d0 = d;
     while (s < statements.length && statements[s]!.line === lineNo) s++;
     while (d < directives.length && directives[d]!.st.line === lineNo) d++;
-    // A site line is seldom seen twice (see parseLine): it is neither looked up nor kept.
-    const key = d > d0 && directives[d0]!.spec?.shape === 'site' ? undefined : keyOf(lines, l, ctx.doc);
+    // A site line is seldom seen twice (see parseLine): it is neither looked up nor kept, and a common one
+    // has nothing for a per-line rule to find (see isCommonSiteLine).
+    const site = d > d0 && directives[d0]!.spec?.shape === 'site';
+    if (site && isCommonSiteLine(lines[l]!.text)) continue;
+    const key = site ? undefined : keyOf(lines, l, ctx.doc);
     const findings = key === undefined ? undefined : memoOf(lines, l).get(key);
     if (findings === undefined) {
       (missed ??= []).push(l);

@@ -286,6 +286,60 @@ const FLAG = ' db_(local_site|bootstrap_helper|repmgr_peer|group_creator|legacy)
 const COMMON_SITE = new RegExp(`${SITE_PREFIX}(?:((?:${OCTET}\\.){3}${OCTET})|([A-Za-z0-9_.-]+)) ([1-9][0-9]{0,4})${`(?:${FLAG})?`.repeat(MAX_SITE_PAIRS)}$`, 'my');
 const FIRST_FLAG = 4;
 
+/** The parts of a common site line: a match of COMMON_SITE whose port is at most 65535 and whose host, if not an address, is a valid name. */
+interface CommonSite {
+  readonly match: RegExpExecArray;
+  readonly host: string;
+  readonly port: string;
+  readonly isName: boolean;
+}
+
+/** A match `m` of COMMON_SITE checked as judgeDirective would check its host and port; undefined when it would refuse them. */
+function checkedSite(m: RegExpExecArray | null): CommonSite | undefined {
+  if (m === null) return undefined;
+  const address = m[1];
+  const host = address ?? m[2]!;
+  const port = m[3]!;
+  if (Number(port) > 65535) return undefined;
+  if (address === undefined) {
+    const h = checkHost(host);
+    if (!h.ok || h.kind !== 'name') return undefined;
+  }
+  return { match: m, host, port, isName: address === undefined };
+}
+
+let fastPaths = true;
+
+/**
+ * Turn the fast paths of the full engine off (or back on): the differential
+ * tests compare what they give with what every rule finds the long way.
+ */
+export function useFastPaths(on: boolean): void {
+  fastPaths = on;
+}
+
+/**
+ * Whether a line (its text, without the line end) is a common site line that no
+ * per-line rule reports and whose arguments have no problem: COMMON_SITE from its
+ * first non-blank byte to its end, with a port and host judgeDirective accepts,
+ * short enough for one read. The full engine judges such a line at once, as the
+ * plain-file path does: a site line is seldom seen twice, so no memo spares it
+ * the argument checks and the per-line rules (test/lint/plain-file.test.ts
+ * compares the two).
+ */
+export function isCommonSiteLine(text: string): boolean {
+  if (!fastPaths) return false;
+  // Two bytes for the longest line end: a longer line is read by Berkeley DB in pieces (line-too-long).
+  if (text.length + 2 > MAX_LINE_BYTES) return false;
+  let i = 0;
+  while (i < text.length && (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === TAB)) i++;
+  if (!text.startsWith(SITE_PREFIX, i)) return false;
+  COMMON_SITE.lastIndex = i;
+  const m = COMMON_SITE.exec(text);
+  // NOTE: the match must end the text: in a multiline pattern `$` also matches before a CR (stray-cr's).
+  return m !== null && m.index + m[0].length === text.length && checkedSite(m) !== undefined;
+}
+
 /**
  * A common site line (a match `m` of COMMON_SITE at `at` of `src`) as
  * judgeSite would see it, without the tokens and argument checks of
@@ -293,15 +347,11 @@ const FIRST_FLAG = 4;
  * valid name (judgeDirective then refuses it).
  */
 function commonSite(src: string, at: number, m: RegExpExecArray | null): SiteVerdict | undefined {
-  if (m === null) return undefined;
-  const address = m[1];
-  const host = address ?? m[2]!;
-  const port = m[3]!;
-  if (Number(port) > 65535) return undefined;
+  const site = checkedSite(m);
+  if (site === undefined) return undefined;
+  const { host, port } = site;
   let seen: Seen | undefined;
-  if (address === undefined) {
-    const h = checkHost(host);
-    if (!h.ok || h.kind !== 'name') return undefined;
+  if (site.isName) {
     const lower = host.toLowerCase();
     seen = lower === host.toUpperCase() ? undefined : seenOf(hosts, lower);
   }
@@ -309,8 +359,8 @@ function commonSite(src: string, at: number, m: RegExpExecArray | null): SiteVer
   let helper = false;
   let peer = false;
   let creator = false;
-  for (let g = FIRST_FLAG; g < m.length; g++) {
-    const flag = m[g];
+  for (let g = FIRST_FLAG; g < site.match.length; g++) {
+    const flag = site.match[g];
     if (flag === 'local_site') local = true;
     else if (flag === 'bootstrap_helper') helper = true;
     else if (flag === 'repmgr_peer') peer = true;
@@ -323,7 +373,7 @@ function commonSite(src: string, at: number, m: RegExpExecArray | null): SiteVer
     host,
     hostAt: SITE_PREFIX.length,
     seen,
-    isName: address === undefined,
+    isName: site.isName,
     local,
     helper,
     peer,

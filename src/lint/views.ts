@@ -2,6 +2,7 @@ import { lookupDirective } from '../dbconfig/catalogue.js';
 import type { Token } from '../dbconfig/line.js';
 import type { Statement } from '../dbconfig/statements.js';
 import { findArgumentProblems } from './arguments.js';
+import { isCommonSiteLine } from './plain-file.js';
 import { settingKey } from './rules/duplicate-setting.js';
 import type { DirectiveView } from './types.js';
 
@@ -35,6 +36,8 @@ function splitEquals(tokens: readonly Token[]): Token[] {
 /** What a directive line means, apart from where it is: the same in every file that has the line. */
 type LineMeaning = Omit<DirectiveView, 'st'>;
 
+const NO_PROBLEMS: DirectiveView['problems'] = [];
+
 const MAX_MEANINGS = 20_000;
 /** Meanings by the statement's text (a fleet repeats its lines from file to file); null: not a directive. */
 const meanings = new Map<string, LineMeaning | null>();
@@ -43,8 +46,14 @@ const meanings = new Map<string, LineMeaning | null>();
 export function viewDirective(st: Statement): DirectiveView | undefined {
   // NOTE: only a statement that starts its physical line is the same wherever its text is: a later
   // part of a long line has offsets that depend on the part. A site line is seldom seen twice (see
-  // parseLine): it is not kept.
-  if (st.offset !== 0 || st.spec?.shape === 'site') return withStatement(st, meanDirective(st));
+  // parseLine): it is not kept, and a common one is taken apart at once (nothing to split, no problem).
+  if (st.offset !== 0 || st.spec?.shape === 'site') {
+    if (st.offset === 0 && isCommonSiteLine(st.text)) {
+      const args = st.tokens.slice(1);
+      return { st, spec: st.spec, name: st.tokens[0]!, args, problems: NO_PROBLEMS, settingKey: settingKey({ spec: st.spec, args }) };
+    }
+    return withStatement(st, meanDirective(st));
+  }
   let meaning = meanings.get(st.text);
   if (meaning === undefined) {
     meaning = meanDirective(st);

@@ -1,16 +1,17 @@
 /**
- * The differential test of lint's fast path: lintDbConfig (which skips the
- * rule engine when lintPlainFile can judge a file) must give exactly the
- * result of lintWithRules (every rule, always) on every fixture, the Berkeley
- * DB corpus, the benchmark's generated fleet and thousands of seeded random
- * and mutated files, with and without environment facts.
+ * The differential test of lint's fast paths: lintDbConfig (which skips the
+ * rule engine when lintPlainFile can judge a file, and in the rule engine
+ * takes a common site line at once) must give exactly the result of
+ * lintWithRules with no fast path (every rule, always) on every fixture, the
+ * Berkeley DB corpus, the benchmark's generated fleet and thousands of seeded
+ * random and mutated files, with and without environment facts.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generateCorpus } from '../../bench/corpus.js';
-import { lintPlainFile } from '../../src/lint/plain-file.js';
+import { isCommonSiteLine, lintPlainFile, useFastPaths } from '../../src/lint/plain-file.js';
 import { lintDbConfig, lintWithRules } from '../../src/lint/lint.js';
 import type { EnvironmentFacts, LintOptions } from '../../src/lint/types.js';
 import { filesBelow, prng, ROOT, tempDir } from '../helpers.js';
@@ -31,7 +32,9 @@ function compare(bytes: Buffer, what: string): number {
   ENVIRONMENTS.forEach((environment, i) => {
     const rules = SETTINGS[i % SETTINGS.length];
     const options: LintOptions = { filePath: 'x/DB_CONFIG', ...(environment ? { environment } : {}), ...(rules ? { rules } : {}) };
+    useFastPaths(false);
     const full = lintWithRules(bytes, options);
+    useFastPaths(true);
     if (lintPlainFile(bytes, environment) !== undefined) fast++;
     assert.equal(lintDbConfig(bytes, options), full, `${what}: lintDbConfig differs from every rule (the rules find ${JSON.stringify(full.messages)})`);
   });
@@ -185,6 +188,27 @@ test('the edges of the fast paths lint the same with and without them', () => {
     for (const eol of ['\n', '\r\n']) fast += compare(Buffer.from(lines.join(eol) + eol, 'latin1'), `edge ${i} (${JSON.stringify(lines)})`);
   });
   assert.ok(fast >= 30, `the fast path decided only ${fast} times`);
+});
+
+test('common site lines in files the rule engine judges: the same with and without its fast path', () => {
+  const sites = LINES.filter((l) => l.startsWith('repmgr_site'));
+  // Each site line as it may stand in a file: indented, with a stray CR or a NUL, too long for one read.
+  const variants = sites.flatMap((l) => [l, `  ${l}`, `\t${l}`, `${l}\r`, `${l.slice(0, 20)}\0${l.slice(20)}`, l.replace(/ (\d+)/, ` ${'h'.repeat(250)} $1`)]);
+  let taken = 0;
+  for (const [i, line] of variants.entries()) {
+    if (isCommonSiteLine(line)) taken++;
+    // An unknown directive sends the file to the rule engine; the site line first, in the middle and last (with and
+    // without a line end), after a byte order mark.
+    for (const lines of [[line, 'set-tx-max 1'], ['set-tx-max 1', line, 'rep_set_priority 0'], ['rep_set_priority 0', 'set-tx-max 1', line]]) {
+      for (const eol of ['\n', '\r\n']) {
+        const text = lines.join(eol);
+        for (const bytes of [text + eol, text, `\xef\xbb\xbf${text}${eol}`]) compare(Buffer.from(bytes, 'latin1'), `variant ${i} (${JSON.stringify(bytes)})`);
+      }
+    }
+  }
+  // Both ways are taken: lines the fast path judges at once, and lines it leaves to every rule.
+  assert.ok(taken >= 20, `only ${taken} common site lines`);
+  assert.ok(variants.length - taken >= 50, `only ${variants.length - taken} lines left to the rules`);
 });
 
 test('many repmgr_site lines: the same with and without the fast path, a duplicate or a host in other case anywhere among them', () => {
