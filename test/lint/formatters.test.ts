@@ -8,6 +8,9 @@ import * as assert from 'uvu/assert';
 import { GROUP_RULES, lintDbConfig, RULES, type LintResult } from '../../src/index.js';
 import { escapeData, escapeProperty } from '../../src/lint/formatters/github.js';
 import { FORMATS, FORMATTERS, formatResults, isFormatName } from '../../src/lint/formatters/index.js';
+import { writeJson } from '../../src/lint/formatters/json.js';
+import { writeStylish } from '../../src/lint/formatters/stylish.js';
+import { CHUNK_CHARS } from '../../src/lint/formatters/types.js';
 
 /** The project root (this file runs as dist/test/lint/formatters.test.js). */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -180,6 +183,24 @@ test('json is, character for character, JSON.stringify of the ESLint shape', () 
 
 test('json for no files is an empty array', () => {
   assert.is(formatResults('json', [], plain), '[]');
+});
+
+// ---------------------------------------------------------------- writers
+
+test('the writers give the formats\' text in pieces of about CHUNK_CHARS, whole results each, nothing for a clean stylish run', () => {
+  // Enough results for several pieces: every tenth with messages.
+  const many = Array.from({ length: 3000 }, (_, i) => ({ ...(i % 10 === 0 ? dirty : clean), filePath: `envs/site-${i}/DB_CONFIG` }));
+  for (const [name, write] of [['json', writeJson], ['stylish', writeStylish]] as const) {
+    const pieces: string[] = [];
+    write(many, plain, (chunk) => pieces.push(chunk));
+    assert.is(pieces.join(''), formatResults(name, many, plain), name);
+    assert.ok(pieces.length >= 3, `${name}: ${pieces.length} pieces`);
+    // A piece ends where a result does, so it is never much over the size.
+    for (const piece of pieces.slice(0, -1)) assert.ok(piece.length >= CHUNK_CHARS && piece.length < CHUNK_CHARS + 2048, `${name}: a piece of ${piece.length}`);
+  }
+  const quiet: string[] = [];
+  writeStylish([clean], plain, (chunk) => quiet.push(chunk));
+  assert.equal(quiet, []);
 });
 
 // ---------------------------------------------------------------- github

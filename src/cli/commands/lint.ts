@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parseDbConfig } from '../../dbconfig/document.js';
 import type { FormatName } from '../../lint/formatters/index.js';
-import { loadFormatter } from '../../lint/formatters/load.js';
+import { loadWriter } from '../../lint/formatters/load.js';
 import { lintDbConfig, toResult } from '../../lint/lint.js';
 import type { LintResult } from '../../lint/types.js';
 import type { Applied } from '../../plan/apply.js';
@@ -121,8 +121,14 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
     io.stderr.write('Nothing to fix.\n');
   }
 
-  const output = (await loadFormatter(args.format))(results, { color: useColor(io), cwd: io.cwd });
-  if (output) io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
+  // The report goes out as it is made (a fleet's is megabytes), ending with a line end.
+  let last = '';
+  (await loadWriter(args.format))(results, { color: useColor(io), cwd: io.cwd }, (chunk) => {
+    if (chunk === '') return;
+    io.stdout.write(chunk);
+    last = chunk;
+  });
+  if (last !== '' && !last.endsWith('\n')) io.stdout.write('\n');
 
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);

@@ -1,7 +1,7 @@
 import type { LintMessage, LintResult } from '../types.js';
 import { absolutePath } from './paths.js';
 import { fixTextLossy } from './text.js';
-import type { FormatOptions } from './types.js';
+import { CHUNK_CHARS, collect, type Emit, type FormatOptions } from './types.js';
 
 /** A message as ESLint's JSON output writes it (keys in ESLint's order). */
 function toJsonMessage(m: LintMessage): object {
@@ -17,6 +17,9 @@ function toJsonMessage(m: LintMessage): object {
   };
 }
 
+/** The rest of a result with no messages (most of a fleet's). */
+const CLEAN = ',"messages":[],"errorCount":0,"warningCount":0,"fixableErrorCount":0,"fixableWarningCount":0}';
+
 /**
  * ESLint's JSON output: an array of results with absolute file paths, so
  * tools that read ESLint reports (annotators, dashboards) read these too.
@@ -25,14 +28,27 @@ function toJsonMessage(m: LintMessage): object {
  *
  * The text is what `JSON.stringify` gives for the whole array, written one
  * result at a time: most results of a fleet have no messages, and building an
- * object for each just to serialise it was most of the cost.
+ * object for each just to serialise it was most of the cost. It is given to
+ * `emit` in pieces of about CHUNK_CHARS.
  */
-export function formatJson(results: readonly LintResult[], options: FormatOptions): string {
+export function writeJson(results: readonly LintResult[], options: FormatOptions, emit: Emit): void {
   let out = '[';
   for (let i = 0; i < results.length; i++) {
     const r = results[i]!;
-    const messages = r.messages.length === 0 ? '[]' : JSON.stringify(r.messages.map(toJsonMessage));
-    out += `${i === 0 ? '' : ','}{"filePath":${JSON.stringify(absolutePath(r.filePath, options.cwd))},"messages":${messages},"errorCount":${r.errorCount},"warningCount":${r.warningCount},"fixableErrorCount":${r.fixableErrorCount},"fixableWarningCount":${r.fixableWarningCount}}`;
+    const head = `${i === 0 ? '' : ','}{"filePath":${JSON.stringify(absolutePath(r.filePath, options.cwd))}`;
+    if (r.messages.length === 0 && r.errorCount + r.warningCount + r.fixableErrorCount + r.fixableWarningCount === 0) out += head + CLEAN;
+    else {
+      out += `${head},"messages":${JSON.stringify(r.messages.map(toJsonMessage))},"errorCount":${r.errorCount},"warningCount":${r.warningCount},"fixableErrorCount":${r.fixableErrorCount},"fixableWarningCount":${r.fixableWarningCount}}`;
+    }
+    if (out.length >= CHUNK_CHARS) {
+      emit(out);
+      out = '';
+    }
   }
-  return `${out}]`;
+  emit(`${out}]`);
+}
+
+/** The JSON output as one string (see writeJson). */
+export function formatJson(results: readonly LintResult[], options: FormatOptions): string {
+  return collect(writeJson, results, options);
 }

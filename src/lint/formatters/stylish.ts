@@ -1,6 +1,6 @@
 import type { LintMessage, LintResult } from '../types.js';
 import { displayPath } from './paths.js';
-import type { FormatOptions } from './types.js';
+import { CHUNK_CHARS, collect, type Emit, type FormatOptions } from './types.js';
 
 /** The few ANSI styles stylish uses; each closes with its own reset so styles nest. */
 const STYLES = {
@@ -39,32 +39,48 @@ const padEnd = (text: string, to: number) => text + ' '.repeat(Math.max(0, to - 
  * message (`line:col  severity  message  rule-id`), then a summary. A clean
  * run prints nothing, so scripts and people see silence for success.
  */
-export function formatStylish(results: readonly LintResult[], options: FormatOptions): string {
+export function writeStylish(results: readonly LintResult[], options: FormatOptions, emit: Emit): void {
   const paint = (style: Style, text: string) => (options.color ? `${STYLES[style][0]}${text}${STYLES[style][1]}` : text);
   let errors = 0;
   let warnings = 0;
   let fixableErrors = 0;
   let fixableWarnings = 0;
-  let out = '\n';
+  // A blank line first, once there is anything to show.
+  let out = '';
+  let shown = false;
   for (const result of results) {
     errors += result.errorCount;
     warnings += result.warningCount;
     fixableErrors += result.fixableErrorCount;
     fixableWarnings += result.fixableWarningCount;
     if (result.messages.length === 0) continue;
+    if (!shown) {
+      out += '\n';
+      shown = true;
+    }
     out += `${paint('underline', visible(displayPath(result.filePath, options.cwd)))}\n`;
     out += formatRows(result.messages, paint);
     out += '\n';
+    if (out.length >= CHUNK_CHARS) {
+      emit(out);
+      out = '';
+    }
   }
   const total = errors + warnings;
-  if (total === 0) return '';
+  if (total === 0) return;
+  if (!shown) out += '\n';
   const color: Style = errors > 0 ? 'red' : 'yellow';
   const summary = (text: string) => paint(color, paint('bold', text));
   out += `${summary(`\u2716 ${pluralize(total, 'problem')} (${pluralize(errors, 'error')}, ${pluralize(warnings, 'warning')})`)}\n`;
   if (fixableErrors > 0 || fixableWarnings > 0) {
     out += `${summary(`  ${pluralize(fixableErrors, 'error')} and ${pluralize(fixableWarnings, 'warning')} potentially fixable with the --fix option.`)}\n`;
   }
-  return out;
+  emit(out);
+}
+
+/** The stylish output as one string (see writeStylish). */
+export function formatStylish(results: readonly LintResult[], options: FormatOptions): string {
+  return collect(writeStylish, results, options);
 }
 
 function formatRows(messages: readonly LintMessage[], paint: (style: Style, text: string) => string): string {
