@@ -207,17 +207,23 @@ class Walks {
   }
 }
 
+/** A DB_CONFIG's name with the separator before it. */
+export const CONFIG_SUFFIX = `${path.sep}DB_CONFIG`;
+const NO_REGIONS: EnvironmentFacts['regionFiles'] = [];
+
 /**
  * What lint needs to know about the environment directory a DB_CONFIG sits in;
  * `walked`: its region files as the walk that found it listed them.
  */
 export function environmentFacts(file: string, walked?: readonly string[]): EnvironmentFacts | undefined {
   try {
-    const dir = path.dirname(file);
+    // A walked file ends with its separator and name: its directory is the rest (what path.dirname gives).
+    const dir = file.length > CONFIG_SUFFIX.length && file.endsWith(CONFIG_SUFFIX) ? file.slice(0, -CONFIG_SUFFIX.length) : path.dirname(file);
     const regions = walked ?? regionFiles(dir);
+    // Only compared with region files: no stat when there are none (most runs).
+    if (regions.length === 0) return { configMtimeMs: 0, regionFiles: NO_REGIONS, directoryExists: directoryExistsFrom(dir) };
     return {
-      // Only compared with region files: no stat when there are none (most runs).
-      configMtimeMs: regions.length > 0 ? fs.statSync(file).mtimeMs : 0,
+      configMtimeMs: fs.statSync(file).mtimeMs,
       regionFiles: regions.map((name) => ({ name, mtimeMs: fs.statSync(path.join(dir, name)).mtimeMs })),
       directoryExists: directoryExistsFrom(dir),
     };

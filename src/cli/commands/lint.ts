@@ -9,7 +9,7 @@ import type { Change } from '../../plan/types.js';
 import { CliError, EXIT } from '../errors.js';
 import { MAX_WARNINGS } from '../lint-options.js';
 import { numberOption, wholeAtLeast } from '../number-option.js';
-import { environmentFacts, readInputs } from '../files.js';
+import { CONFIG_SUFFIX, environmentFacts, readInputs } from '../files.js';
 import { readStdin, shownPath, useColor, type Io } from '../io.js';
 import { loadRc } from '../rc.js';
 
@@ -55,7 +55,8 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
   if (args.paths.includes('-') && args.fix) throw new CliError('--fix cannot write to stdin; use --fix-dry-run to see the fixes');
   const options = (input: Input) => {
     // Only a file named DB_CONFIG sits in an environment whose directory lint may judge.
-    const environment = input.file === '-' || path.basename(input.file) !== 'DB_CONFIG' ? undefined : environmentFacts(input.file, input.regions);
+    const named = input.file !== '-' && (input.file.endsWith(CONFIG_SUFFIX) || path.basename(input.file) === 'DB_CONFIG');
+    const environment = named ? environmentFacts(input.file, input.regions) : undefined;
     return environment ? { filePath: input.shown, rules: rc.rules, environment } : { filePath: input.shown, rules: rc.rules };
   };
 

@@ -1,0 +1,44 @@
+/**
+ * What lint learns of the environment directory a DB_CONFIG sits in: its
+ * region files (from the walk or a listing) and the directories it names.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { environmentFacts } from '../../src/cli/files.js';
+import { tempDir } from '../helpers.js';
+
+test('an environment directory: its region files with their times, and the directories its DB_CONFIG names', () => {
+  const t = tempDir();
+  try {
+    const env = path.join(t.dir, 'env');
+    fs.mkdirSync(path.join(env, 'logs'), { recursive: true });
+    fs.writeFileSync(path.join(env, 'DB_CONFIG'), 'set_lg_dir logs\n');
+    fs.writeFileSync(path.join(env, '__db.001'), 'r');
+    fs.utimesSync(path.join(env, '__db.001'), 1000, 1000);
+    fs.writeFileSync(path.join(env, 'data'), 'a file, not a directory');
+    const file = path.join(env, 'DB_CONFIG');
+    // As the walk gives them, as a listing finds them, and for a path whose directory path.dirname must find.
+    for (const facts of [environmentFacts(file, ['__db.001']), environmentFacts(file), environmentFacts(path.join(t.dir, 'env', '.', 'DB_CONFIG'))]) {
+      assert.ok(facts);
+      assert.equal(facts.regionFiles, [{ name: '__db.001', mtimeMs: 1_000_000 }]);
+      assert.is(facts.configMtimeMs, fs.statSync(file).mtimeMs);
+      assert.ok(facts.directoryExists('logs'));
+      assert.ok(facts.directoryExists(path.join(env, 'logs')));
+      assert.not.ok(facts.directoryExists('data'), 'a file is not a directory');
+      assert.not.ok(facts.directoryExists('nope'));
+    }
+    // No region files: no time is read, and the directories are still those of the environment.
+    fs.rmSync(path.join(env, '__db.001'));
+    const plain = environmentFacts(file, []);
+    assert.ok(plain);
+    assert.equal([plain.configMtimeMs, plain.regionFiles], [0, []]);
+    assert.ok(plain.directoryExists('logs'));
+    assert.not.ok(environmentFacts(file)!.directoryExists('nope'));
+  } finally {
+    t.cleanup();
+  }
+});
+
+test.run();
