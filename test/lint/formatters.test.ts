@@ -9,6 +9,7 @@ import { GROUP_RULES, lintDbConfig, RULES, type LintResult } from '../../src/ind
 import { escapeData, escapeProperty } from '../../src/lint/formatters/github.js';
 import { FORMATS, FORMATTERS, formatResults, isFormatName } from '../../src/lint/formatters/index.js';
 import { writeJson } from '../../src/lint/formatters/json.js';
+import { displayPath } from '../../src/lint/formatters/paths.js';
 import { writeStylish } from '../../src/lint/formatters/stylish.js';
 import { CHUNK_CHARS } from '../../src/lint/formatters/types.js';
 
@@ -114,6 +115,26 @@ test('stylish pads messages by code points, so a character outside the BMP takes
   assert.is(column(rows[0]!), column(rows[1]!));
   // The emoji line is one UTF-16 unit longer, so a count of units would have padded it one column less.
   assert.is.not(rows[0]!.indexOf('unknown-directive'), rows[1]!.indexOf('unknown-directive'));
+});
+
+test('stylish drops a message\'s final full stop after a word, as ESLint does, and keeps any other', () => {
+  const message = (text: string) => ({ ruleId: 'bom', severity: 2 as const, line: 1, column: 1, message: text });
+  const result = { filePath: 'a/DB_CONFIG', messages: [message('Ends here.'), message('Spaced .'), message('.'), message('No stop'), message('Two..')], errorCount: 5, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0 };
+  const shown = formatResults('stylish', [result], plain).split('\n').filter((l) => l.includes('bom')).map((l) => l.replace(/^ +1:1 +error +/, '').replace(/ +bom$/, ''));
+  assert.equal(shown, ['Ends here', 'Spaced .', '.', 'No stop', 'Two.']);
+});
+
+test('stylish shows a path as path.resolve and path.relative would, the shortcut for plain paths below cwd included', () => {
+  const longWay = (filePath: string, at: string) => {
+    if (filePath.startsWith('<') && filePath.endsWith('>')) return filePath;
+    const absolute = path.resolve(at, filePath);
+    const relative = path.relative(at, absolute);
+    return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative;
+  };
+  const paths = ['a/DB_CONFIG', 'a/b/DB_CONFIG', '..foo/DB_CONFIG', '../x/DB_CONFIG', './a/DB_CONFIG', 'a//b/DB_CONFIG', 'a/../b/DB_CONFIG', '/abs/DB_CONFIG', '/srv/repo/x/DB_CONFIG', '<stdin>', '.', 'a/'];
+  for (const at of [cwd, '/', '/srv/repo/', '/srv/./repo']) {
+    for (const p of paths) assert.is(displayPath(p, at), longWay(p, at), `${p} from ${at}`);
+  }
 });
 
 // ---------------------------------------------------------------- json

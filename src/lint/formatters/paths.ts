@@ -8,6 +8,8 @@ import { joinNormal } from '../../normal-paths.js';
  */
 export function displayPath(filePath: string, cwd: string): string {
   if (isPseudoPath(filePath)) return filePath;
+  // What lint reports is nearly always a plain path below cwd, which path.relative would give back as it is.
+  if (!filePath.startsWith('..') && joinNormal(cwd, filePath) !== undefined) return filePath;
   const absolute = path.resolve(cwd, filePath);
   const relative = path.relative(cwd, absolute);
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return toSlashes(absolute);

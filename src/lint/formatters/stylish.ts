@@ -83,13 +83,17 @@ export function formatStylish(results: readonly LintResult[], options: FormatOpt
   return collect(writeStylish, results, options);
 }
 
+function withoutFullStop(text: string): string {
+  return text.length > 1 && text.endsWith('.') && text.charCodeAt(text.length - 2) !== 0x20 ? text.slice(0, -1) : text;
+}
+
 function formatRows(messages: readonly LintMessage[], paint: (style: Style, text: string) => string): string {
   const rows = messages.map((m) => ({
     line: String(m.line),
     column: String(m.column),
     severity: m.severity === 2 ? 'error' : 'warning',
-    // Like ESLint, drop the final full stop: the rule ID follows on the same line.
-    message: visible(m.message).replace(/([^ ])\.$/, '$1'),
+    // Like ESLint, drop the final full stop (one after a non-space): the rule ID follows on the same line.
+    message: withoutFullStop(visible(m.message)),
     ruleId: m.ruleId,
   }));
   // NOTE: a loop, not Math.max(...rows): spreading 100k+ arguments overflows the call stack.
