@@ -5,6 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { globDirectories, globToRegExp, isGlob } from '../../src/cli/glob.js';
+import { mustEnter } from './glob-expect.js';
 
 const test = suite('glob');
 
@@ -64,28 +65,13 @@ test('globDirectories: a directory that holds a match is entered, for every glob
   }
 });
 
-/**
- * What a walk should enter for a glob whose `**` (if any) are whole names: a directory
- * at a depth the glob has a name for, each of its names matching the glob's there, up
- * to a `**`, below which everything is entered.
- */
-function expectedEntered(glob: string, dir: string): boolean {
-  const parts = glob.split('/');
-  const names = dir.split('/');
-  for (let i = 0; i < names.length; i++) {
-    if (parts[i] === '**') return true;
-    if (i >= parts.length - 1 || !globToRegExp(parts[i]!).test(names[i]!)) return false;
-  }
-  return true;
-}
-
 test('globDirectories: without a class that matches /, exactly the directories whose names match the glob, to its depth', () => {
   let entered = 0;
   let left = 0;
   for (const glob of GLOBS.filter((g) => !g.includes('[!') && !/[^/]\*\*|\*\*[^/]/.test(g))) {
     const enter = globDirectories(glob);
     for (const d of DIRECTORIES) {
-      const expected = expectedEntered(glob, d);
+      const expected = mustEnter(glob, d);
       assert.is(enter.test(`${d}/`), expected, `${glob}: ${d}/`);
       if (expected) entered++;
       else left++;

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { globDirectories, globToRegExp } from '../../src/cli/glob.js';
+import { mustEnter } from './glob-expect.js';
 import { createWalker, type WalkState } from '../../src/cli/walk.js';
 import { tempDir } from '../helpers.js';
 
@@ -62,17 +63,6 @@ function directoriesBelow(root: string, rel = ''): string[] {
     found.push(child, ...directoriesBelow(root, child));
   }
   return found;
-}
-
-/** For a glob whose `**` are whole names: whether a walk must enter `dir` (its names match the glob's, to the glob's depth, up to a `**`). */
-function mustEnter(glob: string, dir: string): boolean {
-  const parts = glob.split('/');
-  const names = dir.split('/');
-  for (let i = 0; i < names.length; i++) {
-    if (parts[i] === '**') return true;
-    if (i >= parts.length - 1 || !globToRegExp(parts[i]!).test(names[i]!)) return false;
-  }
-  return true;
 }
 
 let tree: { dir: string; cleanup: () => void };
