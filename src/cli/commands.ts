@@ -39,6 +39,8 @@ export function buildParser(argv: readonly string[], context: DeclareContext, ve
     .help()
     .alias('h', 'help')
     .strict()
+    // No `--format.x`: an option name with a dot is an unknown option, not an object (whose value would be shown raw).
+    .parserConfiguration({ 'dot-notation': false })
     .demandCommand(1, 'Name a command: provision master, replicant, lint, plan, check, migrate, clean, layout, backup, restore, demo or completion')
     .recommendCommands()
     .epilog(

@@ -217,8 +217,9 @@ const NO_REGIONS: EnvironmentFacts['regionFiles'] = [];
  */
 export function environmentFacts(file: string, walked?: readonly string[]): EnvironmentFacts | undefined {
   try {
-    // A walked file ends with its separator and name: its directory is the rest (what path.dirname gives).
-    const dir = file.length > CONFIG_SUFFIX.length && file.endsWith(CONFIG_SUFFIX) ? file.slice(0, -CONFIG_SUFFIX.length) : path.dirname(file);
+    // A walked file ends with its separator and name: its directory is the rest (what path.dirname gives; on
+    // Windows path.dirname, which keeps the root of `C:\DB_CONFIG`).
+    const dir = path.sep === '/' && file.length > CONFIG_SUFFIX.length && file.endsWith(CONFIG_SUFFIX) ? file.slice(0, -CONFIG_SUFFIX.length) : path.dirname(file);
     const regions = walked ?? regionFiles(dir);
     // Only compared with region files: no stat when there are none (most runs).
     if (regions.length === 0) return { configMtimeMs: 0, regionFiles: NO_REGIONS, directoryExists: directoryExistsFrom(dir) };

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { uncheckedWarning } from '../../src/cli/commands/clean.js';
 import { tempDir } from '../helpers.js';
 import { provision } from './run.js';
 
@@ -30,17 +31,18 @@ test('--dry-run lists what would go and why, and removes nothing', () => {
     assert.match(r.stdout, /Would remove from env \(2 entries, 4 bytes, moved to quarantine\):\n  env\/__db\.001  \(region: shared-memory region file/);
     assert.match(r.stdout, /Dry run: nothing was removed/);
     assert.equal(names(home), before);
-    // Processes whose files this user cannot read are counted; the advice fits the user (root cannot do better
-    // by running as root). Which processes those are depends on the machine, so only the wording is checked.
-    const unchecked = /^warning: (\d+) (process|processes) could not be checked \((.*)\); (.*)$/m.exec(r.stderr);
-    if (unchecked) {
-      assert.is(unchecked[2], unchecked[1] === '1' ? 'process' : 'processes');
-      const root = process.getuid?.() === 0;
-      assert.is(unchecked[4], root ? 'make sure the server is stopped.' : "run as the server's user or root to check them.");
-    }
+    // Processes this user cannot read depend on the machine: when there are some, the warning is the one for this user.
+    const unchecked = /^warning: (\d+) process(?:es)? could not be checked.*$/m.exec(r.stderr);
+    if (unchecked) assert.is(unchecked[0], uncheckedWarning(Number(unchecked[1]), process.getuid?.() === 0));
   } finally {
     t.cleanup();
   }
+});
+
+test('processes that could not be checked: counted in the singular or plural, with advice that fits root or not', () => {
+  assert.is(uncheckedWarning(1, false), "warning: 1 process could not be checked (their open files are not readable by this user); run as the server's user or root to check them.");
+  assert.is(uncheckedWarning(3, true), 'warning: 3 processes could not be checked (their open files are not readable here, even as root); make sure the server is stopped.');
+  assert.not.match(uncheckedWarning(1, true), /run as/);
 });
 
 test('--list shows every entry with its class and fate', () => {

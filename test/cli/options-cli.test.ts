@@ -109,4 +109,14 @@ test('a glob that is not a valid pattern is a one-line error naming it', () => {
   }
 });
 
+
+test('an option name with a dot is an unknown option, not an object whose value would be shown raw', () => {
+  for (const args of [['lint', '--format.x', '-'], ['lint', '--config.x', '-', 'x'], ['clean', '--env.x', 'y', '--dry-run']]) {
+    const r = provision(args, { input: '' });
+    assert.is(r.code, 2, args.join(' '));
+    assert.match(r.stderr, /^provision: Unknown argument: (format|config|env)\.x \(see provision --help\)\n$/, args.join(' '));
+    assert.not.match(r.stderr, /\0|\[object Object\]/);
+  }
+});
+
 test.run();

@@ -78,6 +78,18 @@ function progress(io: Io, total: number): ((done: number) => void) | undefined {
 /** `1 entry`, `2 entries`. */
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
+/**
+ * The warning for processes whose open files could not be read. As root, what is
+ * still unreadable is beyond the user (another PID namespace, a security module),
+ * so it does not advise running as root.
+ */
+export function uncheckedWarning(processes: number, root: boolean): string {
+  const n = count(processes, 'process', 'processes');
+  return root
+    ? `warning: ${n} could not be checked (their open files are not readable here, even as root); make sure the server is stopped.`
+    : `warning: ${n} could not be checked (their open files are not readable by this user); run as the server's user or root to check them.`;
+}
+
 /** `provision clean`. */
 export async function runClean(args: CleanArgs, io: Io, makeAsker: () => Promise<Asker>): Promise<number> {
   const home = environmentFrom(args, io);
@@ -152,13 +164,7 @@ export async function runClean(args: CleanArgs, io: Io, makeAsker: () => Promise
   if (!inUse.supported) {
     io.stderr.write('warning: cannot look for processes using the environment on this system: make sure the server is stopped (a file in use stops the clean).\n');
   } else if ((inUse.unreadable ?? 0) > 0) {
-    const n = count(inUse.unreadable ?? 0, 'process', 'processes');
-    // As root, what is still unreadable is beyond this user (another PID namespace, a security module): say so.
-    io.stderr.write(
-      process.getuid?.() === 0
-        ? `warning: ${n} could not be checked (their open files are not readable here, even as root); make sure the server is stopped.\n`
-        : `warning: ${n} could not be checked (their open files are not readable by this user); run as the server's user or root to check them.\n`,
-    );
+    io.stderr.write(`${uncheckedWarning(inUse.unreadable ?? 0, process.getuid?.() === 0)}\n`);
   }
   if (args.dryRun) {
     report({ applied: null });
