@@ -6,6 +6,7 @@ import { directoryExistsFrom } from '../env/directories.js';
 import type { EnvironmentFacts } from '../lint/types.js';
 import { CliError } from './errors.js';
 import { globDirectories, globToRegExp, isGlob } from './glob.js';
+import type { ReaderHandle } from './reader-start.js';
 import { ReaderThread, type ReadFile } from './reader-thread.js';
 import { createWalker, type Walker, type WalkState } from './walk.js';
 
@@ -51,10 +52,17 @@ export interface ReadInputsOptions {
    */
   readonly threshold?: number;
   /**
-   * Hand a walk to the reader thread exactly after `threshold` entries, waiting
-   * for it to start, instead of walking on here until it is ready (tests).
+   * Hand a walk to the reader thread exactly after `threshold` entries (or, with
+   * `reader`, at once), waiting for it to start, instead of walking on here until
+   * it is ready (tests).
    */
   readonly waitForReader?: boolean;
+  /**
+   * A reader thread started earlier (bin/provision.cjs starts one before the command line
+   * loads when lint is given a directory): a walk goes to it as soon as it is ready, however
+   * small the walk, and it is stopped when the walks are done, used or not.
+   */
+  readonly reader?: ReaderHandle | undefined;
   /** Called when a walk goes to the reader thread, with the walk's counts so far (tests). */
   readonly onHandOff?: (walked: { listed: number; found: number }, reader: ReaderThread) => void;
 }
@@ -153,6 +161,10 @@ class Walks {
 
   constructor(private readonly options: ReadInputsOptions) {
     this.threshold = options.threshold ?? (availableParallelism() > 1 ? READER_THRESHOLD : Infinity);
+    if (options.reader !== undefined) {
+      this.reader = ReaderThread.start(options.reader) ?? null;
+      if (this.reader !== null && options.waitForReader) this.reader.waitUntilReady();
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 import { CliError, EXIT } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { packageVersion as version } from './package-root.js';
+import { stopReader, type ReaderHandle } from './reader-start.js';
 
 /**
  * Whether this is `provision check ... --nagios`: monitoring reads its exit
@@ -14,11 +15,17 @@ function isNagiosCheck(argv: readonly string[]): boolean {
   return options.find((a) => !a.startsWith('-')) === 'check' && options.some((a) => a === '--nagios' || a === '--nagios=true');
 }
 
+/** What the program that runs the command line may hand it. */
+export interface MainOptions {
+  /** A reader thread it started for `provision lint DIR` (see reader-start.ts); stopped when lint is done. */
+  readonly reader?: ReaderHandle | undefined;
+}
+
 /**
  * Run the CLI; returns the exit code. Only this function catches: user errors
  * become one line on stderr, anything else is reported as a bug.
  */
-export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: readonly string[], io: Io = processIo(), options: MainOptions = {}): Promise<number> {
   // NOTE: `--version` must not load yargs or the library: start-up time is measured (bench/).
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
     io.stdout.write(`${version()}\n`);
@@ -30,7 +37,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       const args = parseLintArgsFast(argv.slice(1));
       if (args) {
         const { runLint } = await import('./commands/lint.js');
-        return await runLint(args, io);
+        return await runLint(args, io, options.reader);
       }
     }
     const { runCommand } = await import('./commands.js');
@@ -58,5 +65,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     if (!nagios) return EXIT.internal;
     io.stdout.write(`PROVISION CHECK UNKNOWN - internal error (a bug in provision): ${e?.message ?? String(error)}\n`);
     return EXIT.nagiosUnknown;
+  } finally {
+    // Lint stops the reader it used; one it did not use (an error first, or lint's options read by yargs) stops here.
+    if (options.reader !== undefined) stopReader(options.reader);
   }
 }

@@ -11,6 +11,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CliError } from '../../src/cli/errors.js';
 import { readInputs, regionFiles, type ReadInputsOptions } from '../../src/cli/files.js';
+import { main } from '../../src/cli/main.js';
+import { lintsDirectory, startReader } from '../../src/cli/reader-start.js';
 import { prng, ROOT, tempDir } from '../helpers.js';
 
 const test = suite('read-inputs');
@@ -435,6 +437,49 @@ test('no thread is left running when the caller stops early or throws', () => {
   assert.is(waitForThreads(before), before, 'after a throw');
   for (const _input of readInputs(['.'], big.dir, threaded(0))) n++;
   assert.is(waitForThreads(before), before, 'after the end');
+});
+
+test('a reader started before the walk takes it over at once, however small, and is stopped used or not', () => {
+  const before = threads();
+  const expected = reference(['.'], big.dir);
+  const used = run(['.'], big.dir, { reader: startReader(), waitForReader: true });
+  assert.equal(used.handedOff, { listed: 0, found: 0 }, 'handed over before this thread listed anything (the threshold is for a thread not yet started)');
+  assert.equal(used.files, expected.files);
+  assert.is(waitForThreads(before), before, 'stopped after the walk');
+  // A small walk: still handed over, with the same result.
+  const small = path.join(big.dir, 'group-001');
+  const few = run(['.'], small, { reader: startReader(), waitForReader: true });
+  assert.ok(few.handedOff);
+  assert.equal(few.files, reference(['.'], small).files);
+  // No walk (a file by name), and an error before any walk: the thread stops all the same.
+  const file = expected.files[0]!.file;
+  assert.equal(run([file], big.dir, { reader: startReader(), waitForReader: true }).files.map((f) => f.file), [file]);
+  assert.is(run(['no-such-dir'], big.dir, { reader: startReader() }).error?.exitCode, 2);
+  assert.is(waitForThreads(before), before, 'no thread left');
+});
+
+test('the command line stops a reader it was handed and did not use', async () => {
+  const before = threads();
+  const out: string[] = [];
+  const io = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => out.push(s) }, cwd: big.dir, env: {}, stdin: process.stdin };
+  // An option lint's own parser refuses first: the error comes before any walk.
+  const code = await main(['lint', '--max-warnings', 'many', '.'], io as never, { reader: startReader() });
+  assert.is(code, 2, out.join(''));
+  assert.is(waitForThreads(before), before, 'no thread left');
+});
+
+test('which command lines start the reader before the command line loads: lint of a directory, on more than one processor', () => {
+  const fsStub = { statSync: ((p: string) => (p === 'dir' || p === '.' ? { isDirectory: () => true } : p === 'file' ? { isDirectory: () => false } : undefined)) as never };
+  assert.ok(lintsDirectory(['lint', 'dir'], fsStub, 2));
+  assert.ok(lintsDirectory(['lint', '--format', 'json', 'file', '.'], fsStub, 4));
+  assert.ok(lintsDirectory(['lint', '--', 'dir'], fsStub, 2));
+  assert.not.ok(lintsDirectory(['lint', 'dir'], fsStub, 1), 'one processor: lint starts no reader');
+  assert.not.ok(lintsDirectory(['lint', 'file'], fsStub, 2));
+  assert.not.ok(lintsDirectory(['lint', 'missing', '-'], fsStub, 2));
+  assert.not.ok(lintsDirectory(['lint'], fsStub, 2), 'no path: `.` is linted, but a short walk by default');
+  assert.not.ok(lintsDirectory(['lint', 'dir', '--help'], fsStub, 2));
+  assert.not.ok(lintsDirectory(['check', 'dir'], fsStub, 2));
+  assert.not.ok(lintsDirectory(['plan', 'lint', 'dir'], fsStub, 2));
 });
 
 /** The bundled bin as a process, with NODE_DEBUG=provision to see the reader thread at work. */

@@ -1,0 +1,192 @@
+import type * as Fs from 'node:fs';
+import type * as WorkerThreads from 'node:worker_threads';
+import { createWalker, type WalkState } from './walk.js';
+
+// The thread that reads lint's files, started from here. A module of its own, built to a small file
+// (dist/cli/reader-start.cjs) that bin/provision.cjs loads before the command line: a lint of a tree
+// starts its reader at once, and the thread starts while the command line loads.
+
+/** The slots of the Int32Array the two threads share. */
+export const SLOTS = {
+  /** How many messages the reader has posted (it bumps this after each, and wakes the waiting thread). */
+  posted: 0,
+  /** STARTING, then READY once it takes walks, EXITED when its thread ends. */
+  state: 1,
+  /** The reader's thread id in the kernel (Linux), 0 when unknown. */
+  tid: 2,
+  STARTING: 0,
+  READY: 1,
+  EXITED: 2,
+} as const;
+
+/** What the reader could not do: the message lint prints and the system's error code. */
+export interface Failure {
+  readonly message: string;
+  readonly code?: string;
+  /** A failure of the reader's own code rather than of the file system. */
+  readonly bug?: boolean;
+}
+/** Files read, their bytes one after the other in `buffer`; a length of -1 is a file that could not be read. */
+export interface Batch {
+  readonly files: readonly string[];
+  readonly lengths: readonly number[];
+  readonly regions: readonly (readonly string[])[];
+  readonly failures: readonly (readonly [number, Failure])[];
+  readonly buffer: ArrayBuffer;
+}
+/** The walk is over, or `error` stopped it. */
+export interface End {
+  readonly end: true;
+  readonly listed: number;
+  readonly found: number;
+  readonly error?: Failure;
+}
+
+/**
+ * The reader thread's code: it walks on from the state it is given and reads
+ * every file it keeps, posting them in batches, one transferred buffer each.
+ *
+ * NOTE: self-contained on purpose (it uses only its parameters and globals): it
+ * runs from its source text in the worker, with the walker's source as argument.
+ */
+function readerMain(makeWalker: typeof createWalker): void {
+  const threads = require('node:worker_threads') as typeof WorkerThreads;
+  const fsys = require('node:fs') as typeof Fs;
+  const { port, shared, slots } = threads.workerData as { port: WorkerThreads.MessagePort; shared: Int32Array; slots: typeof SLOTS };
+  const walker = makeWalker(fsys, require('node:path'), (message, cause) => Object.assign(new Error(message, { cause }), { name: 'ReadFailure' }));
+  const failure = (error: unknown): Failure => {
+    const e = error as { name?: string; message?: string; stack?: string; cause?: { code?: unknown } } | undefined;
+    if (e?.name !== 'ReadFailure') return { message: String(e?.stack ?? error), bug: true };
+    return { message: String(e.message), ...(typeof e.cause?.code === 'string' ? { code: e.cause.code } : {}) };
+  };
+  const post = (message: Batch | End, transfer: ArrayBuffer[] = []) => {
+    port.postMessage(message, transfer);
+    Atomics.add(shared, slots.posted, 1);
+    Atomics.notify(shared, slots.posted);
+  };
+  process.on('exit', () => {
+    Atomics.store(shared, slots.state, slots.EXITED);
+    Atomics.notify(shared, slots.posted);
+  });
+  port.on('message', ({ state, firstBatch, maxBatch, maxBytes }: { state: WalkState; firstBatch: number; maxBatch: number; maxBytes: number }) => {
+    let files: string[] = [];
+    let regions: (readonly string[])[] = [];
+    let chunks: (Buffer | null)[] = [];
+    let failures: [number, Failure][] = [];
+    let size = 0;
+    let limit = firstBatch;
+    const flush = () => {
+      if (files.length === 0) return;
+      const buffer = new ArrayBuffer(size);
+      const bytes = new Uint8Array(buffer);
+      const lengths: number[] = [];
+      let at = 0;
+      for (const chunk of chunks) {
+        if (chunk === null) lengths.push(-1);
+        else {
+          bytes.set(chunk, at);
+          at += chunk.length;
+          lengths.push(chunk.length);
+        }
+      }
+      post({ files, lengths, regions, failures, buffer }, [buffer]);
+      files = [];
+      regions = [];
+      chunks = [];
+      failures = [];
+      size = 0;
+      limit = Math.min(limit * 2, maxBatch);
+    };
+    try {
+      for (let file = walker.next(state); file !== undefined; file = walker.next(state)) {
+        files.push(file);
+        regions.push(walker.regions());
+        try {
+          const chunk = fsys.readFileSync(file);
+          chunks.push(chunk);
+          size += chunk.length;
+        } catch (error) {
+          chunks.push(null);
+          failures.push([files.length - 1, failure(walker.readFailure(file, error))]);
+        }
+        if (files.length >= limit || size >= maxBytes) flush();
+      }
+      flush();
+      post({ end: true, listed: state.listed, found: state.found });
+    } catch (error) {
+      // The files before a directory that cannot be listed go first, as in the lint thread's own walk.
+      let end: End = { end: true, listed: state.listed, found: state.found, error: failure(error) };
+      try {
+        flush();
+      } catch (flushing) {
+        end = { ...end, error: failure(flushing) };
+      }
+      post(end);
+    }
+  });
+  try {
+    // "PID/task/TID": the lint thread checks that this thread still exists when it waits long.
+    Atomics.store(shared, slots.tid, Number(/task\/(\d+)$/.exec(fsys.readlinkSync('/proc/thread-self'))?.[1] ?? 0));
+  } catch {
+    // Not Linux: the exit handler above is then the only sign of an unexpected end.
+  }
+  Atomics.store(shared, slots.state, slots.READY);
+  Atomics.notify(shared, slots.state);
+}
+
+const SOURCE = `(${readerMain.toString()})(${createWalker.toString()})`;
+
+/** A reader thread just started: the lint thread takes it over (ReaderThread). */
+export interface ReaderHandle {
+  readonly worker: WorkerThreads.Worker;
+  readonly port: WorkerThreads.MessagePort;
+  readonly shared: Int32Array;
+}
+
+/** Start a reader thread; undefined when none can be started. It is ready to take a walk some time later. */
+export function startReader(): ReaderHandle | undefined {
+  // Loaded only here: most runs of the command line start no thread.
+  const threads = process.getBuiltinModule('node:worker_threads');
+  try {
+    const shared = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+    const { port1, port2 } = new threads.MessageChannel();
+    const worker = new threads.Worker(SOURCE, {
+      eval: true,
+      workerData: { port: port2, shared, slots: SLOTS },
+      transferList: [port2],
+      // No --cpu-prof, --import probes and the like: the reader needs none of them.
+      execArgv: [],
+      env: threads.SHARE_ENV,
+    });
+    // NOTE: the reader reports its failures through `shared` and the port; an 'error' event
+    // without a listener (a thread that could not start) would end the whole process.
+    worker.on('error', () => undefined);
+    worker.unref();
+    port1.unref();
+    return { worker, port: port1, shared };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stop a reader thread, whether or not it was used (again: harmless). */
+export function stopReader(handle: ReaderHandle): void {
+  handle.port.close();
+  void handle.worker.terminate();
+}
+
+/**
+ * Whether a command line (the arguments after the program) lints a directory on a
+ * machine with more than one processor: then its reader thread is worth starting
+ * before the command line loads. A guess from the words alone (a directory named
+ * like an option's value only starts a thread that is not used).
+ */
+export function lintsDirectory(argv: readonly string[], fs: Pick<typeof Fs, 'statSync'>, processors: number): boolean {
+  if (argv[0] !== 'lint' || processors < 2 || argv.includes('--help') || argv.includes('-h')) return false;
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg.startsWith('-')) continue;
+    if (fs.statSync(arg, { throwIfNoEntry: false })?.isDirectory() === true) return true;
+  }
+  return false;
+}
