@@ -26,7 +26,7 @@ export interface Failure {
   /** A failure of the reader's own code rather than of the file system. */
   readonly bug?: boolean;
 }
-/** Files read, their bytes one after the other in `buffer`; a length of -1 is a file that could not be read. */
+/** Files read, their bytes one after the other from the start of `buffer` (which may be longer); a length of -1 is a file that could not be read. */
 export interface Batch {
   readonly files: readonly string[];
   readonly lengths: readonly number[];
@@ -71,42 +71,56 @@ function readerMain(makeWalker: typeof createWalker): void {
   port.on('message', ({ state, firstBatch, maxBatch, maxBytes }: { state: WalkState; firstBatch: number; maxBatch: number; maxBytes: number }) => {
     let files: string[] = [];
     let regions: (readonly string[])[] = [];
-    let chunks: (Buffer | null)[] = [];
+    let lengths: number[] = [];
     let failures: [number, Failure][] = [];
+    // The batch's bytes, one file after the other, read straight into it (no buffer a file, no copying
+    // at the end); it doubles when a file does not fit, and goes to the lint thread whole.
+    let store = new Uint8Array(1 << 16);
     let size = 0;
     let limit = firstBatch;
     const flush = () => {
       if (files.length === 0) return;
-      const buffer = new ArrayBuffer(size);
-      const bytes = new Uint8Array(buffer);
-      const lengths: number[] = [];
-      let at = 0;
-      for (const chunk of chunks) {
-        if (chunk === null) lengths.push(-1);
-        else {
-          bytes.set(chunk, at);
-          at += chunk.length;
-          lengths.push(chunk.length);
-        }
-      }
-      post({ files, lengths, regions, failures, buffer }, [buffer]);
+      // NOTE: the length first: a transferred buffer is detached, and its arrays have none.
+      const capacity = store.length;
+      post({ files, lengths, regions, failures, buffer: store.buffer as ArrayBuffer }, [store.buffer as ArrayBuffer]);
       files = [];
       regions = [];
-      chunks = [];
+      lengths = [];
       failures = [];
+      store = new Uint8Array(capacity);
       size = 0;
       limit = Math.min(limit * 2, maxBatch);
+    };
+    /** Read a file to its end at `size` of the batch; its length. */
+    const read = (file: string): number => {
+      const fd = fsys.openSync(file, 'r');
+      const from = size;
+      try {
+        for (;;) {
+          if (size === store.length) {
+            const larger = new Uint8Array(store.length * 2);
+            larger.set(store.subarray(0, size));
+            store = larger;
+          }
+          const n = fsys.readSync(fd, store, size, store.length - size, null);
+          if (n === 0) return size - from;
+          size += n;
+        }
+      } catch (error) {
+        size = from;
+        throw error;
+      } finally {
+        fsys.closeSync(fd);
+      }
     };
     try {
       for (let file = walker.next(state); file !== undefined; file = walker.next(state)) {
         files.push(file);
         regions.push(walker.regions());
         try {
-          const chunk = fsys.readFileSync(file);
-          chunks.push(chunk);
-          size += chunk.length;
+          lengths.push(read(file));
         } catch (error) {
-          chunks.push(null);
+          lengths.push(-1);
           failures.push([files.length - 1, failure(walker.readFailure(file, error))]);
         }
         if (files.length >= limit || size >= maxBytes) flush();

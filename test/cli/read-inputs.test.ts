@@ -439,6 +439,21 @@ test('no thread is left running when the caller stops early or throws', () => {
   assert.is(waitForThreads(before), before, 'after the end');
 });
 
+test('files of every size, empty to larger than a batch, read whole in either thread', () => {
+  const t = tempDir('provision-read-sizes-');
+  try {
+    makeTree(t.dir, 2, 30, 5);
+    const random = prng(9);
+    const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(random() * 256)));
+    // Empty, around the reader's first 64 KB, and over the 1 MB at which it sends a batch on.
+    const sizes = [0, 65_535, 65_536, 65_537, 200_000, 1_500_000, 3];
+    sizes.forEach((n, i) => fs.writeFileSync(path.join(t.dir, 'group-000', `site-${String(i * 4).padStart(3, '0')}`, 'DB_CONFIG'), bytes(n)));
+    assertSame(['.'], t.dir, [0, 10], 'sizes');
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('a reader started before the walk takes it over at once, however small, and is stopped used or not', () => {
   const before = threads();
   const expected = reference(['.'], big.dir);
