@@ -1,5 +1,7 @@
 import type { DbConfigDocument } from '../dbconfig/document.js';
 
+/** What every disable comment has (after `#` and any white space): a file without it has none. */
+export const DISABLE_MARK = 'provision-disable';
 const DIRECTIVE = /^#\s*provision-disable-next-line\b(.*)$/;
 
 /** A `# provision-disable-next-line RULE[, RULE] -- reason` comment. */

@@ -5,6 +5,7 @@ import { isRepmgrDirective } from '../dbconfig/site-config.js';
 import { fromBytes } from '../dbconfig/text.js';
 import { checkHost } from '../site/address.js';
 import { findArgumentProblems } from './arguments.js';
+import { DISABLE_MARK } from './disable.js';
 import { settingKey } from './rules/duplicate-setting.js';
 import { preferIpv4, preferIpv4Message } from './rules/prefer-ipv4.js';
 import type { EnvironmentFacts, Report, Rule } from './types.js';
@@ -20,8 +21,6 @@ const EQUALS = 0x3d;
 /** Directives whose rules compare two values or other lines: the full rule engine judges them. */
 const JUDGED_IN_FULL = new Set(['rep_set_nsites', 'rep_set_clockskew', 'rep_set_request', 'set_memory_max', 'mutex_set_max']);
 
-/** What starts a comment that silences findings (after `#` and any white space). */
-const DISABLE = 'provision-disable';
 
 /** A finding of a plain file: the rule that would report it, and its report. */
 export interface PlainFinding {
@@ -79,7 +78,7 @@ export function lintPlainFile(bytes: Uint8Array, environment?: EnvironmentFacts)
     // (`#\s*provision-disable-next-line`, see disable.ts) is left to the rules.
     if (c === HASH) {
       while (++i < lf && ((c = src.charCodeAt(i)) === SPACE || c === TAB || c === 0x0b || c === 0x0c || c === 0xa0));
-      if (i < lf && c === 0x70 && src.startsWith(DISABLE, i)) return undefined;
+      if (i < lf && c === 0x70 && src.startsWith(DISABLE_MARK, i)) return undefined;
       continue;
     }
     // Most site lines differ from file to file: judged each time, not remembered.
