@@ -8,14 +8,6 @@ const path = require('node:path');
 const vm = require('node:vm');
 const { createRequire, wrap } = require('node:module');
 
-// Optimising compiler settings, set before the bundle is compiled (the code cache is made under the same ones;
-// V8 rejects a cache made under others). Lint's hot functions each run a few thousand times in one run, so
-// the time TurboFan takes to compile them counts more than how fast its code runs: without inlining, loop
-// peeling, escape analysis and load elimination it compiles in about a third of the time, and a lint of
-// 10,000 files takes ~5% less wall and CPU time (bench/README.md). These only shape compiling; V8 reads
-// them for each function it optimises.
-require('node:v8').setFlagsFromString('--no-turbo-inlining --no-turbo-loop-peeling --no-turbo-escape --no-turbo-load-elimination');
-
 const HASH_BYTES = 32;
 const sha256 = (bytes) => crypto.createHash('sha256').update(bytes).digest();
 

@@ -189,18 +189,43 @@ export function stopReader(handle: ReaderHandle): void {
   void handle.worker.terminate();
 }
 
+/** A tree estimated to hold at least this many entries gets its reader thread first thing (twice the walk's own threshold). */
+export const LARGE_TREE_ENTRIES = 2000;
+
 /**
- * Whether a command line (the arguments after the program) lints a directory on a
- * machine with more than one processor: then its reader thread is worth starting
- * before the command line loads. A guess from the words alone (a directory named
- * like an option's value only starts a thread that is not used).
+ * About how many entries a tree holds, listing a few directories a level, at most
+ * `depth` levels down: its entries, and each subdirectory counted as large as the
+ * largest of its first, middle and last (a fleet's tree repeats its shape). Stops
+ * counting at `enough`; 0 when it cannot be listed.
  */
-export function lintsDirectory(argv: readonly string[], fs: Pick<typeof Fs, 'statSync'>, processors: number): boolean {
+export function estimateEntries(dir: string, fs: Pick<typeof Fs, 'readdirSync'>, enough: number, depth = 3): number {
+  let entries: Fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  const dirs = entries.filter((e) => e.isDirectory());
+  if (dirs.length === 0 || depth <= 1 || entries.length >= enough) return entries.length;
+  let each = 0;
+  for (const e of new Set([dirs[0]!, dirs[dirs.length >> 1]!, dirs[dirs.length - 1]!])) {
+    each = Math.max(each, estimateEntries(`${dir}/${e.name}`, fs, Math.ceil(enough / dirs.length), depth - 1));
+  }
+  return entries.length + dirs.length * each;
+}
+
+/**
+ * Whether a command line (the arguments after the program) lints a large tree on
+ * a machine with more than one processor: then its reader thread is worth starting
+ * before the command line loads (a few milliseconds to start and to stop it, which
+ * a lint of a few files would feel). A guess from the words and a few listings.
+ */
+export function lintsLargeTree(argv: readonly string[], fs: Pick<typeof Fs, 'statSync' | 'readdirSync'>, processors: number): boolean {
   if (argv[0] !== 'lint' || processors < 2 || argv.includes('--help') || argv.includes('-h')) return false;
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg.startsWith('-')) continue;
-    if (fs.statSync(arg, { throwIfNoEntry: false })?.isDirectory() === true) return true;
+    if (fs.statSync(arg, { throwIfNoEntry: false })?.isDirectory() === true && estimateEntries(arg, fs, LARGE_TREE_ENTRIES) >= LARGE_TREE_ENTRIES) return true;
   }
   return false;
 }

@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 import { CliError } from '../../src/cli/errors.js';
 import { readInputs, regionFiles, type ReadInputsOptions } from '../../src/cli/files.js';
 import { main } from '../../src/cli/main.js';
-import { lintsDirectory, startReader } from '../../src/cli/reader-start.js';
+import { estimateEntries, lintsLargeTree, startReader } from '../../src/cli/reader-start.js';
 import { prng, ROOT, tempDir } from '../helpers.js';
 
 const test = suite('read-inputs');
@@ -483,18 +483,31 @@ test('the command line stops a reader it was handed and did not use', async () =
   assert.is(waitForThreads(before), before, 'no thread left');
 });
 
-test('which command lines start the reader before the command line loads: lint of a directory, on more than one processor', () => {
-  const fsStub = { statSync: ((p: string) => (p === 'dir' || p === '.' ? { isDirectory: () => true } : p === 'file' ? { isDirectory: () => false } : undefined)) as never };
-  assert.ok(lintsDirectory(['lint', 'dir'], fsStub, 2));
-  assert.ok(lintsDirectory(['lint', '--format', 'json', 'file', '.'], fsStub, 4));
-  assert.ok(lintsDirectory(['lint', '--', 'dir'], fsStub, 2));
-  assert.not.ok(lintsDirectory(['lint', 'dir'], fsStub, 1), 'one processor: lint starts no reader');
-  assert.not.ok(lintsDirectory(['lint', 'file'], fsStub, 2));
-  assert.not.ok(lintsDirectory(['lint', 'missing', '-'], fsStub, 2));
-  assert.not.ok(lintsDirectory(['lint'], fsStub, 2), 'no path: `.` is linted, but a short walk by default');
-  assert.not.ok(lintsDirectory(['lint', 'dir', '--help'], fsStub, 2));
-  assert.not.ok(lintsDirectory(['check', 'dir'], fsStub, 2));
-  assert.not.ok(lintsDirectory(['plan', 'lint', 'dir'], fsStub, 2));
+test('which command lines start the reader before the command line loads: lint of a large tree, on more than one processor', () => {
+  const t = tempDir('provision-read-estimate-');
+  try {
+    makeTree(t.dir, 20, 60);
+    const count = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + 1 + (e.isDirectory() ? count(path.join(dir, e.name)) : 0), 0);
+    const estimate = estimateEntries(t.dir, fs, Infinity);
+    assert.ok(estimate > count(t.dir) / 2 && estimate < count(t.dir) * 2, `${estimate} entries estimated, ${count(t.dir)} in the tree`);
+    assert.is(estimateEntries(path.join(t.dir, 'missing'), fs, Infinity), 0);
+    assert.is(estimateEntries(t.dir, fs, 10), fs.readdirSync(t.dir).length, 'stops at enough');
+    const tree = t.dir;
+    const group = path.join(t.dir, 'group-000');
+    const file = path.join(group, 'site-000', 'DB_CONFIG');
+    assert.ok(lintsLargeTree(['lint', tree], fs, 2));
+    assert.ok(lintsLargeTree(['lint', '--format', 'json', file, tree], fs, 4));
+    assert.ok(lintsLargeTree(['lint', '--', tree], fs, 2));
+    assert.not.ok(lintsLargeTree(['lint', group], fs, 2), 'a group of 60 sites: the walk starts the thread if it grows');
+    assert.not.ok(lintsLargeTree(['lint', tree], fs, 1), 'one processor: lint starts no reader');
+    assert.not.ok(lintsLargeTree(['lint', file], fs, 2));
+    assert.not.ok(lintsLargeTree(['lint', path.join(t.dir, 'missing'), '-'], fs, 2));
+    assert.not.ok(lintsLargeTree(['lint', tree, '--help'], fs, 2));
+    assert.not.ok(lintsLargeTree(['check', tree], fs, 2));
+    assert.not.ok(lintsLargeTree(['plan', 'lint', tree], fs, 2));
+  } finally {
+    t.cleanup();
+  }
 });
 
 /** The bundled bin as a process, with NODE_DEBUG=provision to see the reader thread at work. */
