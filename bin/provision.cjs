@@ -13,16 +13,19 @@ if (argv[0] === 'lint') {
   if (start.lintsLargeTree(argv, require('node:fs'), require('node:os').availableParallelism())) reader = start.startReader();
 }
 
-const bundle = loadBundle(path.join(__dirname, '..', 'dist', 'cli', 'main.cjs'));
 // A lint of a large tree runs its hot functions a few thousand times each: the time TurboFan takes to compile them
 // counts more than how fast its code runs. Without inlining, loop peeling, escape analysis and load elimination it
-// compiles in about a third of the time (bench/README.md). Set after the bundle is loaded (its code cache is made
-// under V8's default flags, which V8 checks) and only here: after a change of flags, Node's own modules load
-// without their code cache, which a short command would feel.
-if (reader !== undefined) require('node:v8').setFlagsFromString('--no-turbo-inlining --no-turbo-loop-peeling --no-turbo-escape --no-turbo-load-elimination');
+// compiles in about a third of the time (bench/README.md). Set once lint hands its walk to the reader thread: not
+// before the bundle is loaded (its code cache is made and checked under V8's default flags), nor while that thread
+// starts, nor for a short run (after a change of flags, Node's own modules load without their code cache).
+let tuned = false;
+const tune = () => {
+  if (!tuned) require('node:v8').setFlagsFromString('--no-turbo-inlining --no-turbo-loop-peeling --no-turbo-escape --no-turbo-load-elimination');
+  tuned = true;
+};
 
-bundle.exports
-  .main(argv, undefined, { reader })
+loadBundle(path.join(__dirname, '..', 'dist', 'cli', 'main.cjs'))
+  .exports.main(argv, undefined, { reader, onHandOff: reader && tune })
   .then((code) => {
     process.exitCode = code;
     // Every command has finished its work when main resolves. Once all it wrote has gone out, leave without

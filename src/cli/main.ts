@@ -19,6 +19,8 @@ function isNagiosCheck(argv: readonly string[]): boolean {
 export interface MainOptions {
   /** A reader thread it started for `provision lint DIR` (see reader-start.ts); stopped when lint is done. */
   readonly reader?: ReaderHandle | undefined;
+  /** Called when lint hands a walk to its reader thread: a long run has begun. */
+  readonly onHandOff?: (() => void) | undefined;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function main(argv: readonly string[], io: Io = processIo(), option
       const args = parseLintArgsFast(argv.slice(1));
       if (args) {
         const { runLint } = await import('./commands/lint.js');
-        return await runLint(args, io, options.reader);
+        return await runLint(args, io, { reader: options.reader, onHandOff: options.onHandOff });
       }
     }
     const { runCommand } = await import('./commands.js');

@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 import { CliError } from '../../src/cli/errors.js';
 import { readInputs, regionFiles, type ReadInputsOptions } from '../../src/cli/files.js';
 import { main } from '../../src/cli/main.js';
-import { estimateEntries, lintsLargeTree, startReader } from '../../src/cli/reader-start.js';
+import { estimateEntries, lintsLargeTree, SLOTS, startReader } from '../../src/cli/reader-start.js';
 import { prng, ROOT, tempDir } from '../helpers.js';
 
 const test = suite('read-inputs');
@@ -470,6 +470,22 @@ test('a reader started before the walk takes it over at once, however small, and
   const file = expected.files[0]!.file;
   assert.equal(run([file], big.dir, { reader: startReader(), waitForReader: true }).files.map((f) => f.file), [file]);
   assert.is(run(['no-such-dir'], big.dir, { reader: startReader() }).error?.exitCode, 2);
+  assert.is(waitForThreads(before), before, 'no thread left');
+});
+
+test('the command line hands lint its reader, and says when lint hands it the walk', async () => {
+  const before = threads();
+  const out: string[] = [];
+  const io = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => out.push(s) }, cwd: big.dir, env: {}, stdin: process.stdin };
+  const reader = startReader()!;
+  // Ready before lint begins, so that lint's first look hands the walk over.
+  const until = Date.now() + 10_000;
+  while (Atomics.load(reader.shared, SLOTS.state) !== SLOTS.READY && Date.now() < until) Atomics.wait(reader.shared, SLOTS.state, SLOTS.STARTING, 10);
+  let handOffs = 0;
+  const code = await main(['lint', '.', '--format', 'json'], io as never, { reader, onHandOff: () => handOffs++ });
+  assert.is(code, 1, 'the generated files repeat set_cachesize');
+  assert.is(handOffs, 1);
+  assert.is((JSON.parse(out.join('')) as unknown[]).length, reference(['.'], big.dir).files.length);
   assert.is(waitForThreads(before), before, 'no thread left');
 });
 

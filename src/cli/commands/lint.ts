@@ -9,9 +9,8 @@ import type { Change } from '../../plan/types.js';
 import { CliError, EXIT } from '../errors.js';
 import { MAX_WARNINGS } from '../lint-options.js';
 import { numberOption, wholeAtLeast } from '../number-option.js';
-import { CONFIG_SUFFIX, environmentFacts, readInputs } from '../files.js';
+import { CONFIG_SUFFIX, environmentFacts, readInputs, type ReadInputsOptions } from '../files.js';
 import { readStdin, shownPath, useColor, type Io } from '../io.js';
-import type { ReaderHandle } from '../reader-start.js';
 import { loadRc } from '../rc.js';
 
 export interface LintArgs {
@@ -48,8 +47,8 @@ function tooLarge(input: Input): CliError {
   return new CliError(`${input.shown}: ${mb} MB is too large for a DB_CONFIG (lint reads at most ${MAX_LINT_BYTES / (1024 * 1024)} MB); is this the right file?`);
 }
 
-/** `provision lint`: lint, optionally fix, and print findings; returns the exit code. `reader`: see ReadInputsOptions. */
-export async function runLint(args: LintArgs, io: Io, reader?: ReaderHandle): Promise<number> {
+/** `provision lint`: lint, optionally fix, and print findings; returns the exit code. `threads`: see ReadInputsOptions. */
+export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOptions, 'reader' | 'onHandOff'> = {}): Promise<number> {
   if (args.maxWarnings !== undefined) numberOption('max-warnings', args.maxWarnings, MAX_WARNINGS, wholeAtLeast(-1));
   const rc = loadRc(args.config, io.cwd);
   if (args.paths.filter((p) => p === '-').length > 1) throw new CliError('read stdin (-) only once');
@@ -68,7 +67,7 @@ export async function runLint(args: LintArgs, io: Io, reader?: ReaderHandle): Pr
   const members: Input[] = [];
   let results: LintResult[] = [];
   // Each file is linted as soon as it is read, and its bytes dropped unless the group needs them.
-  for (const { file, bytes, regions } of readInputs(args.paths, io.cwd, { reader })) {
+  for (const { file, bytes, regions } of readInputs(args.paths, io.cwd, threads)) {
     const input: Input =
       file === '-' ? { file, shown: args.stdinFilename, bytes: await readStdin(io) } : { file, shown: shownPath(io.cwd, file), bytes: bytes!, regions };
     if (input.bytes.length > MAX_LINT_BYTES) throw tooLarge(input);
