@@ -41,6 +41,8 @@ function globPatterns(arg: string, rest: string): { files: RegExp; directories: 
 export interface LintInput {
   readonly file: string;
   readonly bytes?: Buffer;
+  /** The bytes as a binary string, when the reader thread decoded them (see ReadFile). */
+  readonly source?: string | undefined;
   /** For a file a walk found: the region files of its directory, sorted. */
   readonly regions?: readonly string[];
 }
@@ -96,7 +98,7 @@ export function* readInputs(args: readonly string[], cwd: string, options: ReadI
           if (skip(input.file)) continue;
           seen?.add(input.file);
           if (input.failure) unreadable = input.failure;
-          else yield { file: input.file, bytes: input.bytes!, regions: input.regions };
+          else yield { file: input.file, bytes: input.bytes!, source: input.source, regions: input.regions };
         }
         if (target.found === 0) throw new CliError(target.name === null ? `no files match ${arg}` : `no file named DB_CONFIG in ${arg} or below it`, 2);
       } else if (!skip(target)) {

@@ -21,7 +21,8 @@ export function checkDocumentSize(length: number): void {
 /** Bytes to a binary string (one char per byte). */
 export function fromBytes(bytes: Uint8Array): string {
   checkDocumentSize(bytes.byteLength);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  // A Buffer (what lint reads) decodes itself; another Uint8Array takes a Buffer view first.
+  return (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('latin1');
 }
 
 /** A binary string back to the exact bytes it came from. */

@@ -55,8 +55,17 @@ function toMessage(rule: Rule, r: Report, options: LintOptions): LintMessage {
  * (only input larger than a document can hold, MAX_DOCUMENT_BYTES, is a RangeError).
  */
 export function lintDbConfig(input: Uint8Array | string | DbConfigDocument, options: LintOptions = {}): LintResult {
-  if (input instanceof Uint8Array) checkDocumentSize(input.byteLength);
-  return (input instanceof Uint8Array ? lintPlain(input, options) : undefined) ?? lintWithRules(input, options);
+  return input instanceof Uint8Array ? lintBinary(fromBytes(input), options) : lintWithRules(input, options);
+}
+
+/**
+ * Lint a file's bytes given as a binary string (one char a byte, as fromBytes
+ * makes them): what lintDbConfig does with the bytes. For a caller that has the
+ * bytes of many files decoded at once.
+ */
+export function lintBinary(source: string, options: LintOptions = {}): LintResult {
+  checkDocumentSize(source.length);
+  return lintPlainSource(source, options) ?? lintDocument(source, parseBinary(source), options);
 }
 
 /**
@@ -65,7 +74,12 @@ export function lintDbConfig(input: Uint8Array | string | DbConfigDocument, opti
  * plain and needs lintWithRules.
  */
 export function lintPlain(bytes: Uint8Array, options: LintOptions = {}): LintResult | undefined {
-  const plain = lintPlainFile(bytes, options.environment);
+  return lintPlainSource(fromBytes(bytes), options);
+}
+
+/** lintPlain of the bytes as a binary string. */
+function lintPlainSource(source: string, options: LintOptions): LintResult | undefined {
+  const plain = lintPlainFile(source, options.environment);
   if (plain === undefined) return undefined;
   const filePath = options.filePath ?? 'DB_CONFIG';
   // Most plain files have nothing to report: no sorting or counting for them.
@@ -98,7 +112,11 @@ const LINE_RULE_ORDER = LINE_RULES.map((r) => RULES.indexOf(r));
 export function lintWithRules(input: Uint8Array | string | DbConfigDocument, options: LintOptions = {}): LintResult {
   // The file's bytes as a binary string, decoded once: the document is parsed from it.
   const source = typeof input === 'string' ? fromText(input) : input instanceof Uint8Array ? fromBytes(input) : renderDbConfigText(input);
-  const doc = typeof input === 'string' || input instanceof Uint8Array ? parseBinary(source) : input;
+  return lintDocument(source, typeof input === 'string' || input instanceof Uint8Array ? parseBinary(source) : input, options);
+}
+
+/** Run every rule over a document parsed from `source`, its bytes as a binary string. */
+function lintDocument(source: string, doc: DbConfigDocument, options: LintOptions): LintResult {
   const statements = readStatements(doc);
   const directives: DirectiveView[] = [];
   const flawed: DirectiveView[] = [];

@@ -42,11 +42,11 @@ const NO_FINDINGS: readonly PlainFinding[] = [];
  * Conservative on purpose; test/lint/plain-file.test.ts proves it agrees with
  * the rules.
  */
-export function lintPlainFile(bytes: Uint8Array, environment?: EnvironmentFacts): readonly PlainFinding[] | undefined {
+export function lintPlainFile(input: Uint8Array | string, environment?: EnvironmentFacts): readonly PlainFinding[] | undefined {
   // Region files call for their modification times: stale-region-files judges them.
   if (environment !== undefined && environment.regionFiles.length > 0) return undefined;
-  // A Buffer (what lint reads) decodes itself; a plain Uint8Array takes a Buffer view first.
-  const src = Buffer.isBuffer(bytes) ? bytes.toString('latin1') : fromBytes(bytes);
+  // The bytes as a binary string (a string is one already).
+  const src = typeof input === 'string' ? input : fromBytes(input);
   const n = src.length;
   // A byte order mark (bom).
   if (src.startsWith('\xef\xbb\xbf')) return undefined;

@@ -137,6 +137,8 @@ function run(args: readonly string[], cwd: string, options: ReadInputsOptions = 
     for (const input of readInputs(args, cwd, { ...options, onHandOff: (walked, reader) => ((handedOff = walked), options.onHandOff?.(walked, reader)) })) {
       if (input.file === '-') files.push({ file: input.file });
       else files.push({ file: input.file, bytes: input.bytes!.toString('latin1'), regions: input.regions ?? regionFiles(dirOf(input.file)) });
+      // The reader thread's files come decoded too (a slice of their batch's text): the same bytes.
+      if (input.source !== undefined && input.source !== input.bytes!.toString('latin1')) throw new Error(`${input.file}: the decoded text is not the bytes`);
     }
     return { files, ...(handedOff ? { handedOff } : {}) };
   } catch (error) {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { parseDbConfig } from '../../dbconfig/document.js';
 import type { FormatName } from '../../lint/formatters/index.js';
 import { loadWriter } from '../../lint/formatters/load.js';
-import { lintDbConfig, toResult } from '../../lint/lint.js';
+import { lintBinary, lintDbConfig, toResult } from '../../lint/lint.js';
 import type { LintResult } from '../../lint/types.js';
 import type { Applied } from '../../plan/apply.js';
 import type { Change } from '../../plan/types.js';
@@ -67,12 +67,12 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
   const members: Input[] = [];
   let results: LintResult[] = [];
   // Each file is linted as soon as it is read, and its bytes dropped unless the group needs them.
-  for (const { file, bytes, regions } of readInputs(args.paths, io.cwd, threads)) {
+  for (const { file, bytes, source, regions } of readInputs(args.paths, io.cwd, threads)) {
     const input: Input =
       file === '-' ? { file, shown: args.stdinFilename, bytes: await readStdin(io) } : { file, shown: shownPath(io.cwd, file), bytes: bytes!, regions };
     if (input.bytes.length > MAX_LINT_BYTES) throw tooLarge(input);
     if (fixDbConfig === undefined) {
-      results.push(lintDbConfig(input.bytes, options(input)));
+      results.push(source !== undefined ? lintBinary(source, options(input)) : lintDbConfig(input.bytes, options(input)));
       if (args.group) members.push(input);
       continue;
     }
