@@ -30,6 +30,13 @@ export function toBytes(binary: string): Buffer {
   return Buffer.from(binary, 'latin1');
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** A binary string as the text its bytes spell in UTF-8 (a path to look up on disk); ASCII as it is. */
+export function toText(binary: string): string {
+  return ASCII.test(binary) ? binary : Buffer.from(binary, 'latin1').toString('utf8');
+}
+
 /** Text a person typed (UTF-16) to a binary string of its UTF-8 bytes. */
 export function fromText(text: string): string {
   const bytes = Buffer.from(text, 'utf8');

@@ -1,4 +1,4 @@
-import { display } from '../../dbconfig/text.js';
+import { display, toText } from '../../dbconfig/text.js';
 import type { Rule } from '../types.js';
 import { flagSetting } from '../valid.js';
 
@@ -20,7 +20,7 @@ export const logDirMissing: Rule = {
       const lines = ctx.named(directive).filter((v) => v.st.value);
       const last = lines[lines.length - 1];
       if (!last || !last.st.value || last.st.value.text.length === 0) continue;
-      if (env.directoryExists(Buffer.from(last.st.value.text, 'latin1').toString('utf8'))) continue;
+      if (env.directoryExists(toText(last.st.value.text))) continue;
       // In-memory logs never touch the log directory: Berkeley DB opens without it (not without the metadata one).
       // The last line that sets the flag wins, either spelling (both set it); a bare flag turns it on.
       if (directive === 'set_lg_dir' && flagSetting(ctx, 'log_set_config', 'DB_LOG_IN_MEMORY', ['set_flags', 'DB_LOG_INMEMORY']) === true) continue;

@@ -1,4 +1,4 @@
-import { display } from '../../dbconfig/text.js';
+import { display, toText } from '../../dbconfig/text.js';
 import type { EnvironmentFacts, Rule } from '../types.js';
 
 /** The one rest-of-line directive whose value is no path: a mode, which Berkeley DB refuses with trailing spaces. */
@@ -7,7 +7,7 @@ const MODE = 'set_intermediate_dir_mode';
 /** What lint can tell of a directory value with trailing spaces (`trimmed` without them), from the environment. */
 function judgeTrailing(env: EnvironmentFacts | undefined, value: string, trimmed: string): 'slip' | 'meant' | 'unknown' {
   if (env === undefined) return 'unknown';
-  const exists = (dir: string) => env.directoryExists(Buffer.from(dir, 'latin1').toString('utf8'));
+  const exists = (dir: string) => env.directoryExists(toText(dir));
   if (exists(value)) return 'meant';
   return exists(trimmed) ? 'slip' : 'unknown';
 }
