@@ -1,21 +1,31 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT, tempDir } from '../helpers.js';
 
 const BUNDLE = path.join(ROOT, 'dist', 'cli', 'main.cjs');
 const LOADER = path.join(ROOT, 'bin', 'load-bundle.cjs');
-const { loadBundle } = createRequire(import.meta.url)(LOADER) as {
+const { loadBundle, check } = createRequire(import.meta.url)(LOADER) as {
   loadBundle(file: string): { exports: Record<string, unknown>; script: { cachedDataRejected?: boolean } };
+  check(bytes: Buffer): Buffer;
 };
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest();
+/** The cache's check of some bytes: their CRC-32, big-endian (as zlib.crc32 gives it). */
+const crc = (bytes: Buffer) => {
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE(zlib.crc32(bytes));
+  return out;
+};
 
 test('the build writes a code cache of the bundle that this Node accepts', () => {
   assert.ok(fs.statSync(`${BUNDLE}.cache`).size > 10_000, 'dist/cli/main.cjs.cache is written by npm run build');
+  // Headed by the CRC-32 of the bundle, then of the data that follows.
+  const cache = fs.readFileSync(`${BUNDLE}.cache`);
+  assert.equal(cache.subarray(0, 4), crc(fs.readFileSync(BUNDLE)));
+  assert.equal(cache.subarray(4, 8), check(cache.subarray(8)));
   // A fresh process, as the command line is: the cache is checked against its V8 version and flags.
   const probe = `const { loadBundle } = require(${JSON.stringify(LOADER)}); const { exports, script } = loadBundle(${JSON.stringify(BUNDLE)}); process.stdout.write(JSON.stringify({ rejected: script.cachedDataRejected, main: typeof exports.main }));`;
   const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
@@ -36,12 +46,12 @@ test('without a cache, with one made for other bytes, or with one V8 rejects, th
     // A cache of a bundle of the same length is not given to V8, which checks only the length.
     write(2);
     const junk = Buffer.alloc(256, 7);
-    fs.writeFileSync(`${file}.cache`, Buffer.concat([sha256(Buffer.from('another bundle')), sha256(junk), junk]));
+    fs.writeFileSync(`${file}.cache`, Buffer.concat([crc(Buffer.from('another bundle')), crc(junk), junk]));
     const stale = loadBundle(file);
     assert.is(stale.script.cachedDataRejected, undefined, 'a cache of other bytes is not used');
     assert.is(stale.exports['n'], 2);
     write(3);
-    fs.writeFileSync(`${file}.cache`, Buffer.concat([sha256(fs.readFileSync(file)), sha256(junk), junk]));
+    fs.writeFileSync(`${file}.cache`, Buffer.concat([crc(fs.readFileSync(file)), crc(junk), junk]));
     const rejected = loadBundle(file);
     assert.is(rejected.script.cachedDataRejected, true, 'V8 refuses data that is not its cache');
     assert.is(rejected.exports['n'], 3);
