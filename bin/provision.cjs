@@ -10,7 +10,7 @@ const argv = process.argv.slice(2);
 let reader;
 if (argv[0] === 'lint') {
   const start = require('../dist/cli/reader-start.cjs');
-  if (start.lintsLargeTree(argv, require('node:fs'), require('node:os').availableParallelism())) reader = start.startReader();
+  if (start.lintsLargeTree(argv, require('node:fs'), () => require('node:os').availableParallelism())) reader = start.startReader();
 }
 
 // A lint of a large tree runs its hot functions a few thousand times each: the time TurboFan takes to compile them

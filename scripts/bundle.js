@@ -25,7 +25,8 @@ const options = {
 await build({ ...options, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.cjs' });
 // The reader thread's start, in a small file of its own: bin/provision.cjs starts the thread for a lint of a
 // directory before it loads the command line (src/cli/reader-start.ts).
-await build({ ...options, entryPoints: ['src/cli/reader-start.ts'], outfile: 'dist/cli/reader-start.cjs' });
+// It has no import.meta.url, so no banner: every lint loads it.
+await build({ ...options, banner: {}, entryPoints: ['src/cli/reader-start.ts'], outfile: 'dist/cli/reader-start.cjs' });
 // The generator of docs/cli-reference.md (scripts/cli-doc.js, test/docs.test.ts): the same declarations and the
 // same CommonJS yargs as the command line, in a file of its own so the command does not load it (nor ship it).
 await build({ ...options, entryPoints: ['src/cli/cli-reference.ts'], outfile: 'dist/tools/cli-reference.cjs' });

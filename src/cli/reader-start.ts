@@ -220,12 +220,13 @@ export function estimateEntries(dir: string, fs: Pick<typeof Fs, 'readdirSync'>,
  * before the command line loads (a few milliseconds to start and to stop it, which
  * a lint of a few files would feel). A guess from the words and a few listings.
  */
-export function lintsLargeTree(argv: readonly string[], fs: Pick<typeof Fs, 'statSync' | 'readdirSync'>, processors: number): boolean {
-  if (argv[0] !== 'lint' || processors < 2 || argv.includes('--help') || argv.includes('-h')) return false;
+export function lintsLargeTree(argv: readonly string[], fs: Pick<typeof Fs, 'statSync' | 'readdirSync'>, processors: () => number): boolean {
+  if (argv[0] !== 'lint' || argv.includes('--help') || argv.includes('-h')) return false;
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg.startsWith('-')) continue;
-    if (fs.statSync(arg, { throwIfNoEntry: false })?.isDirectory() === true && estimateEntries(arg, fs, LARGE_TREE_ENTRIES) >= LARGE_TREE_ENTRIES) return true;
+    // The processors last: asking loads a module, which a lint of one file would feel.
+    if (fs.statSync(arg, { throwIfNoEntry: false })?.isDirectory() === true && estimateEntries(arg, fs, LARGE_TREE_ENTRIES) >= LARGE_TREE_ENTRIES) return processors() > 1;
   }
   return false;
 }
