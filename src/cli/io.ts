@@ -29,7 +29,17 @@ export function processIo(): Io {
       process.exit(EXIT.usage);
     });
   }
-  return { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // Made when a command first reads it (a prompt, or `-`): Node builds the stream then, 2 to 4 ms of a
+    // start-up that is measured when stdin is a file such as /dev/null.
+    get stdin() {
+      return process.stdin;
+    },
+  };
 }
 
 /** Colour only on a terminal, and never with NO_COLOR (https://no-color.org). */
