@@ -65,20 +65,15 @@ export function lintDbConfig(input: Uint8Array | string | DbConfigDocument, opti
  */
 export function lintBinary(source: string, options: LintOptions = {}): LintResult {
   checkDocumentSize(source.length);
-  return lintPlainSource(source, options) ?? lintDocument(source, parseBinary(source), options);
+  return lintPlain(source, options) ?? lintDocument(source, parseBinary(source), options);
 }
 
 /**
- * Lint a plain file in one pass over its bytes (most files of a fleet are
- * plain): the result every rule would give, or undefined when the file is not
- * plain and needs lintWithRules.
+ * Lint a plain file in one pass over its bytes, given as a binary string (most
+ * files of a fleet are plain): the result every rule would give, or undefined
+ * when the file is not plain and needs every rule.
  */
-export function lintPlain(bytes: Uint8Array, options: LintOptions = {}): LintResult | undefined {
-  return lintPlainSource(fromBytes(bytes), options);
-}
-
-/** lintPlain of the bytes as a binary string. */
-function lintPlainSource(source: string, options: LintOptions): LintResult | undefined {
+function lintPlain(source: string, options: LintOptions): LintResult | undefined {
   const plain = lintPlainFile(source, options.environment);
   if (plain === undefined) return undefined;
   const filePath = options.filePath ?? 'DB_CONFIG';
