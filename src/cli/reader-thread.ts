@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import type * as WorkerThreads from 'node:worker_threads';
 import { CliError } from './errors.js';
-import { SLOTS, startReader, type Batch, type End, type ReaderHandle } from './reader-start.js';
+import { SLOTS, startReader, stopReader, type Batch, type End, type ReaderHandle } from './reader-start.js';
 import type { WalkState } from './walk.js';
 
 /** How long the lint thread waits for a batch before it checks that the reader is still alive. */
@@ -29,12 +29,16 @@ export interface ReadFile {
 export class ReaderThread {
   private received = 0;
 
+  private readonly port: WorkerThreads.MessagePort;
+  private readonly shared: Int32Array;
+
   private constructor(
-    private readonly worker: WorkerThreads.Worker,
-    private readonly port: WorkerThreads.MessagePort,
-    private readonly shared: Int32Array,
+    private readonly handle: ReaderHandle,
     private readonly receive: typeof WorkerThreads.receiveMessageOnPort,
-  ) {}
+  ) {
+    this.port = handle.port;
+    this.shared = handle.shared;
+  }
 
   /**
    * Take over a reader thread (`startReader()` by default, or one started earlier);
@@ -42,7 +46,7 @@ export class ReaderThread {
    */
   static start(handle: ReaderHandle | undefined = startReader()): ReaderThread | undefined {
     if (handle === undefined) return undefined;
-    return new ReaderThread(handle.worker, handle.port, handle.shared, process.getBuiltinModule('node:worker_threads').receiveMessageOnPort);
+    return new ReaderThread(handle, process.getBuiltinModule('node:worker_threads').receiveMessageOnPort);
   }
 
   /** Whether the thread has started and can take a walk. */
@@ -94,8 +98,7 @@ export class ReaderThread {
 
   /** Stop the thread (it may be in the middle of a walk). */
   close(): void {
-    this.port.close();
-    void this.worker.terminate();
+    stopReader(this.handle);
   }
 
   /** The reader's next message, waiting for it as long as the reader lives. */
