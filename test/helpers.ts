@@ -13,6 +13,16 @@ export function tempDir(prefix = 'provision-test-'): { dir: string; cleanup: () 
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Run `body` in a fresh temporary directory, removed afterwards whatever happens. */
+export function inTemp(body: (dir: string) => void): void {
+  const t = tempDir();
+  try {
+    body(t.dir);
+  } finally {
+    t.cleanup();
+  }
+}
+
 /** A small seeded PRNG (mulberry32), so property tests are reproducible. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;

@@ -7,22 +7,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ROOT, tempDir } from '../helpers.js';
+import { inTemp, ROOT } from '../helpers.js';
 import { provision, type Run } from './run.js';
 
 const TOPOLOGY = path.join(ROOT, 'fixtures', 'topology', 'three-sites.ini');
 const GROUP = path.join(ROOT, 'fixtures', 'migrate', 'group');
 const EQUALS = 'rep_set_priority=1\n';
 const FIXED = 'rep_set_priority 1\n';
-
-function inTemp(body: (dir: string) => void): void {
-  const t = tempDir();
-  try {
-    body(t.dir);
-  } finally {
-    t.cleanup();
-  }
-}
 
 function ok(r: Run, what: string): void {
   assert.is(r.code, 0, `${what}: exit code; stderr: ${r.stderr}`);

@@ -2,19 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ROOT, tempDir } from '../helpers.js';
+import { inTemp, ROOT } from '../helpers.js';
 import { provision } from './run.js';
 
 const REPLICANT = ['replicant', '--env', 'env', '--local', '10.0.0.2:5010', '--master', '10.0.0.1:5010', '--yes'];
-
-function inTemp(fn: (dir: string) => void): void {
-  const t = tempDir();
-  try {
-    fn(t.dir);
-  } finally {
-    t.cleanup();
-  }
-}
 
 const backups = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.bak'));
 

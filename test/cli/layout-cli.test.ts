@@ -7,17 +7,8 @@ import type { Asker } from '../../src/cli/ask.js';
 import { runLayout } from '../../src/cli/commands/layout.js';
 import type { Io } from '../../src/cli/io.js';
 import { findLayoutManifest, readLayoutManifest } from '../../src/layout/manifest.js';
-import { tempDir } from '../helpers.js';
+import { inTemp, tempDir } from '../helpers.js';
 import { provision } from './run.js';
-
-function inTemp(fn: (dir: string) => void): void {
-  const t = tempDir();
-  try {
-    fn(t.dir);
-  } finally {
-    t.cleanup();
-  }
-}
 
 /** Every folder and file below `dir`, relative, folders with their mode. */
 function tree(dir: string): string[] {
