@@ -32,7 +32,11 @@ export function toBytes(binary: string): Buffer {
 
 const ASCII = /^[\x00-\x7f]*$/;
 
-/** A binary string as the text its bytes spell in UTF-8 (a path to look up on disk); ASCII as it is. */
+/**
+ * A binary string as the text its bytes spell in UTF-8 (a path to look up on
+ * disk, a fix's replacement text in a report), invalid sequences as U+FFFD;
+ * ASCII as it is.
+ */
 export function toText(binary: string): string {
   return ASCII.test(binary) ? binary : Buffer.from(binary, 'latin1').toString('utf8');
 }

@@ -185,6 +185,13 @@ test('json decodes UTF-8 in fix text (a comment moved above its directive)', () 
   assert.equal(fix.range, [0, bytes.length - 1]);
 });
 
+test('json writes bytes of fix text that are not UTF-8 as U+FFFD, and ASCII as it is', () => {
+  const message = { ruleId: 'inline-comment', severity: 2 as const, line: 1, column: 1, message: 'm' };
+  const withFix = (text: string): LintResult => ({ ...clean, messages: [{ ...message, fix: { range: [0, 1], text } }], errorCount: 1, fixableErrorCount: 1 });
+  const texts = (['a b\t#c', '\xff\xfe x', 'caf\xc3\xa9'] as const).map((t) => (JSON.parse(formatResults('json', [withFix(t)], plain)) as { messages: { fix: { text: string } }[] }[])[0]!.messages[0]!.fix.text);
+  assert.equal(texts, ['a b\t#c', '\ufffd\ufffd x', 'café']);
+});
+
 test('json is, character for character, JSON.stringify of the ESLint shape', () => {
   // Paths the shortcut joins and paths it leaves to path.resolve (dot segments, absolute, stdin).
   const named = (filePath: string) => ({ ...dirty, filePath });

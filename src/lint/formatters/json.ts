@@ -1,6 +1,6 @@
+import { toText } from '../../dbconfig/text.js';
 import type { LintMessage, LintResult } from '../types.js';
 import { absolutePath } from './paths.js';
-import { fixTextLossy } from './text.js';
 import { CHUNK_CHARS, collect, type Emit, type FormatOptions } from './types.js';
 
 /** A message as ESLint's JSON output writes it (keys in ESLint's order). */
@@ -13,7 +13,7 @@ function toJsonMessage(m: LintMessage): object {
     ...(m.endLine !== undefined ? { endLine: m.endLine } : {}),
     ...(m.endColumn !== undefined ? { endColumn: m.endColumn } : {}),
     message: m.message,
-    ...(m.fix ? { fix: { range: [m.fix.range[0], m.fix.range[1]], text: fixTextLossy(m.fix.text) } } : {}),
+    ...(m.fix ? { fix: { range: [m.fix.range[0], m.fix.range[1]], text: toText(m.fix.text) } } : {}),
   };
 }
 

@@ -8,8 +8,3 @@ export function decodeFixText(binary: string): string | undefined {
   const text = bytes.toString('utf8');
   return Buffer.from(text, 'utf8').equals(bytes) ? text : undefined;
 }
-
-/** The fix text for output that must be text: UTF-8 decoded, invalid sequences as U+FFFD. */
-export function fixTextLossy(binary: string): string {
-  return Buffer.from(binary, 'latin1').toString('utf8');
-}
