@@ -1,6 +1,6 @@
 /**
  * lint's globs: `*` and `?` within a name, `[abc]`, `[a-z]` and `[!abc]` for one
- * character, `**` for any number of directories. They are matched against paths
+ * character of a name (never `/`), `**` for any number of directories. They are matched against paths
  * with `/`, below the glob's literal directory prefix.
  */
 
@@ -32,7 +32,8 @@ function globPieces(glob: string): Piece[] {
       const end = glob.indexOf(']', i);
       if (end === -1) source = '\\[';
       else {
-        source = `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        // A class stands for one character of a name, as `?` does: never `/`, even negated or as a range across it.
+        source = `(?!/)[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
         i = end;
       }
     } else source = c.replace(/[.+^${}()|\\]/g, '\\$&');
@@ -52,10 +53,6 @@ export function globToRegExp(glob: string): RegExp {
  * matches, so a file the glob matches can lie below it. Without `**` that bounds
  * the depth and each name (`site-?/DB_CONFIG` enters `site-1/` but not `site-1/x/`); from a `**`
  * on, every directory. Throws as globToRegExp does.
- *
- * NOTE: built from the glob's pieces, not its segments: a class such as `[!a]`
- * matches `/` too, as it does in the files' regular expression, so a segment-wise
- * test could leave out a directory that holds a match.
  */
 export function globDirectories(glob: string): RegExp {
   // The starts of a sequence a b c ... are '', a, a b, a b c ...: a(?:b(?:c)?)?, optional as a whole.
