@@ -1,3 +1,4 @@
+import { count } from '../count.js';
 import type { CheckResult, CheckStatus, Expectation, SiteAddress, SiteFacts, SiteReport } from './types.js';
 
 const RANK: Record<CheckStatus, number> = { OK: 0, WARNING: 1, CRITICAL: 2 };
@@ -26,7 +27,6 @@ export function expectedState(facts: Pick<SiteFacts, 'expect' | 'regions' | 'rep
   return { expect: 'stopped', why: 'the environment has no region files and no __db.rep.* yet: before its first start' };
 }
 
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 const result = (id: CheckResult['id'], status: CheckResult['status'], message: string, subject?: string): CheckResult => ({ id, status, message, ...(subject !== undefined ? { subject } : {}) });
 
@@ -40,11 +40,11 @@ function checkConfig(f: SiteFacts): CheckResult {
   if (f.config.source !== 'DB_CONFIG') return result('config', 'WARNING', `${shown} is not written yet; checking the addresses of the ${f.config.source === 'topology' ? 'topology' : 'answers file'} (run provision master or replicant)`, shown);
   const lint = f.config.lint;
   if (lint?.first !== undefined && lint.errors + lint.warnings > 0) {
-    const counts = [lint.errors > 0 ? plural(lint.errors, 'error') : '', lint.warnings > 0 ? plural(lint.warnings, 'warning') : ''].filter((c) => c !== '').join(' and ');
+    const counts = [lint.errors > 0 ? count(lint.errors, 'error') : '', lint.warnings > 0 ? count(lint.warnings, 'warning') : ''].filter((c) => c !== '').join(' and ');
     const first = `${shown}:${lint.first.line}:${lint.first.column}: ${lint.first.message} [${lint.first.ruleId}]`;
     return result('config', lint.errors > 0 ? 'CRITICAL' : 'WARNING', `lint finds ${counts} in ${shown}, the first ${first}; run provision lint ${shown}`, shown);
   }
-  return result('config', 'OK', `${shown}: local site ${formatHostPort(f.config.local)}, ${plural(f.config.remotes.length, 'remote site')}${lint !== undefined ? ', lint-clean' : ''}`, shown);
+  return result('config', 'OK', `${shown}: local site ${formatHostPort(f.config.local)}, ${count(f.config.remotes.length, 'remote site')}${lint !== undefined ? ', lint-clean' : ''}`, shown);
 }
 
 function checkResolves(f: SiteFacts): CheckResult | undefined {

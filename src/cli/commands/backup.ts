@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { count } from '../../count.js';
 import { applyBackup, BackupError } from '../../backup/apply-backup.js';
 import { planBackup, type BackupPlan } from '../../backup/backup-plan.js';
 import { nearestExisting, realPathOf, resolveSnapshot } from '../../backup/locate.js';
@@ -37,8 +38,6 @@ export function humanBytes(n: number): string {
   }
   return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
 }
-
-export const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** A progress bar on stderr for each phase, on a terminal only; redrawn when the percentage changes. */
 export function progressBar(io: Io): ((phase: string, done: number, total: number) => void) | undefined {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readIni } from '../../config/ini.js';
+import { count } from '../../count.js';
 import { planClean, type CleanMode, type CleanPlan } from '../../env/clean-plan.js';
 import { describeHolders, findHolders } from '../../env/in-use.js';
 import { environmentLayout } from '../../env/layout.js';
@@ -74,9 +75,6 @@ function progress(io: Io, total: number): ((done: number) => void) | undefined {
     io.stderr.write(`\r  [${bar}] ${done}/${total}${done === total ? '\n' : ''}`);
   };
 }
-
-/** `1 entry`, `2 entries`. */
-const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**
  * The warning for processes whose open files could not be read. As root, what is

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { count } from '../../count.js';
 import { applyRestore, RestoreError, undoableSwaps, undoRestore } from '../../backup/apply-restore.js';
 import { resolveSnapshot, realPathOf } from '../../backup/locate.js';
 import type { BackupManifest } from '../../backup/manifest.js';
@@ -14,7 +15,7 @@ import { environmentLayout } from '../../env/layout.js';
 import { describeHolders, findHolders, type InUse } from '../../env/in-use.js';
 import { CliError, EXIT } from '../errors.js';
 import { shownPath, type Io } from '../io.js';
-import { backupRootFrom, count, describeInUse, humanBytes, layoutFor, progressBar } from './backup.js';
+import { backupRootFrom, describeInUse, humanBytes, layoutFor, progressBar } from './backup.js';
 
 export interface RestoreArgs {
   readonly from?: string;

@@ -1,3 +1,4 @@
+import { count } from '../../count.js';
 import type { LintMessage, LintResult } from '../types.js';
 import { displayPath } from './paths.js';
 import { CHUNK_CHARS, collect, type Emit, type FormatOptions } from './types.js';
@@ -11,8 +12,6 @@ const STYLES = {
   yellow: ['\x1b[33m', '\x1b[39m'],
 } as const;
 type Style = keyof typeof STYLES;
-
-const pluralize = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 /** Control characters would move the cursor or restyle the terminal: show them as escapes instead. */
 const visible = (text: string) =>
@@ -71,9 +70,9 @@ export function writeStylish(results: readonly LintResult[], options: FormatOpti
   if (!shown) out += '\n';
   const color: Style = errors > 0 ? 'red' : 'yellow';
   const summary = (text: string) => paint(color, paint('bold', text));
-  out += `${summary(`\u2716 ${pluralize(total, 'problem')} (${pluralize(errors, 'error')}, ${pluralize(warnings, 'warning')})`)}\n`;
+  out += `${summary(`\u2716 ${count(total, 'problem')} (${count(errors, 'error')}, ${count(warnings, 'warning')})`)}\n`;
   if (fixableErrors > 0 || fixableWarnings > 0) {
-    out += `${summary(`  ${pluralize(fixableErrors, 'error')} and ${pluralize(fixableWarnings, 'warning')} potentially fixable with the --fix option.`)}\n`;
+    out += `${summary(`  ${count(fixableErrors, 'error')} and ${count(fixableWarnings, 'warning')} potentially fixable with the --fix option.`)}\n`;
   }
   emit(out);
 }
