@@ -43,8 +43,8 @@ export interface LintInput {
   readonly bytes?: Buffer;
   /** The bytes as a binary string, when the reader thread decoded them (see ReadFile). */
   readonly source?: string | undefined;
-  /** For a file a walk found: the region files of its directory, sorted. */
-  readonly regions?: readonly string[];
+  /** For a file a walk found: what its directory holds that lint asks about (see Walker.nearby). */
+  readonly nearby?: readonly string[];
 }
 
 export interface ReadInputsOptions {
@@ -98,7 +98,7 @@ export function* readInputs(args: readonly string[], cwd: string, options: ReadI
           if (skip(input.file)) continue;
           seen?.add(input.file);
           if (input.failure) unreadable = input.failure;
-          else yield { file: input.file, bytes: input.bytes!, source: input.source, regions: input.regions };
+          else yield { file: input.file, bytes: input.bytes!, source: input.source, nearby: input.nearby };
         }
         if (target.found === 0) throw new CliError(target.name === null ? `no files match ${arg}` : `no file named DB_CONFIG in ${arg} or below it`, 2);
       } else if (!skip(target)) {
@@ -141,11 +141,11 @@ function resolveArgument(arg: string, cwd: string, walker: Walker): string | Wal
 }
 
 /** A file and its bytes, or why it cannot be read. */
-function readFile(walker: Walker, file: string, regions: readonly string[] = []): ReadFile {
+function readFile(walker: Walker, file: string, nearby: readonly string[] = []): ReadFile {
   try {
-    return { file, bytes: fs.readFileSync(file), regions };
+    return { file, bytes: fs.readFileSync(file), nearby };
   } catch (error) {
-    return { file, regions, failure: walker.readFailure(file, error) as CliError };
+    return { file, nearby, failure: walker.readFailure(file, error) as CliError };
   }
 }
 
@@ -203,7 +203,7 @@ class Walks {
             done = true;
             break;
           }
-          if (!skip(file)) batch.push(readFile(this.walker, file, this.walker.regions()));
+          if (!skip(file)) batch.push(readFile(this.walker, file, this.walker.nearby()));
         }
       } catch (error) {
         failure = error;
@@ -227,20 +227,22 @@ const NO_REGIONS: EnvironmentFacts['regionFiles'] = [];
 
 /**
  * What lint needs to know about the environment directory a DB_CONFIG sits in;
- * `walked`: its region files as the walk that found it listed them.
+ * `nearby`: what the walk that found it listed there (see Walker.nearby), which
+ * spares a listing, and a stat for each directory the file names that is not there.
  */
-export function environmentFacts(file: string, walked?: readonly string[]): EnvironmentFacts | undefined {
+export function environmentFacts(file: string, nearby?: readonly string[]): EnvironmentFacts | undefined {
   try {
     // A walked file ends with its separator and name: its directory is the rest (what path.dirname gives; on
     // Windows path.dirname, which keeps the root of `C:\DB_CONFIG`).
     const dir = path.sep === '/' && file.length > CONFIG_SUFFIX.length && file.endsWith(CONFIG_SUFFIX) ? file.slice(0, -CONFIG_SUFFIX.length) : path.dirname(file);
-    const regions = walked ?? regionFiles(dir);
+    const regions = nearby === undefined ? regionFiles(dir) : nearby.length === 0 ? nearby : nearby.filter((n) => REGION_FILE.test(n));
+    const directoryExists = directoryExistsFrom(dir, nearby);
     // Only compared with region files: no stat when there are none (most runs).
-    if (regions.length === 0) return { configMtimeMs: 0, regionFiles: NO_REGIONS, directoryExists: directoryExistsFrom(dir) };
+    if (regions.length === 0) return { configMtimeMs: 0, regionFiles: NO_REGIONS, directoryExists };
     return {
       configMtimeMs: fs.statSync(file).mtimeMs,
       regionFiles: regions.map((name) => ({ name, mtimeMs: fs.statSync(path.join(dir, name)).mtimeMs })),
-      directoryExists: directoryExistsFrom(dir),
+      directoryExists,
     };
   } catch {
     return undefined;

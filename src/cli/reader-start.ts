@@ -30,7 +30,7 @@ export interface Failure {
 export interface Batch {
   readonly files: readonly string[];
   readonly lengths: readonly number[];
-  readonly regions: readonly (readonly string[])[];
+  readonly nearby: readonly (readonly string[])[];
   readonly failures: readonly (readonly [number, Failure])[];
   readonly buffer: ArrayBuffer;
 }
@@ -70,7 +70,7 @@ function readerMain(makeWalker: typeof createWalker): void {
   });
   port.on('message', ({ state, firstBatch, maxBatch, maxBytes }: { state: WalkState; firstBatch: number; maxBatch: number; maxBytes: number }) => {
     let files: string[] = [];
-    let regions: (readonly string[])[] = [];
+    let nearby: (readonly string[])[] = [];
     let lengths: number[] = [];
     let failures: [number, Failure][] = [];
     // The batch's bytes, one file after the other, read straight into it (no buffer a file, no copying
@@ -82,9 +82,9 @@ function readerMain(makeWalker: typeof createWalker): void {
       if (files.length === 0) return;
       // NOTE: the length first: a transferred buffer is detached, and its arrays have none.
       const capacity = store.length;
-      post({ files, lengths, regions, failures, buffer: store.buffer as ArrayBuffer }, [store.buffer as ArrayBuffer]);
+      post({ files, lengths, nearby, failures, buffer: store.buffer as ArrayBuffer }, [store.buffer as ArrayBuffer]);
       files = [];
-      regions = [];
+      nearby = [];
       lengths = [];
       failures = [];
       store = new Uint8Array(capacity);
@@ -116,7 +116,7 @@ function readerMain(makeWalker: typeof createWalker): void {
     try {
       for (let file = walker.next(state); file !== undefined; file = walker.next(state)) {
         files.push(file);
-        regions.push(walker.regions());
+        nearby.push(walker.nearby());
         try {
           lengths.push(read(file));
         } catch (error) {

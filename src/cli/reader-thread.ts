@@ -17,7 +17,8 @@ export interface ReadFile {
   readonly bytes?: Buffer;
   /** The bytes as a binary string (one char a byte), when they were decoded with the rest of their batch. */
   readonly source?: string;
-  readonly regions: readonly string[];
+  /** See Walker.nearby. */
+  readonly nearby: readonly string[];
   readonly failure?: CliError;
 }
 
@@ -69,7 +70,7 @@ export class ReaderThread {
         if (message.error) throw new CliError(message.error.message, 2, { cause: message.error });
         return { listed: message.listed, found: message.found };
       }
-      const { files, lengths, regions, failures, buffer } = message;
+      const { files, lengths, nearby, failures, buffer } = message;
       let used = 0;
       for (let i = 0; i < lengths.length; i++) if (lengths[i]! > 0) used += lengths[i]!;
       // Decoded once for the batch: each file's text is a slice of it (one call instead of one a file).
@@ -79,12 +80,12 @@ export class ReaderThread {
       for (let i = 0; i < files.length; i++) {
         const length = lengths[i]!;
         if (length >= 0) {
-          yield { file: files[i]!, bytes: Buffer.from(buffer, at, length), source: text.slice(at, at + length), regions: regions[i]! };
+          yield { file: files[i]!, bytes: Buffer.from(buffer, at, length), source: text.slice(at, at + length), nearby: nearby[i]! };
           at += length;
         } else {
           const [, why] = failures[failed++]!;
           if (why.bug) throw new Error(`the thread reading the files failed: ${why.message}`);
-          yield { file: files[i]!, regions: regions[i]!, failure: new CliError(why.message, 2, { cause: why }) };
+          yield { file: files[i]!, nearby: nearby[i]!, failure: new CliError(why.message, 2, { cause: why }) };
         }
       }
     }

@@ -20,8 +20,8 @@ export interface WalkState {
   readonly directories: string | null;
   /** The entries still to visit, as paths below `root` with `/` (`''` is the root). */
   readonly rels: string[];
-  /** For each entry: null for a directory; for a file, the region files of its directory. */
-  readonly regions: (readonly string[] | null)[];
+  /** For each entry: null for a directory; for a file, what its directory holds that lint asks about (Walker.nearby). */
+  readonly nearby: (readonly string[] | null)[];
   /** Directories listed so far. */
   listed: number;
   /** Files kept so far. */
@@ -40,8 +40,12 @@ export interface Walker {
    * `fail(message)` when a directory cannot be listed.
    */
   next(state: WalkState): string | undefined;
-  /** The region files (`__db.001`...) of the directory of the file `next` returned last, sorted. */
-  regions(): readonly string[];
+  /**
+   * What the directory of the file `next` returned last holds that lint's
+   * environment facts ask about, sorted: its region files (`__db.001`...) and
+   * every entry that is not a regular file (a directory a DB_CONFIG may name).
+   */
+  nearby(): readonly string[];
   /** The error for a file that cannot be read. */
   readFailure(file: string, error: unknown): Error;
 }
@@ -65,7 +69,7 @@ export function createWalker(fs: typeof Fs, path: typeof Path, fail: (message: s
   const NONE: readonly string[] = Object.freeze([]);
   const byName = (a: Fs.Dirent, b: Fs.Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const patterns = new Map<string, RegExp>();
-  let lastRegions = NONE;
+  let lastNearby = NONE;
 
   const absolute = (state: WalkState, rel: string) =>
     rel === '' ? state.root : `${state.root.endsWith(SEP) ? state.root : state.root + SEP}${SEP === '/' ? rel : rel.replaceAll('/', SEP)}`;
@@ -101,10 +105,10 @@ export function createWalker(fs: typeof Fs, path: typeof Path, fail: (message: s
     }
     state.listed++;
     if (entries.length > 1) entries.sort(byName);
-    let regions = NONE;
+    let nearby = NONE;
     for (let i = 0; i < entries.length; i++) {
-      const name = entries[i]!.name;
-      if (name.charCodeAt(0) === 95 && REGION_FILE.test(name)) (regions === NONE ? (regions = []) : (regions as string[])).push(name);
+      const e = entries[i]!;
+      if (!e.isFile() || (e.name.charCodeAt(0) === 95 && REGION_FILE.test(e.name))) (nearby === NONE ? (nearby = []) : (nearby as string[])).push(e.name);
     }
     const re = state.pattern === null ? undefined : compiled(state.pattern);
     const enter = state.directories === null ? undefined : compiled(state.directories);
@@ -114,31 +118,31 @@ export function createWalker(fs: typeof Fs, path: typeof Path, fail: (message: s
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && (enter === undefined || enter.test(`${prefix}${e.name}/`))) {
           state.rels.push(prefix + e.name);
-          state.regions.push(null);
+          state.nearby.push(null);
         }
       } else if ((e.isFile() || e.isSymbolicLink()) && (re === undefined ? e.name === state.name : re.test(prefix + e.name)) && (!e.isSymbolicLink() || leadsToFile(`${dir}${dir.endsWith(SEP) ? '' : SEP}${e.name}`))) {
         state.rels.push(prefix + e.name);
-        state.regions.push(regions);
+        state.nearby.push(nearby);
       }
     }
   }
 
   return {
-    begin: (root, name, pattern, directories = null) => ({ root, name, pattern, directories, rels: [''], regions: [null], listed: 0, found: 0 }),
+    begin: (root, name, pattern, directories = null) => ({ root, name, pattern, directories, rels: [''], nearby: [null], listed: 0, found: 0 }),
     next(state) {
       for (;;) {
         const rel = state.rels.pop();
         if (rel === undefined) return undefined;
-        const regions = state.regions.pop()!;
-        if (regions === null) list(state, rel);
+        const nearby = state.nearby.pop()!;
+        if (nearby === null) list(state, rel);
         else {
           state.found++;
-          lastRegions = regions;
+          lastNearby = nearby;
           return absolute(state, rel);
         }
       }
     },
-    regions: () => lastRegions,
+    nearby: () => lastNearby,
     readFailure(file, error) {
       const code = (error as NodeJS.ErrnoException).code;
       return fail(`cannot read ${file}: ${code === 'EISDIR' ? 'it is a directory' : code}`, error);

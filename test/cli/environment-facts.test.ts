@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { environmentFacts } from '../../src/cli/files.js';
+import { directoryExistsFrom } from '../../src/env/directories.js';
 import { tempDir } from '../helpers.js';
 
 test('an environment directory: its region files with their times, and the directories its DB_CONFIG names', () => {
@@ -20,7 +21,7 @@ test('an environment directory: its region files with their times, and the direc
     fs.writeFileSync(path.join(env, 'data'), 'a file, not a directory');
     const file = path.join(env, 'DB_CONFIG');
     // As the walk gives them, as a listing finds them, and for a path whose directory path.dirname must find.
-    for (const facts of [environmentFacts(file, ['__db.001']), environmentFacts(file), environmentFacts(path.join(t.dir, 'env', '.', 'DB_CONFIG'))]) {
+    for (const facts of [environmentFacts(file, ['__db.001', 'logs']), environmentFacts(file), environmentFacts(path.join(t.dir, 'env', '.', 'DB_CONFIG'))]) {
       assert.ok(facts);
       assert.equal(facts.regionFiles, [{ name: '__db.001', mtimeMs: 1_000_000 }]);
       assert.is(facts.configMtimeMs, fs.statSync(file).mtimeMs);
@@ -31,11 +32,32 @@ test('an environment directory: its region files with their times, and the direc
     }
     // No region files: no time is read, and the directories are still those of the environment.
     fs.rmSync(path.join(env, '__db.001'));
-    const plain = environmentFacts(file, []);
+    const plain = environmentFacts(file, ['logs']);
     assert.ok(plain);
     assert.equal([plain.configMtimeMs, plain.regionFiles], [0, []]);
     assert.ok(plain.directoryExists('logs'));
     assert.not.ok(environmentFacts(file)!.directoryExists('nope'));
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a walk\'s listing answers for a plain name it does not hold; anything else is asked of the file system', () => {
+  const t = tempDir();
+  try {
+    const env = path.join(t.dir, 'env');
+    for (const d of ['logs', 'data', 'sub/deeper']) fs.mkdirSync(path.join(env, d), { recursive: true });
+    // As if listed before `data` was made: the listing is what the walk saw, and it answers for `data`.
+    const exists = directoryExistsFrom(env, ['logs', 'sub']);
+    assert.ok(exists('logs'));
+    assert.not.ok(exists('data'), 'a plain name the listing does not hold: no stat');
+    assert.not.ok(exists('data   '));
+    assert.ok(exists('sub/deeper'), 'a path below is asked of the file system');
+    assert.ok(exists('./data') && exists(path.join(env, 'data')), 'so are ./name and an absolute path');
+    assert.ok(exists('LOGS') === fs.existsSync(path.join(env, 'LOGS')), 'another case of a listed name: asked (a case-insensitive file system has it)');
+    assert.ok(directoryExistsFrom(env, ['caf\u00e9'])('data'), 'a listed name outside ASCII: asked, a file system may fold it');
+    assert.ok(directoryExistsFrom(env)('data'), 'no listing: asked');
+    assert.ok(exists('C:\\ProgramData\\db'), 'a Windows path is taken to be there');
   } finally {
     t.cleanup();
   }

@@ -102,6 +102,37 @@ test('directories are searched, globs expanded, stdin read with its name', () =>
   }
 });
 
+test('the directories a DB_CONFIG names are judged alike whether a walk found it or it was named', () => {
+  const t = tempDir();
+  try {
+    const DIRS = 'set_data_dir data   \nset_lg_dir logs\n';
+    // data/ and logs/ there; neither; data/ and logs as a symlink to a directory; a regular file named logs.
+    site(t.dir, 'env/both', DIRS);
+    for (const d of ['data', 'logs']) fs.mkdirSync(path.join(t.dir, 'env/both', d));
+    site(t.dir, 'env/none', DIRS);
+    site(t.dir, 'env/linked', DIRS);
+    fs.mkdirSync(path.join(t.dir, 'env/linked/data'));
+    fs.symlinkSync(path.join(t.dir, 'env/both/logs'), path.join(t.dir, 'env/linked/logs'));
+    site(t.dir, 'env/file', DIRS);
+    fs.writeFileSync(path.join(t.dir, 'env/file/logs'), '');
+    const findings = (args: string[]) =>
+      (JSON.parse(provision(['lint', '-f', 'json', ...args], { cwd: t.dir }).stdout) as { filePath: string; messages: { ruleId: string; fix?: unknown }[] }[]).map((r) => [
+        path.relative(t.dir, r.filePath),
+        r.messages.map((m) => `${m.ruleId}${m.fix ? ' (fix)' : ''}`),
+      ]);
+    const walked = findings(['env']);
+    assert.equal(walked, [
+      ['env/both/DB_CONFIG', ['string-value (fix)']],
+      ['env/file/DB_CONFIG', ['string-value', 'log-dir-missing']],
+      ['env/linked/DB_CONFIG', ['string-value (fix)']],
+      ['env/none/DB_CONFIG', ['string-value', 'log-dir-missing']],
+    ]);
+    assert.equal(findings(['env/both/DB_CONFIG', 'env/file/DB_CONFIG', 'env/linked/DB_CONFIG', 'env/none/DB_CONFIG']), walked);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('github annotations and --max-warnings', () => {
   const t = tempDir();
   try {

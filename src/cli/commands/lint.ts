@@ -32,7 +32,7 @@ interface Input {
   readonly file: string;
   readonly shown: string;
   readonly bytes: Buffer;
-  readonly regions?: readonly string[] | undefined;
+  readonly nearby?: readonly string[] | undefined;
 }
 
 /**
@@ -56,7 +56,7 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
   const options = (input: Input) => {
     // Only a file named DB_CONFIG sits in an environment whose directory lint may judge.
     const named = input.file !== '-' && (input.file.endsWith(CONFIG_SUFFIX) || path.basename(input.file) === 'DB_CONFIG');
-    const environment = named ? environmentFacts(input.file, input.regions) : undefined;
+    const environment = named ? environmentFacts(input.file, input.nearby) : undefined;
     return environment ? { filePath: input.shown, rules: rc.rules, environment } : { filePath: input.shown, rules: rc.rules };
   };
 
@@ -67,9 +67,9 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
   const members: Input[] = [];
   let results: LintResult[] = [];
   // Each file is linted as soon as it is read, and its bytes dropped unless the group needs them.
-  for (const { file, bytes, source, regions } of readInputs(args.paths, io.cwd, threads)) {
+  for (const { file, bytes, source, nearby } of readInputs(args.paths, io.cwd, threads)) {
     const input: Input =
-      file === '-' ? { file, shown: args.stdinFilename, bytes: await readStdin(io) } : { file, shown: shownPath(io.cwd, file), bytes: bytes!, regions };
+      file === '-' ? { file, shown: args.stdinFilename, bytes: await readStdin(io) } : { file, shown: shownPath(io.cwd, file), bytes: bytes!, nearby };
     if (input.bytes.length > MAX_LINT_BYTES) throw tooLarge(input);
     if (fixDbConfig === undefined) {
       results.push(source !== undefined ? lintBinary(source, options(input)) : lintDbConfig(input.bytes, options(input)));
