@@ -25,4 +25,19 @@ test('the demo provisions a master and a replicant that lint clean as a group, a
   }
 });
 
+test('the demo refuses "-" and an empty name for its folder, in one line, exit 2, writing nothing', () => {
+  const t = tempDir();
+  try {
+    for (const dir of ['-', '']) {
+      const r = provision(['demo', dir], { cwd: t.dir });
+      assert.is(r.code, 2, dir);
+      assert.match(r.stderr, /^provision: demo writes into a folder, and .* is none; name one, as in provision demo \.\/demo\n$/, dir);
+      assert.is(r.stdout, '', dir);
+    }
+    assert.equal(fs.readdirSync(t.dir), []);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test.run();
