@@ -1,8 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** A name of one entry, in printable ASCII: what a listing can answer for (see directoryExistsFrom). */
-const PLAIN_NAME = /^[\x20-\x2e\x30-\x7e]+$/;
+/**
+ * A name of one entry, in printable ASCII, that no file system lint knows of
+ * reads as another: not starting or ending with a dot (`.`, `..`, a trailing
+ * dot that FAT drops, a hidden `.snapshot`), no `~` (a FAT short name such as
+ * DATA~1). What a listing can answer for (see directoryExistsFrom).
+ */
+const PLAIN_NAME = /^(?![.])[\x20-\x2e\x30-\x7d]*[\x20-\x2d\x30-\x7d]$/;
 
 /**
  * Whether a directory a DB_CONFIG names exists, relative paths taken from the
@@ -11,17 +16,20 @@ const PLAIN_NAME = /^[\x20-\x2e\x30-\x7e]+$/;
  * another platform: it is taken to be there.
  *
  * `nearby`, from a listing of `envDir` (see Walker.nearby), holds the name of
- * every entry there that is not a regular file. A plain name it does not hold,
- * in any case, is no directory, without a stat: the name is not there, or is a
- * regular file (a case-insensitive file system would find it in another case).
- * Anything else is asked of the file system. Not on Windows, which also drops a
- * name's trailing spaces and dots and knows short names (DATA~1).
+ * every entry there that is not a regular file. A plain name (PLAIN_NAME) it
+ * does not hold, in any case, is no directory, without a stat: the name is not
+ * there, or is a regular file (a case-insensitive file system would find it in
+ * another case). Anything else is asked of the file system, and everything on
+ * Windows, which also drops a name's trailing spaces.
  */
 export function directoryExistsFrom(envDir: string, nearby?: readonly string[]): (p: string) => boolean {
-  const listed = nearby !== undefined && path.sep === '/' ? nearby : undefined;
+  // The listed names in lower case, made at the first question (most files ask none); undefined when a name
+  // outside ASCII, which a file system may fold to a plain one, leaves every question to the file system.
+  let lower: Set<string> | undefined | null = nearby !== undefined && path.sep === '/' ? null : undefined;
   return (p) => {
     if (path.sep === '/' && (/^[A-Za-z]:[\\/]/.test(p) || p.includes('\\'))) return true;
-    if (listed !== undefined && p !== '.' && p !== '..' && PLAIN_NAME.test(p) && !holds(listed, p)) return false;
+    if (lower === null) lower = lowerCase(nearby!);
+    if (lower !== undefined && PLAIN_NAME.test(p) && !lower.has(p.toLowerCase())) return false;
     try {
       // No exception for a name that is not there: lint asks this of many paths that are not, and a throw costs
       // several times the stat.
@@ -32,15 +40,14 @@ export function directoryExistsFrom(envDir: string, nearby?: readonly string[]):
   };
 }
 
-/** Whether `names` may hold `name`: in any case, or as a name outside ASCII, which a file system may fold to it. */
-function holds(names: readonly string[], name: string): boolean {
-  if (names.length === 0) return false;
-  const lower = name.toLowerCase();
+/** `names` in lower case; undefined when one is outside ASCII. */
+function lowerCase(names: readonly string[]): Set<string> | undefined {
+  const lower = new Set<string>();
   for (let i = 0; i < names.length; i++) {
-    const n = names[i]!;
-    if (n.toLowerCase() === lower || !ASCII.test(n)) return true;
+    if (!ASCII.test(names[i]!)) return undefined;
+    lower.add(names[i]!.toLowerCase());
   }
-  return false;
+  return lower;
 }
 
 const ASCII = /^[\x00-\x7f]*$/;

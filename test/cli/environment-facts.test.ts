@@ -46,15 +46,19 @@ test('a walk\'s listing answers for a plain name it does not hold; anything else
   const t = tempDir();
   try {
     const env = path.join(t.dir, 'env');
-    for (const d of ['logs', 'data', 'sub/deeper']) fs.mkdirSync(path.join(env, d), { recursive: true });
-    // As if listed before `data` was made: the listing is what the walk saw, and it answers for `data`.
+    for (const d of ['logs', 'LOGS', 'data', 'sub/deeper', 'data.', '.hidden', 'DATA~1']) fs.mkdirSync(path.join(env, d), { recursive: true });
+    // As if listed before the others were made: the listing is what the walk saw, and it answers for plain names.
     const exists = directoryExistsFrom(env, ['logs', 'sub']);
     assert.ok(exists('logs'));
     assert.not.ok(exists('data'), 'a plain name the listing does not hold: no stat');
     assert.not.ok(exists('data   '));
+    assert.ok(exists('LOGS'), 'another case of a listed name: asked (a case-insensitive file system would find it)');
     assert.ok(exists('sub/deeper'), 'a path below is asked of the file system');
     assert.ok(exists('./data') && exists(path.join(env, 'data')), 'so are ./name and an absolute path');
-    assert.ok(exists('LOGS') === fs.existsSync(path.join(env, 'LOGS')), 'another case of a listed name: asked (a case-insensitive file system has it)');
+    assert.ok(exists('.') && exists('..'), '. and .. are no names to look up');
+    // Names some file systems read as others (FAT drops a trailing dot and knows short names; a snapshot
+    // directory may be hidden from listings): asked.
+    for (const name of ['data.', '.hidden', 'DATA~1']) assert.ok(exists(name), name);
     assert.ok(directoryExistsFrom(env, ['caf\u00e9'])('data'), 'a listed name outside ASCII: asked, a file system may fold it');
     assert.ok(directoryExistsFrom(env)('data'), 'no listing: asked');
     assert.ok(exists('C:\\ProgramData\\db'), 'a Windows path is taken to be there');
