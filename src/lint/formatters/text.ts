@@ -1,7 +1,8 @@
 /**
- * A fix's replacement text is a binary string (one char per byte); JSON and
- * SARIF carry text, so decode its bytes as UTF-8. Returns undefined when the
- * bytes are not valid UTF-8 and decoding would lose them.
+ * A fix's replacement text is a binary string (one char per byte); SARIF
+ * carries text, so decode its bytes as UTF-8. Returns undefined when the bytes
+ * are not valid UTF-8 and decoding would lose them (SARIF then carries them as
+ * base64; the JSON report decodes them lossily, see toText).
  */
 export function decodeFixText(binary: string): string | undefined {
   const bytes = Buffer.from(binary, 'latin1');
