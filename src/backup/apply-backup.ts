@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { count } from '../count.js';
 import type { BackupPlan } from './backup-plan.js';
 import { copyTree, type CopyItem } from './copy-tree.js';
 import { removeTree, writeFileDurable } from './files.js';
@@ -131,7 +132,7 @@ export function applyBackup(plan: BackupPlan, options: ApplyBackupOptions = {}):
     const check = verifyTree(data, readManifest(partial), { onProgress: (b) => options.onProgress?.('verify', b, plan.bytes) });
     if (!check.ok) {
       const shown = check.differences.slice(0, 5).map(describeDifference).join('; ');
-      throw new BackupError(`the copy does not match what was read (${check.differences.length} difference${check.differences.length === 1 ? '' : 's'}: ${shown}); no snapshot was made`, true, check.differences);
+      throw new BackupError(`the copy does not match what was read (${count(check.differences.length, 'difference')}: ${shown}); no snapshot was made`, true, check.differences);
     }
     const busy = options.stillFree?.();
     if (busy !== undefined) throw new BackupError(`${busy}; it started while the backup ran, so the copy may be inconsistent. No snapshot was made.`, true);

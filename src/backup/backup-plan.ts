@@ -3,6 +3,7 @@
  * removes, and why it must not go ahead. Pure.
  */
 import * as path from 'node:path';
+import { count } from '../count.js';
 import type { SourceKind } from './manifest.js';
 import { PARTIAL_SUFFIX, snapshotName } from './names.js';
 import type { SnapshotInfo } from './snapshots.js';
@@ -67,7 +68,7 @@ function commonParent(a: string, b: string): string {
 function outsideRefusal(source: BackupSource, d: NamedDir, others: number): string {
   const through = d.real !== undefined && d.real !== d.path ? ` (through a symbolic link to ${d.real})` : '';
   const holder = commonParent(source.root, d.real ?? d.path);
-  const more = others > 0 ? ` (and ${others} more director${others === 1 ? 'y' : 'ies'} outside it)` : '';
+  const more = others > 0 ? ` (and ${count(others, 'more directory', 'more directories')} outside it)` : '';
   return (
     `${d.config}:${d.line}: ${d.directive} ${d.value} is ${d.path}${through}, outside the data root ${source.root}${more}; ` +
     `a backup of the data root alone would miss it. Back up a folder that holds both (--data ${holder}), or move the directory inside.`

@@ -3,6 +3,7 @@
  * must not. Pure.
  */
 import * as path from 'node:path';
+import { count } from '../count.js';
 import { isInside } from './backup-plan.js';
 import type { BackupManifest } from './manifest.js';
 import { quarantineRootOf } from './swap.js';
@@ -67,7 +68,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
     refusal = `${target.path} is a mount point: a restore puts the new data root in place with a rename, which cannot replace a mounted file system. Restore into a folder inside it (--data ${path.join(target.path, path.basename(target.path))}), and point the server there`;
   }
   else if (mode === 'replace' && !input.replace) {
-    refusal = `${target.path} is not empty (${current.entries} entr${current.entries === 1 ? 'y' : 'ies'}, ${current.files} file${current.files === 1 ? '' : 's'} in all); --replace moves what it holds to a quarantine you can undo, and puts the snapshot in its place`;
+    refusal = `${target.path} is not empty (${count(current.entries, 'entry', 'entries')}, ${count(current.files, 'file')} in all); --replace moves what it holds to a quarantine you can undo, and puts the snapshot in its place`;
   }
   const stamp = input.now.toISOString().replace(/[-:]/g, '');
   return {

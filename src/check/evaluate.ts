@@ -27,7 +27,6 @@ export function expectedState(facts: Pick<SiteFacts, 'expect' | 'regions' | 'rep
   return { expect: 'stopped', why: 'the environment has no region files and no __db.rep.* yet: before its first start' };
 }
 
-
 const result = (id: CheckResult['id'], status: CheckResult['status'], message: string, subject?: string): CheckResult => ({ id, status, message, ...(subject !== undefined ? { subject } : {}) });
 
 function checkConfig(f: SiteFacts): CheckResult {

@@ -1,4 +1,5 @@
 /** How check's reports are printed: a table for people, JSON for programs, a Nagios status line for monitoring. */
+import { count } from '../count.js';
 import { countStatuses, worstStatus } from './evaluate.js';
 import type { CheckStatus, SiteReport } from './types.js';
 
@@ -23,7 +24,7 @@ export function formatCheckTable(reports: readonly SiteReport[]): string {
     out += '\n';
   }
   const counts = countStatuses(reports);
-  out += `${overallStatus(reports)}: ${counts.OK} ok, ${counts.WARNING} warning${counts.WARNING === 1 ? '' : 's'}, ${counts.CRITICAL} critical\n`;
+  out += `${overallStatus(reports)}: ${counts.OK} ok, ${count(counts.WARNING, 'warning')}, ${counts.CRITICAL} critical\n`;
   return out;
 }
 
@@ -44,7 +45,7 @@ export function formatNagios(reports: readonly SiteReport[]): string {
   const worst = all.filter((x) => x.r.status === status && status !== 'OK');
   const summary = status === 'OK'
     ? `${counts.OK} checks ok`
-    : `${worst.map((x) => label(x.site, x.r)).join(', ')} (${counts.CRITICAL} critical, ${counts.WARNING} warning${counts.WARNING === 1 ? '' : 's'}, ${counts.OK} ok)`;
+    : `${worst.map((x) => label(x.site, x.r)).join(', ')} (${counts.CRITICAL} critical, ${count(counts.WARNING, 'warning')}, ${counts.OK} ok)`;
   const order: CheckStatus[] = ['CRITICAL', 'WARNING', 'OK'];
   const details = order.flatMap((s) => all.filter((x) => x.r.status === s).map((x) => `${s}: ${label(x.site, x.r)}: ${x.r.message}`));
   return `PROVISION CHECK ${status} - ${summary}\n${details.join('\n')}\n`;

@@ -1,3 +1,4 @@
+import { count } from '../count.js';
 import { findDirective, rewriteDirective } from '../dbconfig/edit.js';
 import { fromText } from '../dbconfig/text.js';
 import type { DbConfigDocument } from '../dbconfig/document.js';
@@ -43,7 +44,7 @@ export function planRenameHost(sites: readonly GroupSite[], from: string, to: st
   return buildMigrationPlan(
     'rename-host',
     sites,
-    renamed.map((r) => ({ site: r.site, doc: r.doc, reason: `host ${from} -> ${to} on ${r.count} repmgr_site line${r.count === 1 ? '' : 's'}` })),
+    renamed.map((r) => ({ site: r.site, doc: r.doc, reason: `host ${from} -> ${to} on ${count(r.count, 'repmgr_site line')}` })),
     {
       warnings: checkHost(to).ok && check.kind === 'name' ? ['Berkeley DB resolves host names when it starts; the vendor advises IPv4 addresses.'] : [],
       steps: ['Stop every site before applying; start the master first, then the replicants.'],

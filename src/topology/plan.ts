@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { count } from '../count.js';
 import { parseDbConfig } from '../dbconfig/document.js';
 import { emitPs1, emitSh } from '../layout/emit.js';
 import { lintGroup } from '../lint/group.js';
@@ -67,7 +68,7 @@ export async function planTopology(input: TopologyPlanInput): Promise<TopologyPl
   const { resolved, outDir } = input;
   const checked = checkTopology(resolved, input.rules);
   const errors = checked.filter((p) => p.severity === 'error');
-  if (errors.length > 0) throw new RejectedTopology(`the topology has ${errors.length} error${errors.length === 1 ? '' : 's'}; it is not planned`, errors);
+  if (errors.length > 0) throw new RejectedTopology(`the topology has ${count(errors.length, 'error')}; it is not planned`, errors);
 
   const changes: Change[] = [];
   const sites: { name: string; configPath: string; content: Buffer; scriptPath?: string; findings: LintMessage[] }[] = [];

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { count } from '../../count.js';
 import { applyBackup, BackupError } from '../../backup/apply-backup.js';
 import { planBackup, type BackupPlan } from '../../backup/backup-plan.js';
 import { nearestExisting, realPathOf, resolveSnapshot } from '../../backup/locate.js';
@@ -9,6 +8,7 @@ import { listSnapshots, readManifest, snapshotData, SnapshotError, type Snapshot
 import { readBackupSource, type BackupSource } from '../../backup/source.js';
 import { unfinishedSwaps } from '../../backup/swap.js';
 import { describeDifference, verifyTree, type Verification } from '../../backup/verify.js';
+import { count } from '../../count.js';
 import { describeHolders, findHolders, type InUse } from '../../env/in-use.js';
 import { findLayoutManifest, LayoutManifestError, type LayoutManifest } from '../../layout/manifest.js';
 import { CliError, EXIT } from '../errors.js';
@@ -28,7 +28,7 @@ export interface BackupArgs {
 
 /** `1.2 GB`, `340 kB`, `12 bytes`. */
 export function humanBytes(n: number): string {
-  if (n < 1000) return `${n} byte${n === 1 ? '' : 's'}`;
+  if (n < 1000) return count(n, 'byte');
   const units = ['kB', 'MB', 'GB', 'TB'];
   let v = n / 1000;
   let u = 0;

@@ -103,7 +103,7 @@ export async function runClean(args: CleanArgs, io: Io, makeAsker: () => Promise
       return EXIT.findings;
     }
     if (args.json) io.stdout.write(`${JSON.stringify({ env: home, undone: q.id, restored: q.entries.length }, null, 2)}\n`);
-    else io.stdout.write(`Restored ${q.entries.length} entr${q.entries.length === 1 ? 'y' : 'ies'} from quarantine ${q.id} into ${shownPath(io.cwd, home)}.\n`);
+    else io.stdout.write(`Restored ${count(q.entries.length, 'entry', 'entries')} from quarantine ${q.id} into ${shownPath(io.cwd, home)}.\n`);
     return EXIT.ok;
   }
   let stat: fs.Stats;

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { count } from '../../count.js';
 import { applyPlan, readIfExists, type Applied } from '../../plan/apply.js';
 import { planToJson, previewPlan } from '../../plan/preview.js';
 import { effectiveChanges } from '../../plan/types.js';
@@ -152,7 +153,7 @@ export async function runGenerate(args: GenerateArgs, io: Io, makeAsker: () => P
   if (!args.json) {
     io.stdout.write(changes.length === 0 ? `${shownConfig} is unchanged: it already says this.\n` : previewPlan(shownPlan));
     if (removals.length > 0) {
-      io.stdout.write(`# and move ${removals.length} stale state file${removals.length === 1 ? '' : 's'} to quarantine (provision clean):\n`);
+      io.stdout.write(`# and move ${count(removals.length, 'stale state file')} to quarantine (provision clean):\n`);
       for (const e of removals) io.stdout.write(`  ${shownPath(io.cwd, path.join(e.dir, e.name))}  (${e.class}: ${e.reason})\n`);
     }
     for (const w of warnings) io.stderr.write(`warning: ${w}\n`);

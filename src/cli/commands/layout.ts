@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readIni } from '../../config/ini.js';
+import { count } from '../../count.js';
 import { applyLayoutPlan } from '../../layout/apply.js';
 import { emitJson, emitPs1, emitSh, emitTree, entryNote, layoutToJson, treeRows, type EmitFormat } from '../../layout/emit.js';
 import { inspectLayout } from '../../layout/inspect.js';
@@ -219,7 +220,7 @@ export async function runLayout(args: LayoutArgs, io: Io, makeAsker: () => Promi
   }
   const creating = planned.entries.filter((e) => !e.exists).length;
   const interactive = !args.yes && io.stdin.isTTY === true && io.stderr.isTTY === true;
-  if (interactive && !(await (await makeAsker()).confirm(`Create ${creating} folder${creating === 1 ? '' : 's'}${planned.manifest.status === 'unchanged' ? '' : ` and ${planned.manifest.status === 'new' ? 'write' : 'update'} the manifest`}?`))) {
+  if (interactive && !(await (await makeAsker()).confirm(`Create ${count(creating, 'folder')}${planned.manifest.status === 'unchanged' ? '' : ` and ${planned.manifest.status === 'new' ? 'write' : 'update'} the manifest`}?`))) {
     io.stderr.write('Nothing was created.\n');
     return EXIT.findings;
   }
@@ -232,7 +233,7 @@ export async function runLayout(args: LayoutArgs, io: Io, makeAsker: () => Promi
   const manifest = applied.find((a) => a.change.kind === 'write' && a.status !== 'unchanged');
   const shownManifest = shownPath(io.cwd, planned.manifest.path);
   io.stdout.write(
-    `Created ${made} folder${made === 1 ? '' : 's'}${manifest ? `; ${manifest.status === 'created' ? 'wrote' : 'updated'} ${shownManifest}${manifest.backup ? ` (the old one is ${shownPath(io.cwd, manifest.backup)})` : ''}` : ''}.\n`,
+    `Created ${count(made, 'folder')}${manifest ? `; ${manifest.status === 'created' ? 'wrote' : 'updated'} ${shownManifest}${manifest.backup ? ` (the old one is ${shownPath(io.cwd, manifest.backup)})` : ''}` : ''}.\n`,
   );
   return EXIT.ok;
 }

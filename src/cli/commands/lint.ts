@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { count } from '../../count.js';
 import { parseDbConfig } from '../../dbconfig/document.js';
 import type { FormatName } from '../../lint/formatters/index.js';
 import { loadWriter } from '../../lint/formatters/load.js';
@@ -78,7 +79,7 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
     }
     const fixed = fixDbConfig(input.bytes, options(input));
     if (!fixed.output.equals(input.bytes)) {
-      changes.push({ kind: 'write', path: input.file === '-' ? input.shown : input.file, before: input.bytes, after: fixed.output, reason: `${fixed.fixed} safe fix${fixed.fixed === 1 ? '' : 'es'}` });
+      changes.push({ kind: 'write', path: input.file === '-' ? input.shown : input.file, before: input.bytes, after: fixed.output, reason: count(fixed.fixed, 'safe fix', 'safe fixes') });
     }
     results.push(fixed.result);
     if (args.group) members.push({ ...input, bytes: fixed.output });
@@ -136,7 +137,7 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
   const maxWarnings = args.maxWarnings ?? rc.maxWarnings ?? -1;
   if (errors > 0) return EXIT.findings;
   if (maxWarnings >= 0 && warnings > maxWarnings) {
-    io.stderr.write(`provision: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${maxWarnings}\n`);
+    io.stderr.write(`provision: ${count(warnings, 'warning')}, more than --max-warnings ${maxWarnings}\n`);
     return EXIT.findings;
   }
   return EXIT.ok;

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { count } from '../../count.js';
 import { applyMigration, assertNotInUse, planCleanups, type Cleanup } from '../../migrate/apply.js';
 import { readJournals, TOPOLOGY_SITE, type JournalEntry } from '../../migrate/journal.js';
 import { MigrationError } from '../../migrate/role.js';
@@ -39,7 +40,7 @@ function listJournal(args: MigrateArgs, io: Io, sites: readonly GroupSite[]): nu
 
 function describeCleanups(io: Io, cleanups: readonly Cleanup[], dryRun: boolean): string {
   return cleanups
-    .map((c) => `${dryRun ? 'would move' : 'moves'} ${c.remove.length} region file${c.remove.length === 1 ? '' : 's'} of ${shownPath(io.cwd, c.env)} to quarantine: ${c.remove.map((e) => e.name).join(', ')}\n`)
+    .map((c) => `${dryRun ? 'would move' : 'moves'} ${count(c.remove.length, 'region file')} of ${shownPath(io.cwd, c.env)} to quarantine: ${c.remove.map((e) => e.name).join(', ')}\n`)
     .join('');
 }
 

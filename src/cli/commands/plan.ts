@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { count } from '../../count.js';
 import { applyPlan, readIfExists, type Applied } from '../../plan/apply.js';
 import { planToJson, previewPlan } from '../../plan/preview.js';
 import { effectiveChanges } from '../../plan/types.js';
@@ -52,7 +53,7 @@ export async function runPlan(args: PlanArgs, io: Io): Promise<number> {
   if (errors.length > 0 || !topology.resolved) {
     if (args.json) io.stdout.write(`${JSON.stringify({ topology: topology.shown, refused: true, problems: topology.problems }, null, 2)}\n`);
     for (const p of errors) io.stderr.write(`provision: ${problemLine(topology.shown, p)}\n`);
-    io.stderr.write(`provision: refused: ${topology.shown} has ${errors.length} error${errors.length === 1 ? '' : 's'} (above); fix them and plan again. Nothing was written.\n`);
+    io.stderr.write(`provision: refused: ${topology.shown} has ${count(errors.length, 'error')} (above); fix them and plan again. Nothing was written.\n`);
     return EXIT.findings;
   }
   const outDir = path.resolve(io.cwd, args.out);
