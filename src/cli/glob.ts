@@ -1,6 +1,7 @@
 /**
  * lint's globs: `*` and `?` within a name, `[abc]`, `[a-z]` and `[!abc]` for one
- * character of a name (never `/`), `**` for any number of directories. They are matched against paths
+ * character of a name (never `/`; a `]` first in the class is itself), `**` for
+ * any number of directories. They are matched against paths
  * with `/`, below the glob's literal directory prefix.
  */
 
@@ -29,11 +30,13 @@ function globPieces(glob: string): Piece[] {
     if (c === '*') source = '[^/]*';
     else if (c === '?') source = '[^/]';
     else if (c === '[') {
-      const end = glob.indexOf(']', i);
+      // A `]` first in a class (after a `!`) is itself, as in POSIX: `[]]`, `[!]]`. A `[` that closes no class is itself.
+      const first = glob[i + 1] === '!' ? i + 2 : i + 1;
+      const end = glob.indexOf(']', glob[first] === ']' ? first + 1 : first);
       if (end === -1) source = '\\[';
       else {
         // A class stands for one character of a name, as `?` does: never `/`, even negated or as a range across it.
-        source = `(?!/)[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        source = `(?!/)[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/[\\\]]/g, '\\$&')}]`;
         i = end;
       }
     } else source = c.replace(/[.+^${}()|\\]/g, '\\$&');

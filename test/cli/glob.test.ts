@@ -46,6 +46,12 @@ test('globToRegExp: what each element matches', () => {
   assert.ok(matches('a/**', 'a/b/c'));
   assert.not.ok(matches('DB_CONFIG.*', 'DB_CONFIGxbak'), '. is itself');
   assert.ok(matches('[/DB_CONFIG', '[/DB_CONFIG'), 'an unclosed [ is itself');
+  // A ] first in a class (after a !) is itself, as in POSIX; a [ that closes no class is itself.
+  assert.ok(matches('a[]]b', 'a]b') && !matches('a[]]b', 'axb'), '[]] is ]');
+  assert.ok(matches('a[]x]b', 'axb') && matches('a[]x]b', 'a]b'));
+  assert.ok(matches('a[!]]b', 'axb') && !matches('a[!]]b', 'a]b'), '[!]] is anything but ]');
+  assert.ok(matches('a[!]', 'a[!]') && !matches('a[!]', 'ab'), '[!] closes no class');
+  assert.ok(matches('a[\\]b', 'a\\b'), 'a backslash in a class is itself');
   assert.throws(() => globToRegExp('[z-a]/DB_CONFIG'), /Range out of order/);
   assert.throws(() => globDirectories('[z-a]/DB_CONFIG'), /Range out of order/);
   assert.ok(isGlob('a/[b]') && isGlob('a?') && isGlob('*') && !isGlob('a/b.c'));
@@ -97,7 +103,8 @@ test('globDirectories: examples', () => {
   assert.ok(globToRegExp('a[+-0]b/DB_CONFIG').test('a.b/DB_CONFIG'));
   assert.not.ok(enters('a[!x]deeper/DB_CONFIG', 'a'));
   assert.ok(enters('a[!x]/DB_CONFIG', 'ab'));
-  assert.not.ok(enters('a[]/DB_CONFIG', 'a'), 'an empty class matches nothing');
+  assert.not.ok(enters('a[]/DB_CONFIG', 'a'), '[] closes no class: it is itself');
+  assert.ok(enters('a[]/DB_CONFIG', 'a[]'));
   assert.not.ok(enters('DB_CONFIG', 'a'), 'a file name alone: no directory');
 });
 
