@@ -26,7 +26,8 @@ const DEMO: readonly { role: Role; answers: string }[] = [
  */
 export async function runDemo(args: { dir?: string }, io: Io): Promise<number> {
   // `-` stands for standard input or output elsewhere, and an empty name for nothing: neither names a folder.
-  if (args.dir === '-' || args.dir === '') throw new CliError(`demo writes into a folder, and ${args.dir === '-' ? '"-"' : 'an empty name'} is none; name one, as in provision demo ./demo`);
+  if (args.dir === '-') throw new CliError('demo writes into a folder, and "-" is none; name one, as in provision demo ./demo (./- is a folder named -)');
+  if (args.dir === '') throw new CliError('demo writes into a folder, and an empty name is none; name one, as in provision demo ./demo');
   const root = args.dir !== undefined ? path.resolve(io.cwd, args.dir) : fs.mkdtempSync(path.join(os.tmpdir(), 'provision-demo-'));
   io.stdout.write(`Provisioning a demo group in ${shownPath(io.cwd, root)}\n`);
   const members = [];
