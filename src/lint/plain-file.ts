@@ -18,8 +18,15 @@ const HASH = 0x23;
 const COLON = 0x3a;
 const EQUALS = 0x3d;
 
-/** Directives whose rules compare two values or other lines: the full rule engine judges them. */
-const JUDGED_IN_FULL = new Set(['rep_set_nsites', 'rep_set_clockskew', 'rep_set_request', 'set_memory_max', 'mutex_set_max']);
+/**
+ * Directives whose rules compare two values or other lines, or judge a value
+ * of their own (create-dir, intermediate-dir-mode): the full rule engine
+ * judges them.
+ */
+const JUDGED_IN_FULL = new Set(['rep_set_nsites', 'rep_set_clockskew', 'rep_set_request', 'set_memory_max', 'mutex_set_max', 'set_create_dir', 'set_intermediate_dir_mode']);
+
+/** Directories Berkeley DB must find at open (log-dir-missing): asked of the environment for each file. */
+const MUST_EXIST = new Set(['set_lg_dir', 'set_metadata_dir']);
 
 
 /** A finding of a plain file: the rule that would report it, and its report. */
@@ -33,12 +40,14 @@ const NO_FINDINGS: readonly PlainFinding[] = [];
 /**
  * Lint a plain file without the full rule engine: ASCII directives each given
  * once, whole-line comments, LF or CRLF line ends, sites with an IPv4 address
- * or a host name (prefer-ipv4 is the one finding it reports). One pass over
- * the lines: a site line is read by one pattern (COMMON_SITE), any other
- * directive line is judged alone the first time it is seen and its verdict
- * remembered (a fleet repeats its tuning lines). Returns undefined when the
- * file is not plain (anything a rule other than prefer-ipv4 might report, a
- * disable comment, region files to judge): the caller then runs every rule.
+ * or a host name (prefer-ipv4 is the one finding it reports), directories
+ * written as one word (the log and metadata directories found in the
+ * environment). One pass over the lines: a site line is read by one pattern
+ * (COMMON_SITE), any other directive line is judged alone the first time it is
+ * seen and its verdict remembered (a fleet repeats its tuning lines). Returns
+ * undefined when the file is not plain (anything a rule other than prefer-ipv4
+ * might report, a disable comment, region files to judge, a log or metadata
+ * directory that is not there): the caller then runs every rule.
  * Conservative on purpose; test/lint/plain-file.test.ts proves it agrees with
  * the rules.
  */
@@ -63,6 +72,8 @@ export function lintPlainFile(input: Uint8Array | string, environment?: Environm
   /** The settings of this file's sites (duplicate-setting): a file has a few. */
   let sites: string[] | undefined;
   let siteSet: Set<string> | undefined;
+  /** The log and metadata directories the file names (each at most once: a second line is a duplicate). */
+  let mustExist: string[] | undefined;
   for (let line = 1, start = 0, lf = 0; start < n; line++, start = lf + 1) {
     lf = src.indexOf('\n', start);
     if (lf === -1) lf = n;
@@ -97,6 +108,7 @@ export function lintPlainFile(input: Uint8Array | string, environment?: Environm
       }
       if (verdict.repmgr) repmgr = true;
       if (verdict.priorityZero !== undefined) priorityZero = verdict.priorityZero;
+      if (verdict.mustExist !== undefined) (mustExist ??= []).push(verdict.mustExist);
       site = verdict.site;
       if (site === undefined) continue;
     }
@@ -134,6 +146,9 @@ export function lintPlainFile(input: Uint8Array | string, environment?: Environm
   // no-local-site, then no-bootstrap-helper (a priority-0 replicant needs a helper unless it creates the group).
   if (repmgr && !local) return undefined;
   if (local && priorityZero && !localCreator && !remoteHelper) return undefined;
+  // log-dir-missing, which has more to weigh when one is not there (logs kept in memory). The name is printable
+  // ASCII: its bytes are its text.
+  if (mustExist !== undefined && environment !== undefined) for (let k = 0; k < mustExist.length; k++) if (!environment.directoryExists(mustExist[k]!)) return undefined;
   return findings ?? NO_FINDINGS;
 }
 
@@ -144,6 +159,8 @@ interface Verdict {
   readonly repmgr: boolean;
   /** For rep_set_priority: whether it is 0. */
   readonly priorityZero: boolean | undefined;
+  /** For a log or metadata directory (MUST_EXIST): the directory, which must exist. */
+  readonly mustExist: string | undefined;
   readonly site: SiteVerdict | undefined;
 }
 
@@ -224,8 +241,11 @@ function judgeDirective(text: string): Verdict | false {
   const name = tokens[0]!;
   const args = tokens.slice(1);
   const spec = lookupDirective(name.text);
-  // Unknown names, directory values (checked on the disk), old names and cross-value checks: the full engine.
-  if (spec === undefined || spec.shape === 'string' || spec.aliasOf !== undefined || JUDGED_IN_FULL.has(spec.name)) return false;
+  // Unknown names, old names and cross-value checks: the full engine.
+  if (spec === undefined || spec.aliasOf !== undefined || JUDGED_IN_FULL.has(spec.name)) return false;
+  // A directory (the rest of the line): only one word that ends the line, which string-value has nothing to say
+  // of (no trailing blank, no `#`, not empty); a value with blanks in it is the full engine's.
+  if (spec.shape === 'string' && (tokens.length !== 2 || tokens[1]!.end !== text.length)) return false;
   if (findArgumentProblems({ spec, name, args }).length > 0) return false;
   const key = settingKey({ spec, args });
   const repmgr = isRepmgrDirective(spec, args[0]?.text);
@@ -234,9 +254,10 @@ function judgeDirective(text: string): Verdict | false {
     const n = convertNumber(args[0]!.text, 'uint');
     priorityZero = n.ok && n.value === 0n;
   }
-  if (spec.shape !== 'site') return { setting: key === undefined ? undefined : seenOf(settings, key), repmgr, priorityZero, site: undefined };
+  const mustExist = MUST_EXIST.has(spec.name) ? args[0]!.text : undefined;
+  if (spec.shape !== 'site') return { setting: key === undefined ? undefined : seenOf(settings, key), repmgr, priorityZero, mustExist, site: undefined };
   const site = judgeSite(key!, repmgr, args);
-  return site === false ? false : { setting: undefined, repmgr, priorityZero, site };
+  return site === false ? false : { setting: undefined, repmgr, priorityZero, mustExist: undefined, site };
 }
 
 /** A repmgr_site line with flags spelled `db_... on`, as local-site, prefer-ipv4 and host-case see it. */

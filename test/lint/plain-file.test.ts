@@ -82,6 +82,8 @@ const LINES = [
   'set_tx_max 500', 'set_lg_bsize 262144', 'set_lg_max 10485760', 'set_lk_detect DB_LOCK_DEFAULT', 'set_lk_detect DEFAULT', 'set_flags DB_TXN_WRITE_NOSYNC',
   'set_flags DB_AUTO_COMMIT', 'set_flags DB_DIRECT_DB', 'set_flags DB_TXN_NOSYNC off', 'set_mp_mmapsize 268435456', 'set_thread_count 64', 'set_lg_regionmax 1048576',
   'SET_CACHESIZE 0 1 1', 'set_data_dir data', 'set_data_dir data   ', 'set_data_dir', 'set_lg_dir logs', 'set_create_dir data', 'db_data_dir old',
+  'set_lg_dir /var/db/logs', 'set_lg_dir my logs', 'set_lg_dir logs#', 'set_lg_dir C:\\db\\logs', 'set_metadata_dir meta', 'add_data_dir more', 'add_data_dir data',
+  'set_tmp_dir tmp', 'SET_LG_DIR logs', 'db_log_dir logs', 'log_set_config DB_LOG_IN_MEMORY on', 'set_flags DB_LOG_INMEMORY',
   'set_intermediate_dir_mode rwxr-x---', 'set_tmp_dir /tmp', 'rep-set-priority 0', 'set_cachesize = 0 1 1', 'set_lk_max_locks 2000 # more',
   'unknown_directive 1', 'set_verbose DB_VERB_REPLICATION on', 'mutex_set_max 10000', 'mutex_set_max 40', 'set_memory_max 0 1048575', 'set_memory_max 1 0', 'set_cachesize 10001 0 1', 'set_cachesize 20001 0 2', 'set_flags DB_NOLOCKING on', 'set_open_flags DB_INIT_REP off', 'set_lk_partitions 1', 'set_lg_filemode 0600',
   // The edges of the common site line (read by a pattern, not remembered) and of the lines the memo judges instead.
@@ -180,6 +182,18 @@ const EDGES: readonly (readonly string[])[] = [
   ['# provision-disable-next-line prefer-ipv4', 'repmgr_site db1.example.com 5010 db_local_site on db_group_creator on'],
   ['#\xa0provision-disable-next-line', 'repmgr_site db1.example.com 5010 db_local_site on db_group_creator on'],
   ['# not a provision-disable-next-line comment', 'repmgr_site db1.example.com 5010 db_local_site on db_group_creator on'],
+  // Directories: one word each, a log directory twice, one with a blank or a `#` in it, logs kept in memory, the
+  // directories set_create_dir and set_intermediate_dir_mode judge.
+  ['set_lg_dir logs', 'set_data_dir data', 'add_data_dir more', 'set_tmp_dir /tmp', 'set_metadata_dir meta'],
+  ['set_data_dir data', 'set_data_dir data', 'set_lg_dir logs'],
+  ['set_lg_dir logs', 'set_lg_dir logs2'],
+  ['set_lg_dir my logs'],
+  ['set_lg_dir logs ', 'set_data_dir data'],
+  ['set_lg_dir lo#gs'],
+  ['set_lg_dir\tlogs', 'set_data_dir  data'],
+  ['log_set_config DB_LOG_IN_MEMORY on', 'set_lg_dir logs'],
+  ['set_data_dir data', 'set_create_dir data'],
+  ['set_intermediate_dir_mode rwxr-x---', 'set_data_dir data'],
 ];
 
 test('the edges of the fast paths lint the same with and without them', () => {
@@ -188,6 +202,24 @@ test('the edges of the fast paths lint the same with and without them', () => {
     for (const eol of ['\n', '\r\n']) fast += compare(Buffer.from(lines.join(eol) + eol, 'latin1'), `edge ${i} (${JSON.stringify(lines)})`);
   });
   assert.ok(fast >= 30, `the fast path decided only ${fast} times`);
+});
+
+test('a file naming directories in one word each takes the plain path, unless its log or metadata directory is not there', () => {
+  const file = Buffer.from('set_lg_dir logs\nset_data_dir data\nset_metadata_dir meta\nset_tmp_dir /tmp\n');
+  const env = (missing: string) => ({ configMtimeMs: 0, regionFiles: [], directoryExists: (p: string) => p !== missing });
+  assert.equal(lintPlainFile(file, env('')), []);
+  assert.equal(lintPlainFile(file, undefined), [], 'without an environment there is nothing to look up');
+  assert.equal(lintPlainFile(file, env('data')), [], 'a data directory that is not there is no finding');
+  assert.is(lintPlainFile(file, env('logs')), undefined, 'a log directory that is not there: the rules weigh it');
+  assert.is(lintPlainFile(file, env('meta')), undefined);
+  for (const missing of ['', 'logs', 'meta', 'data']) {
+    const options: LintOptions = { filePath: 'x/DB_CONFIG', environment: env(missing) };
+    useFastPaths(false);
+    const full = lintWithRules(file, options);
+    useFastPaths(true);
+    assert.equal(lintDbConfig(file, options), full, `missing ${missing}`);
+    assert.is(full.messages.length > 0, missing === 'logs' || missing === 'meta', `missing ${missing}: ${JSON.stringify(full.messages)}`);
+  }
 });
 
 test('common site lines in files the rule engine judges: the same with and without its fast path', () => {
