@@ -74,7 +74,8 @@ export function lintBinary(source: string, options: LintOptions = {}): LintResul
  * when the file is not plain and needs every rule.
  */
 function lintPlain(source: string, options: LintOptions): LintResult | undefined {
-  const plain = lintPlainFile(source, options.environment);
+  // log-dir-missing off: no directory to ask about, as the rules would not.
+  const plain = lintPlainFile(source, options.environment, options.rules?.['log-dir-missing'] !== 'off');
   if (plain === undefined) return undefined;
   const filePath = options.filePath ?? 'DB_CONFIG';
   // Most plain files have nothing to report: no sorting or counting for them.

@@ -48,10 +48,12 @@ const NO_FINDINGS: readonly PlainFinding[] = [];
  * undefined when the file is not plain (anything a rule other than prefer-ipv4
  * might report, a disable comment, region files to judge, a log or metadata
  * directory that is not there): the caller then runs every rule.
+ * `askDirectories` false (log-dir-missing is off) asks nothing of the
+ * environment's directories, as the rules then do not.
  * Conservative on purpose; test/lint/plain-file.test.ts proves it agrees with
  * the rules.
  */
-export function lintPlainFile(input: Uint8Array | string, environment?: EnvironmentFacts): readonly PlainFinding[] | undefined {
+export function lintPlainFile(input: Uint8Array | string, environment?: EnvironmentFacts, askDirectories = true): readonly PlainFinding[] | undefined {
   // Region files call for their modification times: stale-region-files judges them.
   if (environment !== undefined && environment.regionFiles.length > 0) return undefined;
   // The bytes as a binary string (a string is one already).
@@ -148,7 +150,9 @@ export function lintPlainFile(input: Uint8Array | string, environment?: Environm
   if (local && priorityZero && !localCreator && !remoteHelper) return undefined;
   // log-dir-missing, which has more to weigh when one is not there (logs kept in memory). The name is printable
   // ASCII: its bytes are its text.
-  if (mustExist !== undefined && environment !== undefined) for (let k = 0; k < mustExist.length; k++) if (!environment.directoryExists(mustExist[k]!)) return undefined;
+  if (mustExist !== undefined && environment !== undefined && askDirectories) {
+    for (let k = 0; k < mustExist.length; k++) if (!environment.directoryExists(mustExist[k]!)) return undefined;
+  }
   return findings ?? NO_FINDINGS;
 }
 

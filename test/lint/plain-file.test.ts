@@ -222,6 +222,24 @@ test('a file naming directories in one word each takes the plain path, unless it
   }
 });
 
+test('with log-dir-missing off, the plain path asks nothing of the directories, as the rules do not', () => {
+  const file = Buffer.from('set_lg_dir logs\nset_metadata_dir meta\n');
+  const asked: string[] = [];
+  const environment = { configMtimeMs: 0, regionFiles: [], directoryExists: (p: string) => (asked.push(p), false) };
+  assert.equal(lintPlainFile(file, environment, false), []);
+  assert.equal(asked, []);
+  const options: LintOptions = { filePath: 'x/DB_CONFIG', environment, rules: { 'log-dir-missing': 'off' } };
+  useFastPaths(false);
+  const full = lintWithRules(file, options);
+  useFastPaths(true);
+  assert.equal(asked, [], 'the rules ask nothing either');
+  assert.equal(lintDbConfig(file, options), full);
+  assert.equal(asked, []);
+  // A caller's directoryExists that throws (it cannot answer) is never reached either.
+  const throwing = { ...environment, directoryExists: (): boolean => { throw new Error('EACCES'); } };
+  assert.equal(lintDbConfig(file, { ...options, environment: throwing }), full);
+});
+
 test('common site lines in files the rule engine judges: the same with and without its fast path', () => {
   const sites = LINES.filter((l) => l.startsWith('repmgr_site'));
   // Each site line as it may stand in a file: indented, with a stray CR or a NUL, too long for one read.
