@@ -46,16 +46,19 @@ const NO_FINDINGS: readonly PlainFinding[] = [];
  * (COMMON_SITE), any other directive line is judged alone the first time it is
  * seen and its verdict remembered (a fleet repeats its tuning lines). Returns
  * undefined when the file is not plain (anything a rule other than prefer-ipv4
- * might report, a disable comment, region files to judge, a log or metadata
- * directory that is not there): the caller then runs every rule.
+ * might report, a disable comment, region files older than the file, a log or
+ * metadata directory that is not there): the caller then runs every rule.
  * `askDirectories` false (log-dir-missing is off) asks nothing of the
  * environment's directories, as the rules then do not.
  * Conservative on purpose; test/lint/plain-file.test.ts proves it agrees with
  * the rules.
  */
 export function lintPlainFile(input: Uint8Array | string, environment?: EnvironmentFacts, askDirectories = true): readonly PlainFinding[] | undefined {
-  // Region files call for their modification times: stale-region-files judges them.
-  if (environment !== undefined && environment.regionFiles.length > 0) return undefined;
+  // A region file older than the DB_CONFIG (stale-region-files).
+  if (environment !== undefined) {
+    const regions = environment.regionFiles;
+    for (let k = 0; k < regions.length; k++) if (regions[k]!.mtimeMs < environment.configMtimeMs) return undefined;
+  }
   // The bytes as a binary string (a string is one already).
   const src = typeof input === 'string' ? input : fromBytes(input);
   const n = src.length;

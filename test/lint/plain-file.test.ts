@@ -21,6 +21,8 @@ const ENVIRONMENTS: readonly (EnvironmentFacts | undefined)[] = [
   { configMtimeMs: 0, regionFiles: [], directoryExists: () => false },
   { configMtimeMs: 0, regionFiles: [], directoryExists: () => true },
   { configMtimeMs: 2000, regionFiles: [{ name: '__db.001', mtimeMs: 1000 }], directoryExists: () => true },
+  // Region files as a running environment has them: newer than its DB_CONFIG, one as old (not older).
+  { configMtimeMs: 2000, regionFiles: [{ name: '__db.001', mtimeMs: 3000 }, { name: '__db.002', mtimeMs: 2000 }], directoryExists: () => false },
 ];
 
 /** Rule settings from a .provisionrc: the plain path must grade its findings as the rules do. */
@@ -219,6 +221,20 @@ test('a file naming directories in one word each takes the plain path, unless it
     useFastPaths(true);
     assert.equal(lintDbConfig(file, options), full, `missing ${missing}`);
     assert.is(full.messages.length > 0, missing === 'logs' || missing === 'meta', `missing ${missing}: ${JSON.stringify(full.messages)}`);
+  }
+});
+
+test('a file beside region files takes the plain path unless one of them is older than it', () => {
+  const file = Buffer.from('rep_set_priority 100\nrepmgr_site 10.0.0.1 5010 db_local_site on db_group_creator on\n');
+  const beside = (...mtimes: number[]) => ({ configMtimeMs: 2000, regionFiles: mtimes.map((mtimeMs, i) => ({ name: `__db.00${i + 1}`, mtimeMs })), directoryExists: () => true });
+  assert.equal(lintPlainFile(file, beside(3000, 2000)), []);
+  assert.is(lintPlainFile(file, beside(3000, 1999)), undefined, 'stale-region-files has something to say');
+  for (const environment of [beside(3000, 2000), beside(3000, 1999)]) {
+    const options: LintOptions = { filePath: 'x/DB_CONFIG', environment };
+    useFastPaths(false);
+    const full = lintWithRules(file, options);
+    useFastPaths(true);
+    assert.equal(lintDbConfig(file, options), full);
   }
 });
 
