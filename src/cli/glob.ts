@@ -1,8 +1,8 @@
 /**
  * lint's globs: `*` and `?` within a name, `[abc]`, `[a-z]` and `[!abc]` for one
  * character of a name (never `/`; a `]` first in the class is itself), `**` for
- * any number of directories. They are matched against paths
- * with `/`, below the glob's literal directory prefix.
+ * any number of directories. They are matched against paths with `/`, below the
+ * glob's literal directory prefix.
  */
 
 /** Whether a path argument is a glob. */

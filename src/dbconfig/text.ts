@@ -32,13 +32,18 @@ export function toBytes(binary: string): Buffer {
 
 const ASCII = /^[\x00-\x7f]*$/;
 
+/** Whether every char of `s` is ASCII (below 0x80). */
+export function isAscii(s: string): boolean {
+  return ASCII.test(s);
+}
+
 /**
  * A binary string as the text its bytes spell in UTF-8 (a path to look up on
  * disk, a fix's replacement text in a report), invalid sequences as U+FFFD;
  * ASCII as it is.
  */
 export function toText(binary: string): string {
-  return ASCII.test(binary) ? binary : Buffer.from(binary, 'latin1').toString('utf8');
+  return isAscii(binary) ? binary : Buffer.from(binary, 'latin1').toString('utf8');
 }
 
 /** Text a person typed (UTF-16) to a binary string of its UTF-8 bytes. */

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isAscii } from '../dbconfig/text.js';
 
 /**
  * A name of one entry, in printable ASCII, that no file system lint knows of
@@ -44,10 +45,8 @@ export function directoryExistsFrom(envDir: string, nearby?: readonly string[]):
 function lowerCase(names: readonly string[]): Set<string> | undefined {
   const lower = new Set<string>();
   for (let i = 0; i < names.length; i++) {
-    if (!ASCII.test(names[i]!)) return undefined;
+    if (!isAscii(names[i]!)) return undefined;
     lower.add(names[i]!.toLowerCase());
   }
   return lower;
 }
-
-const ASCII = /^[\x00-\x7f]*$/;

@@ -28,7 +28,6 @@ const JUDGED_IN_FULL = new Set(['rep_set_nsites', 'rep_set_clockskew', 'rep_set_
 /** Directories Berkeley DB must find at open (log-dir-missing): asked of the environment for each file. */
 const MUST_EXIST = new Set(['set_lg_dir', 'set_metadata_dir']);
 
-
 /** A finding of a plain file: the rule that would report it, and its report. */
 export interface PlainFinding {
   readonly rule: Rule;
