@@ -70,7 +70,9 @@ export interface ReadInputsOptions {
 }
 
 /**
- * Lint's path arguments, resolved and read, in order, each file once: a file is
+ * Lint's path arguments, resolved and read, in order, each file once, a batch
+ * of files at a time (the caller's loop over a fleet's files is then a function
+ * of its own, not one that also waits and walks): a file is
  * itself, a directory is every file named DB_CONFIG below it (sorted, skipping
  * node_modules and version control directories, not following directory symlinks,
  * skipping a DB_CONFIG that is or leads to a FIFO, a device or a directory),
@@ -83,7 +85,7 @@ export interface ReadInputsOptions {
  * what it has; the caller sees a plain synchronous iteration. An error may come
  * after files were yielded: a caller that prints as it goes has printed theirs.
  */
-export function* readInputs(args: readonly string[], cwd: string, options: ReadInputsOptions = {}): Generator<LintInput> {
+export function* readInputs(args: readonly string[], cwd: string, options: ReadInputsOptions = {}): Generator<readonly LintInput[]> {
   const walks = new Walks(options);
   // One argument cannot name a file twice; several can.
   const seen = args.length > 1 ? new Set<string>() : undefined;
@@ -94,20 +96,20 @@ export function* readInputs(args: readonly string[], cwd: string, options: ReadI
     for (const arg of args) {
       const target = resolveArgument(arg, cwd, walks.walker);
       if (typeof target !== 'string') {
-        for (const input of walks.run(target, skip)) {
-          if (skip(input.file)) continue;
-          seen?.add(input.file);
-          if (input.failure) unreadable = input.failure;
-          else yield { file: input.file, bytes: input.bytes!, source: input.source, nearby: input.nearby };
+        for (const batch of walks.run(target, skip)) {
+          if (unreadable !== undefined) continue;
+          const inputs: LintInput[] = [];
+          unreadable = usable(batch, seen, inputs);
+          if (inputs.length > 0) yield inputs;
         }
         if (target.found === 0) throw new CliError(target.name === null ? `no files match ${arg}` : `no file named DB_CONFIG in ${arg} or below it`, 2);
       } else if (!skip(target)) {
         seen?.add(target);
-        if (target === '-') yield { file: target };
+        if (target === '-') yield [{ file: target }];
         else {
           const input = readFile(walks.walker, target);
           if (input.failure) unreadable = input.failure;
-          else yield { file: target, bytes: input.bytes! };
+          else yield [{ file: target, bytes: input.bytes! }];
         }
       }
     }
@@ -115,6 +117,24 @@ export function* readInputs(args: readonly string[], cwd: string, options: ReadI
   } finally {
     walks.close();
   }
+}
+
+/**
+ * Add the files of a walk's batch that lint uses to `inputs`: each once (`seen`,
+ * when several arguments could name a file twice), up to the first that cannot be
+ * read, whose error is returned (lint uses no file after it).
+ */
+function usable(batch: readonly ReadFile[], seen: Set<string> | undefined, inputs: LintInput[]): CliError | undefined {
+  for (let i = 0; i < batch.length; i++) {
+    const input = batch[i]!;
+    if (seen !== undefined) {
+      if (seen.has(input.file)) continue;
+      seen.add(input.file);
+    }
+    if (input.failure) return input.failure;
+    inputs.push(input);
+  }
+  return undefined;
 }
 
 /** `-`, a file (absolute), or the walk of a directory or glob, not begun. */
@@ -170,10 +190,11 @@ class Walks {
   }
 
   /**
-   * The files of a walk with their bytes (or why they cannot be read), in order;
-   * in this thread, those `skip` says lint will not use are neither yielded nor read.
+   * The files of a walk with their bytes (or why they cannot be read), in order,
+   * a batch at a time; in this thread, those `skip` says lint will not use are
+   * neither yielded nor read.
    */
-  *run(state: WalkState, skip: (file: string) => boolean): Generator<ReadFile> {
+  *run(state: WalkState, skip: (file: string) => boolean): Generator<readonly ReadFile[]> {
     const large = () => this.reader === undefined && this.walked + state.listed + state.found >= this.threshold;
     for (;;) {
       if (large()) {
@@ -209,7 +230,7 @@ class Walks {
         failure = error;
       }
       // The files before a directory that cannot be listed go first, as in the reader thread.
-      yield* batch;
+      if (batch.length > 0) yield batch;
       if (failure !== undefined) throw failure;
       if (done) break;
     }

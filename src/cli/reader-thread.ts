@@ -56,12 +56,12 @@ export class ReaderThread {
   }
 
   /**
-   * Walk on with `state` in the reader, yielding each file it reads, in the walk's
-   * order; returns the walk's counts (this thread's and the reader's together).
-   * Throws the CliError of a directory that cannot be listed, as the walk in this
-   * thread would, and one when the reader stops unexpectedly.
+   * Walk on with `state` in the reader, yielding the files it reads a batch at a
+   * time, in the walk's order; returns the walk's counts (this thread's and the
+   * reader's together). Throws the CliError of a directory that cannot be listed,
+   * as the walk in this thread would, and one when the reader stops unexpectedly.
    */
-  *walk(state: WalkState): Generator<ReadFile, { listed: number; found: number }> {
+  *walk(state: WalkState): Generator<readonly ReadFile[], { listed: number; found: number }> {
     this.port.postMessage({ state, firstBatch: FIRST_BATCH_FILES, maxBatch: MAX_BATCH_FILES, maxBytes: MAX_BATCH_BYTES });
     for (;;) {
       const message = this.next();
@@ -70,24 +70,10 @@ export class ReaderThread {
         if (message.error) throw new CliError(message.error.message, 2, { cause: message.error });
         return { listed: message.listed, found: message.found };
       }
-      const { files, lengths, nearby, failures, buffer } = message;
-      let used = 0;
-      for (let i = 0; i < lengths.length; i++) if (lengths[i]! > 0) used += lengths[i]!;
-      // Decoded once for the batch: each file's text is a slice of it (one call instead of one a file).
-      const text = Buffer.from(buffer, 0, used).toString('latin1');
-      let failed = 0;
-      let at = 0;
-      for (let i = 0; i < files.length; i++) {
-        const length = lengths[i]!;
-        if (length >= 0) {
-          yield { file: files[i]!, bytes: Buffer.from(buffer, at, length), source: text.slice(at, at + length), nearby: nearby[i]! };
-          at += length;
-        } else {
-          const [, why] = failures[failed++]!;
-          if (why.bug) throw new Error(`the thread reading the files failed: ${why.message}`);
-          yield { file: files[i]!, nearby: nearby[i]!, failure: new CliError(why.message, 2, { cause: why }) };
-        }
-      }
+      const files: ReadFile[] = [];
+      const bug = filesOf(message, files);
+      if (files.length > 0) yield files;
+      if (bug !== undefined) throw bug;
     }
   }
 
@@ -126,4 +112,32 @@ export class ReaderThread {
     const tid = Atomics.load(this.shared, SLOTS.tid);
     return tid === 0 || fs.existsSync(`/proc/self/task/${tid}`);
   }
+}
+
+/**
+ * Add a batch's files to `files`, in order, each with its bytes and their text
+ * (a slice of the batch's, decoded once: one call instead of one a file). A
+ * function of its own, apart from the walk: it loops over every file of a
+ * fleet, the walk only over its batches. Returns the error of a failure that is
+ * a bug in the reader, after the files before it.
+ */
+function filesOf(batch: Batch, files: ReadFile[]): Error | undefined {
+  const { files: names, lengths, nearby, failures, buffer } = batch;
+  let used = 0;
+  for (let i = 0; i < lengths.length; i++) if (lengths[i]! > 0) used += lengths[i]!;
+  const text = Buffer.from(buffer, 0, used).toString('latin1');
+  let failed = 0;
+  let at = 0;
+  for (let i = 0; i < names.length; i++) {
+    const length = lengths[i]!;
+    if (length >= 0) {
+      files.push({ file: names[i]!, bytes: Buffer.from(buffer, at, length), source: text.slice(at, at + length), nearby: nearby[i]! });
+      at += length;
+    } else {
+      const [, why] = failures[failed++]!;
+      if (why.bug) return new Error(`the thread reading the files failed: ${why.message}`);
+      files.push({ file: names[i]!, nearby: nearby[i]!, failure: new CliError(why.message, 2, { cause: why }) });
+    }
+  }
+  return undefined;
 }

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CliError } from '../../src/cli/errors.js';
-import { readInputs, type ReadInputsOptions } from '../../src/cli/files.js';
+import { readInputs, type LintInput, type ReadInputsOptions } from '../../src/cli/files.js';
 import { main } from '../../src/cli/main.js';
 import { estimateEntries, lintsLargeTree, SLOTS, startReader } from '../../src/cli/reader-start.js';
 import { prng, ROOT, tempDir } from '../helpers.js';
@@ -138,12 +138,20 @@ interface Run extends Outcome {
   readonly handedOff?: { listed: number; found: number };
 }
 
+/** readInputs one file at a time (it yields batches; none is empty). */
+function* inputsOf(args: readonly string[], cwd: string, options: ReadInputsOptions): Generator<LintInput> {
+  for (const batch of readInputs(args, cwd, options)) {
+    assert.ok(batch.length > 0, 'an empty batch');
+    yield* batch;
+  }
+}
+
 /** readInputs, with region files as lint uses them (a file given by name has its directory listed). */
 function run(args: readonly string[], cwd: string, options: ReadInputsOptions = {}): Run {
   let handedOff: { listed: number; found: number } | undefined;
   const files: Outcome['files'] = [];
   try {
-    for (const input of readInputs(args, cwd, { ...options, onHandOff: (walked, reader) => ((handedOff = walked), options.onHandOff?.(walked, reader)) })) {
+    for (const input of inputsOf(args, cwd, { ...options, onHandOff: (walked, reader) => ((handedOff = walked), options.onHandOff?.(walked, reader)) })) {
       if (input.file === '-') files.push({ file: input.file });
       else files.push({ file: input.file, bytes: input.bytes!.toString('latin1'), nearby: input.nearby ?? nearbyOf(dirOf(input.file)) });
       // The reader thread's files come decoded too (a slice of their batch's text): the same bytes.
@@ -445,14 +453,14 @@ test('a reader thread that dies is a one-line error, exit 2, not a hang', () => 
 test('no thread is left running when the caller stops early or throws', () => {
   const before = threads();
   let n = 0;
-  for (const _input of readInputs(['.'], big.dir, threaded(0))) if (++n === 50) break;
+  for (const _input of inputsOf(['.'], big.dir, threaded(0))) if (++n === 50) break;
   assert.is(n, 50);
   assert.is(waitForThreads(before), before, 'after a break');
   assert.throws(() => {
-    for (const input of readInputs(['.'], big.dir, threaded(0))) if (input.file.includes('group-005')) throw new Error('linting failed');
+    for (const input of inputsOf(['.'], big.dir, threaded(0))) if (input.file.includes('group-005')) throw new Error('linting failed');
   }, /linting failed/);
   assert.is(waitForThreads(before), before, 'after a throw');
-  for (const _input of readInputs(['.'], big.dir, threaded(0))) n++;
+  for (const _input of inputsOf(['.'], big.dir, threaded(0))) n++;
   assert.is(waitForThreads(before), before, 'after the end');
 });
 

@@ -10,7 +10,7 @@ import type { Change } from '../../plan/types.js';
 import { CliError, EXIT } from '../errors.js';
 import { MAX_WARNINGS } from '../lint-options.js';
 import { numberOption, wholeAtLeast } from '../number-option.js';
-import { CONFIG_SUFFIX, environmentFacts, readInputs, type ReadInputsOptions } from '../files.js';
+import { CONFIG_SUFFIX, environmentFacts, readInputs, type LintInput, type ReadInputsOptions } from '../files.js';
 import { readStdin, shownPath, useColor, type Io } from '../io.js';
 import { loadRc } from '../rc.js';
 
@@ -67,23 +67,28 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
   // What each file says after the fixes (the same bytes without --fix), kept only for the group checks.
   const members: Input[] = [];
   let results: LintResult[] = [];
-  // Each file is linted as soon as it is read, and its bytes dropped unless the group needs them.
-  for (const { file, bytes, source, nearby } of readInputs(args.paths, io.cwd, threads)) {
-    const input: Input =
-      file === '-' ? { file, shown: args.stdinFilename, bytes: await readStdin(io) } : { file, shown: shownPath(io.cwd, file), bytes: bytes!, nearby };
-    if (input.bytes.length > MAX_LINT_BYTES) throw tooLarge(input);
-    if (fixDbConfig === undefined) {
-      results.push(source !== undefined ? lintBinary(source, options(input)) : lintDbConfig(input.bytes, options(input)));
-      if (args.group) members.push(input);
-      continue;
+  // Each file is linted as soon as it is read, and its bytes dropped unless the group needs them. A function of its
+  // own: it loops over every file of a fleet, runLint only over their batches.
+  const lintEach = (batch: readonly LintInput[], stdin: Buffer | undefined) => {
+    for (let i = 0; i < batch.length; i++) {
+      const { file, bytes, source, nearby } = batch[i]!;
+      const input: Input = file === '-' ? { file, shown: args.stdinFilename, bytes: stdin! } : { file, shown: shownPath(io.cwd, file), bytes: bytes!, nearby };
+      if (input.bytes.length > MAX_LINT_BYTES) throw tooLarge(input);
+      if (fixDbConfig === undefined) {
+        results.push(source !== undefined ? lintBinary(source, options(input)) : lintDbConfig(input.bytes, options(input)));
+        if (args.group) members.push(input);
+        continue;
+      }
+      const fixed = fixDbConfig(input.bytes, options(input));
+      if (!fixed.output.equals(input.bytes)) {
+        changes.push({ kind: 'write', path: input.file === '-' ? input.shown : input.file, before: input.bytes, after: fixed.output, reason: count(fixed.fixed, 'safe fix', 'safe fixes') });
+      }
+      results.push(fixed.result);
+      if (args.group) members.push({ ...input, bytes: fixed.output });
     }
-    const fixed = fixDbConfig(input.bytes, options(input));
-    if (!fixed.output.equals(input.bytes)) {
-      changes.push({ kind: 'write', path: input.file === '-' ? input.shown : input.file, before: input.bytes, after: fixed.output, reason: count(fixed.fixed, 'safe fix', 'safe fixes') });
-    }
-    results.push(fixed.result);
-    if (args.group) members.push({ ...input, bytes: fixed.output });
-  }
+  };
+  // Standard input (`-`) comes alone in its batch.
+  for (const batch of readInputs(args.paths, io.cwd, threads)) lintEach(batch, batch[0]?.file === '-' ? await readStdin(io) : undefined);
 
   if (args.group) {
     const { lintGroup } = await import('../../lint/group.js');
