@@ -27,6 +27,21 @@ export function relativeInside(dir: string, p: string): string | undefined {
   return rest !== undefined && isNormalRelative(rest) ? rest : undefined;
 }
 
+/**
+ * Whether `p` lies outside `dir` (neither it nor below it), both absolute and
+ * normal (POSIX): path.relative(dir, p) then climbs out of `dir` (`../...`).
+ * False when unsure (the caller asks path.relative).
+ */
+export function isOutside(dir: string, p: string): boolean {
+  if (dir === '/' || !isNormalAbsolute(dir) || !resolvesToItself(p)) return false;
+  return !p.startsWith(dir) || (p.length > dir.length && p.charCodeAt(dir.length) !== 0x2f);
+}
+
+/** Whether path.resolve gives `p` back as it is, from any directory: an absolute, normal POSIX path. */
+export function resolvesToItself(p: string): boolean {
+  return path.sep === '/' && p.startsWith('/') && (p.length === 1 || !p.endsWith('/')) && !NOT_NORMAL.test(p);
+}
+
 /** The directory isNormalAbsolute judged last, and its verdict: lint asks it of the same cwd for every file. */
 let lastAbsolute = '';
 let lastVerdict = false;

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { joinNormal, relativeInside } from '../src/normal-paths.js';
+import { isOutside, joinNormal, relativeInside, resolvesToItself } from '../src/normal-paths.js';
+import { absolutePath, displayPath } from '../src/lint/formatters/paths.js';
 import { shownPath } from '../src/cli/io.js';
 
 const DIRS = ['/', '/srv', '/srv/repo', '/srv/repo/', '/srv//repo', '/srv/./repo', '/srv/x/../repo', 'srv/repo', '/srv/repo/.', '/..'];
@@ -41,6 +42,56 @@ test('relativeInside gives what path.relative gives, or leaves it to path.relati
   assert.ok(taken >= 20, `${taken} taken`);
   assert.is(relativeInside('/srv', '/srvx/a'), undefined);
   assert.is(relativeInside('/srv', '/srv'), undefined);
+});
+
+test('isOutside says a path is outside a directory only where path.relative climbs out of it', () => {
+  let outside = 0;
+  for (const dir of DIRS) {
+    for (const rel of PATHS) {
+      for (const p of [`${dir}/${rel}`, `${dir}${rel}`, `/elsewhere/${rel}`, `/srvx/${rel}`, rel]) {
+        if (!isOutside(dir, p)) continue;
+        outside++;
+        assert.ok(path.relative(dir, p).startsWith('..'), `${p} from ${dir}: ${path.relative(dir, p)}`);
+      }
+    }
+  }
+  // The shortcut is taken for the common case, not only refused.
+  assert.ok(outside >= 20, `${outside} outside`);
+  assert.is(isOutside('/srv', '/srvx/a'), true);
+  assert.is(isOutside('/srv/repo', '/srv'), true);
+  assert.is(isOutside('/srv', '/srv'), false);
+  assert.is(isOutside('/srv', '/srv/a'), false);
+  assert.is(isOutside('/', '/srv'), false);
+});
+
+test('resolvesToItself only for paths path.resolve gives back unchanged', () => {
+  let same = 0;
+  for (const dir of DIRS) {
+    for (const rel of PATHS) {
+      for (const p of [`${dir}/${rel}`, `${dir}${rel}`, rel]) {
+        if (!resolvesToItself(p)) continue;
+        same++;
+        assert.is(path.resolve('/somewhere/else', p), p, p);
+      }
+    }
+  }
+  assert.ok(same >= 20, `${same} taken`);
+});
+
+test('displayPath and absolutePath with the shortcuts are what path.resolve and path.relative give', () => {
+  const display = (cwd: string, filePath: string) => {
+    const absolute = path.resolve(cwd, filePath);
+    const relative = path.relative(cwd, absolute);
+    return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative;
+  };
+  for (const dir of DIRS.filter((d) => path.isAbsolute(d))) {
+    for (const rel of PATHS) {
+      for (const p of [`${dir}/${rel}`, `${dir}${rel}`, `/elsewhere/${rel}`, rel]) {
+        assert.is(displayPath(p, dir), display(dir, p), `display ${p} from ${dir}`);
+        assert.is(absolutePath(p, dir), path.resolve(dir, p), `absolute ${p} from ${dir}`);
+      }
+    }
+  }
 });
 
 test('shownPath with the shortcut is what it was without it', () => {

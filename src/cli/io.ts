@@ -1,6 +1,6 @@
 import { fstatSync, writeSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
-import { relativeInside } from '../normal-paths.js';
+import { isOutside, relativeInside } from '../normal-paths.js';
 import { CliError, EXIT } from './errors.js';
 
 /** What a command may touch of the outside world, so tests can run commands in-process. */
@@ -77,6 +77,8 @@ export function shownPath(cwd: string, p: string): string {
   const inside = relativeInside(cwd, p);
   // Lint shows every file it walked: the shortcut skips path.relative's work for a path below cwd.
   if (inside !== undefined && !inside.startsWith('..')) return inside;
+  // ...and for one outside it (a tree named by its absolute path), which is shown as it is.
+  if (isOutside(cwd, p)) return p;
   const rel = relative(cwd, p);
   return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? p : rel;
 }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { joinNormal } from '../../normal-paths.js';
+import { isOutside, joinNormal, resolvesToItself } from '../../normal-paths.js';
 
 /**
  * A result's file as the user should see it: relative to `cwd` with forward
@@ -10,6 +10,8 @@ export function displayPath(filePath: string, cwd: string): string {
   if (isPseudoPath(filePath)) return filePath;
   // What lint reports is nearly always a plain path below cwd, which path.relative would give back as it is.
   if (!filePath.startsWith('..') && joinNormal(cwd, filePath) !== undefined) return filePath;
+  // ...or a plain absolute path outside it (a tree named by its absolute path), which it shows as it is.
+  if (isOutside(cwd, filePath)) return filePath;
   const absolute = path.resolve(cwd, filePath);
   const relative = path.relative(cwd, absolute);
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return toSlashes(absolute);
@@ -20,7 +22,7 @@ export function displayPath(filePath: string, cwd: string): string {
 export function absolutePath(filePath: string, cwd: string): string {
   if (isPseudoPath(filePath)) return filePath;
   // What lint reports is nearly always a plain path below cwd: join it without path.resolve's work.
-  return joinNormal(cwd, filePath) ?? path.resolve(cwd, filePath);
+  return joinNormal(cwd, filePath) ?? (resolvesToItself(filePath) ? filePath : path.resolve(cwd, filePath));
 }
 
 export function isPseudoPath(filePath: string): boolean {
