@@ -3,18 +3,14 @@ import type { LintMessage, LintResult } from '../types.js';
 import { absolutePath } from './paths.js';
 import { CHUNK_CHARS, collect, type Emit, type FormatOptions } from './types.js';
 
-/** A message as ESLint's JSON output writes it (keys in ESLint's order). */
+/** A message as ESLint's JSON output writes it (keys in ESLint's order; no spreads, each of which costs a copy). */
 function toJsonMessage(m: LintMessage): object {
-  return {
-    ruleId: m.ruleId,
-    severity: m.severity,
-    line: m.line,
-    column: m.column,
-    ...(m.endLine !== undefined ? { endLine: m.endLine } : {}),
-    ...(m.endColumn !== undefined ? { endColumn: m.endColumn } : {}),
-    message: m.message,
-    ...(m.fix ? { fix: { range: [m.fix.range[0], m.fix.range[1]], text: toText(m.fix.text) } } : {}),
-  };
+  const out: Record<string, unknown> = { ruleId: m.ruleId, severity: m.severity, line: m.line, column: m.column };
+  if (m.endLine !== undefined) out.endLine = m.endLine;
+  if (m.endColumn !== undefined) out.endColumn = m.endColumn;
+  out.message = m.message;
+  if (m.fix) out.fix = { range: [m.fix.range[0], m.fix.range[1]], text: toText(m.fix.text) };
+  return out;
 }
 
 /** The rest of a result with no messages (most of a fleet's). */
