@@ -22,7 +22,7 @@ import { expectExit, runOnce, summarize, type Timing } from './measure.js';
 import { fileSystemOf, ms, positiveInt, table } from './cli-helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = path.join(ROOT, 'bin', 'provision.cjs');
+const BIN = path.join(ROOT, 'bin', 'provision.js');
 
 /** The goal: provision backup within this factor of the floor. */
 export const BACKUP_GOAL = 1.3;

@@ -17,7 +17,7 @@ import { fileSystemOf, ms, positiveInt, table } from './cli-helpers.js';
 import { profileNode, summarizeProfile, type HotFunction } from './profile.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = path.join(ROOT, 'bin', 'provision.cjs');
+const BIN = path.join(ROOT, 'bin', 'provision.js');
 
 /** The goal: clean, with quarantine, within this factor of the floor. */
 export const CLEAN_GOAL = 2;

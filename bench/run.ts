@@ -19,7 +19,7 @@ import { measureStartup } from './startup.js';
 import { lintTreeArgs, measureWholeTree } from './whole-tree.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = path.join(ROOT, 'bin', 'provision.cjs');
+const BIN = path.join(ROOT, 'bin', 'provision.js');
 
 const USAGE = `Usage: npm run bench -- [options]
 

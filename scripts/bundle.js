@@ -23,7 +23,7 @@ const options = {
   supported: { 'dynamic-import': false },
 };
 await build({ ...options, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.cjs' });
-// The reader thread's start, in a small file of its own: bin/provision.cjs starts the thread for a lint of a
+// The reader thread's start, in a small file of its own: bin/provision.js starts the thread for a lint of a
 // directory before it loads the command line (src/cli/reader-start.ts).
 // It has no import.meta.url, so no banner: every lint loads it.
 await build({ ...options, banner: {}, entryPoints: ['src/cli/reader-start.ts'], outfile: 'dist/cli/reader-start.cjs' });

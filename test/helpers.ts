@@ -56,7 +56,7 @@ export interface CliResult {
  */
 export function runProvision(args: readonly string[], timeoutMs = 20_000): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'bin', 'provision.cjs'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [path.join(ROOT, 'bin', 'provision.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
       const code = (error as { code?: unknown } | null)?.code;
       resolve({ status: error === null ? 0 : typeof code === 'number' ? code : null, stdout, stderr });
     });

@@ -60,7 +60,7 @@ export interface ReadInputsOptions {
    */
   readonly waitForReader?: boolean;
   /**
-   * A reader thread started earlier (bin/provision.cjs starts one before the command line
+   * A reader thread started earlier (bin/provision.js starts one before the command line
    * loads when lint is given a large tree): a walk goes to it as soon as it is ready, however
    * small the walk, and it is stopped when the walks are done, used or not.
    */

@@ -3,7 +3,7 @@ import type * as WorkerThreads from 'node:worker_threads';
 import { createWalker, type WalkState } from './walk.js';
 
 // The thread that reads lint's files, started from here. A module of its own, built to a small file
-// (dist/cli/reader-start.cjs) that bin/provision.cjs loads before the command line: a lint of a tree
+// (dist/cli/reader-start.cjs) that bin/provision.js loads before the command line: a lint of a tree
 // starts its reader at once, and the thread starts while the command line loads.
 
 /** The slots of the Int32Array the two threads share. */

@@ -62,7 +62,7 @@ function runAndKill(args: readonly string[], ms: number, cwd: string, when?: () 
     // NOTE: its own process group, killed whole: a helper it runs (perl, for the atomic exchange) dies with it,
     // as with Ctrl-C or a service manager. An orphaned helper finishing its rename while the tree is read would
     // show a tree that is changing, not a mix left on disk.
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/provision.cjs'), ...args], { cwd, stdio: 'ignore', detached: true });
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/provision.js'), ...args], { cwd, stdio: 'ignore', detached: true });
     const kill = () => {
       try {
         process.kill(-child.pid!, 'SIGKILL');

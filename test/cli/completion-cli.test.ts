@@ -63,7 +63,7 @@ test('in a real bash, the script completes "provision li" to lint and "provision
   try {
     const bin = path.join(t.dir, 'bin');
     fs.mkdirSync(bin);
-    fs.writeFileSync(path.join(bin, 'provision'), `#!/bin/sh\nexec "${process.execPath}" "${path.join(ROOT, 'bin', 'provision.cjs')}" "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'provision'), `#!/bin/sh\nexec "${process.execPath}" "${path.join(ROOT, 'bin', 'provision.js')}" "$@"\n`, { mode: 0o755 });
     const script = path.join(t.dir, 'provision.bash');
     fs.writeFileSync(script, provision(['completion', 'bash']).stdout);
     const complete = (words: readonly string[]) => {

@@ -168,7 +168,7 @@ test('stdin that is a directory is a one-line error, exit 2, not an empty file',
   const fd = fs.openSync(t.dir, 'r');
   try {
     for (const format of [[], ['-f', 'json']]) {
-      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/provision.cjs'), 'lint', ...format, '-'], { cwd: t.dir, encoding: 'utf8', stdio: [fd, 'pipe', 'pipe'], timeout: 20_000 });
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/provision.js'), 'lint', ...format, '-'], { cwd: t.dir, encoding: 'utf8', stdio: [fd, 'pipe', 'pipe'], timeout: 20_000 });
       assert.is(r.status, 2, r.stderr);
       assert.is(r.stdout, '');
       assert.is(r.stderr, 'provision: cannot read stdin: it is a directory\n');
@@ -177,7 +177,7 @@ test('stdin that is a directory is a one-line error, exit 2, not an empty file',
     fs.writeFileSync(path.join(t.dir, 'x'), BROKEN);
     const file = fs.openSync(path.join(t.dir, 'x'), 'r');
     try {
-      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/provision.cjs'), 'lint', '-f', 'json', '-'], { cwd: t.dir, encoding: 'utf8', stdio: [file, 'pipe', 'pipe'], timeout: 20_000 });
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/provision.js'), 'lint', '-f', 'json', '-'], { cwd: t.dir, encoding: 'utf8', stdio: [file, 'pipe', 'pipe'], timeout: 20_000 });
       assert.is(r.status, 1, r.stderr);
       assert.is((JSON.parse(r.stdout) as { errorCount: number }[])[0]!.errorCount > 0, true);
     } finally {
@@ -311,7 +311,7 @@ test('--fix-dry-run with a machine format keeps stdout parseable; group findings
 
 test('a write error on stdout or stderr other than a closed pipe is exit 2, one line when stderr works', () => {
   const t = tempDir();
-  const bin = path.join(ROOT, 'bin/provision.cjs');
+  const bin = path.join(ROOT, 'bin/provision.js');
   const full = fs.openSync('/dev/full', 'w');
   try {
     site(t.dir, 'a', CLEAN);
@@ -336,7 +336,7 @@ test('a reader that stops early ends the run quietly', () => {
   const t = tempDir();
   try {
     for (let i = 0; i < 200; i++) site(t.dir, `s${i}`, BROKEN);
-    const r = spawnSync('bash', ['-c', `node ${JSON.stringify(path.join(ROOT, 'bin/provision.cjs'))} lint . | head -1`], { cwd: t.dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync('bash', ['-c', `node ${JSON.stringify(path.join(ROOT, 'bin/provision.js'))} lint . | head -1`], { cwd: t.dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     assert.is(r.stdout.split('\n').length, 2);
     assert.not.match(r.stderr, /Error|at /);
   } finally {

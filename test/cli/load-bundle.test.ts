@@ -74,7 +74,7 @@ test('a damaged cache is not given to V8, which would crash on it: the command r
     // Past both hashes: flip bytes all through V8's data, as a bad disk or a cut copy would.
     for (let i = 200; i < bytes.length; i += 97) bytes[i]! ^= 0x5a;
     fs.writeFileSync(cache, bytes);
-    const r = spawnSync(process.execPath, [path.join(root, 'bin', 'provision.cjs'), '--version'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(root, 'bin', 'provision.js'), '--version'], { encoding: 'utf8' });
     assert.is(r.status, 0, `exit ${r.status} ${r.signal ?? ''}: ${r.stderr.slice(0, 300)}`);
     assert.match(r.stdout, /^\d+\.\d+\.\d+/);
   } finally {
@@ -85,7 +85,7 @@ test('a damaged cache is not given to V8, which would crash on it: the command r
 test('the command line loaded this way still imports its ES-module dependencies (handlebars for master)', () => {
   const t = tempDir();
   try {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'provision.cjs'), 'master', '--env', t.dir, '--local', '127.0.0.1:5010', '--replicant', '127.0.0.1:5011', '--dry-run', '--yes'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'provision.js'), 'master', '--env', t.dir, '--local', '127.0.0.1:5010', '--replicant', '127.0.0.1:5011', '--dry-run', '--yes'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     assert.is(r.status, 0, r.stderr);
     assert.match(r.stdout, /repmgr_site 127\.0\.0\.1 5010 db_local_site on/);
   } finally {

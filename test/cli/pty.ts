@@ -12,7 +12,7 @@ export const hasScript = spawnSync('script', ['--version']).status === 0;
  */
 export function converse(args: string[], steps: readonly [RegExp, string][], timeoutMs = 20_000): Promise<{ code: number | null; transcript: string; done: number }> {
   return new Promise((resolve) => {
-    const command = [process.execPath, path.join(ROOT, 'bin/provision.cjs'), ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const command = [process.execPath, path.join(ROOT, 'bin/provision.js'), ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, TERM: 'dumb', NO_COLOR: '1' } });
     let transcript = '';
     let pending = '';

@@ -361,7 +361,7 @@ test('a glob lists only the directories a match could lie in: one it cannot reac
     makeTree(t.dir, 3, 40);
     const globs = [['group-00?/site-0[0-3]?/DB_CONFIG'], ['*/a/*'], ['group-001/*/DB_CONFIG', 'group-00[!1]/site-00?/DB_CONFIG'], ['group-001/*/*/*/DB_CONFIG']];
     const before = globs.map((args) => assertSame(args, t.dir, [0, 5], args.join(' ')));
-    const bin = (args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'provision.cjs'), 'lint', ...args, '--format', 'json'], { cwd: t.dir, encoding: 'utf8', timeout: 20_000 });
+    const bin = (args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'provision.js'), 'lint', ...args, '--format', 'json'], { cwd: t.dir, encoding: 'utf8', timeout: 20_000 });
     const binBefore = bin(globs[0]!);
     // Below group-001/a/long/: a directory too deep to list, far below what the globs above reach.
     makeTooDeep(path.join(t.dir, 'group-001', 'a', 'long'));
@@ -418,11 +418,11 @@ test('a walk skips a DB_CONFIG that is a symlink to a FIFO, a device or a direct
 
     // The bin ends, and says the same, in this thread and with the reader thread.
     for (const args of [['zz/link-to-fifo'], ['zz/link-to-zero'], ['zz/link-to-dir']]) {
-      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'provision.cjs'), 'lint', ...args], { cwd: t.dir, encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL' });
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'provision.js'), 'lint', ...args], { cwd: t.dir, encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL' });
       assert.is(r.status, 2, `${args.join(' ')}: ${r.signal ?? ''} ${r.stderr}`);
       assert.is(r.stderr, `provision: no file named DB_CONFIG in ${args[0]} or below it\n`);
     }
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'provision.cjs'), 'lint', '.', '--format', 'json'], { cwd: t.dir, encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL', maxBuffer: 64 << 20 });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'provision.js'), 'lint', '.', '--format', 'json'], { cwd: t.dir, encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL', maxBuffer: 64 << 20 });
     assert.is(r.signal, null, 'the whole tree: the process ends');
     assert.is(r.stderr, '');
     assert.is((JSON.parse(r.stdout) as unknown[]).length, whole.files.length);
@@ -554,7 +554,7 @@ test('which command lines start the reader before the command line loads: lint o
 /** The bundled bin as a process, with NODE_DEBUG=provision to see the reader thread at work. */
 function provisionDebug(args: readonly string[], cwd: string, prefix: string[] = []): Promise<{ status: number | null; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
-  const command = [...prefix, process.execPath, path.join(ROOT, 'bin', 'provision.cjs'), ...args];
+  const command = [...prefix, process.execPath, path.join(ROOT, 'bin', 'provision.js'), ...args];
   return new Promise((resolve) => {
     execFile(command[0]!, command.slice(1), { cwd, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL', maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, NODE_DEBUG: 'provision' } }, (error, stdout, stderr) => {
       const code = (error as { code?: unknown } | null)?.code;

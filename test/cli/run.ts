@@ -10,7 +10,7 @@ export interface Run {
 
 /** Run the real bin as a process, as a user would. */
 export function provision(args: readonly string[], options: { cwd?: string; input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Run {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/provision.cjs'), ...args], {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/provision.js'), ...args], {
     cwd: options.cwd ?? ROOT,
     input: options.input ?? '',
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...options.env },

@@ -101,7 +101,7 @@ async function makeGroup(): Promise<Group> {
 
 /** ansible-playbook on the example, with this checkout's bin as the provision command. */
 function playbook(group: Group, ...extra: string[]): Promise<Run> {
-  const command = JSON.stringify({ provision_command: [process.execPath, join(projectRoot(), 'bin', 'provision.cjs')] });
+  const command = JSON.stringify({ provision_command: [process.execPath, join(projectRoot(), 'bin', 'provision.js')] });
   const args = ['-i', group.inventory, join(projectRoot(), 'examples', 'ansible', 'site.yml'), '-e', command, ...extra];
   return new Promise((resolve) => {
     execFile('ansible-playbook', args, { cwd: group.root, env: group.env, encoding: 'utf8', timeout: PLAYBOOK_MS, killSignal: 'SIGKILL', maxBuffer: 16 << 20 }, (error, stdout, stderr) => {

@@ -123,7 +123,7 @@ const cliAddress = (host: LoopbackHost, port: number) => (host.includes(':') ? `
 function writeConfigsWithCli(kind: Kind, host: LoopbackHost, ports: Ports, masterHome: string, clientHome: string): void {
   const provision = (args: string[]) => {
     try {
-      execFileSync(process.execPath, [join(projectRoot(), 'bin', 'provision.cjs'), ...args], { cwd: projectRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+      execFileSync(process.execPath, [join(projectRoot(), 'bin', 'provision.js'), ...args], { cwd: projectRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
     } catch (cause) {
       const e = cause as { status?: number; stdout?: string; stderr?: string };
       throw new Error(`provision ${args.join(' ')} exited ${e.status}:\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause });
