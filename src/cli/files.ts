@@ -6,7 +6,7 @@ import { directoryExistsFrom } from '../env/directories.js';
 import type { EnvironmentFacts } from '../lint/types.js';
 import { CliError } from './errors.js';
 import { globDirectories, globToRegExp, isGlob } from './glob.js';
-import type { ReaderHandle } from './reader-start.js';
+import type { ReaderHandle, RegionTimes } from './reader-start.js';
 import { ReaderThread, type ReadFile } from './reader-thread.js';
 import { createWalker, type Walker, type WalkState } from './walk.js';
 
@@ -45,6 +45,8 @@ export interface LintInput {
   readonly source?: string | undefined;
   /** For a file a walk found: what its directory holds that lint asks about (see Walker.nearby). */
   readonly nearby?: readonly string[];
+  /** For a file the reader thread read beside region files: their times and its own (see RegionTimes). */
+  readonly times?: RegionTimes | null | undefined;
 }
 
 export interface ReadInputsOptions {
@@ -249,9 +251,11 @@ const NO_REGIONS: EnvironmentFacts['regionFiles'] = [];
 /**
  * What lint needs to know about the environment directory a DB_CONFIG sits in;
  * `nearby`: what the walk that found it listed there (see Walker.nearby), which
- * spares a listing, and a stat for each directory the file names that is not there.
+ * spares a listing, and a stat for each directory the file names that is not there;
+ * `times`: the times of the file and of its region files, when the reader thread
+ * took them (see RegionTimes), which spares their stats.
  */
-export function environmentFacts(file: string, nearby?: readonly string[]): EnvironmentFacts | undefined {
+export function environmentFacts(file: string, nearby?: readonly string[], times?: RegionTimes | null): EnvironmentFacts | undefined {
   try {
     // A walked file ends with its separator and name: its directory is the rest (what path.dirname gives; on
     // Windows path.dirname, which keeps the root of `C:\DB_CONFIG`).
@@ -260,6 +264,9 @@ export function environmentFacts(file: string, nearby?: readonly string[]): Envi
     const directoryExists = directoryExistsFrom(dir, nearby);
     // Only compared with region files: no stat when there are none (most runs).
     if (regions.length === 0) return { configMtimeMs: 0, regionFiles: NO_REGIONS, directoryExists };
+    if (times != null && times.length === regions.length + 1) {
+      return { configMtimeMs: times[0]!, regionFiles: regions.map((name, i) => ({ name, mtimeMs: times[i + 1]! })), directoryExists };
+    }
     return {
       configMtimeMs: fs.statSync(file).mtimeMs,
       regionFiles: regions.map((name) => ({ name, mtimeMs: fs.statSync(path.join(dir, name)).mtimeMs })),

@@ -1,4 +1,5 @@
 import type * as Fs from 'node:fs';
+import type * as Path from 'node:path';
 import type * as WorkerThreads from 'node:worker_threads';
 import { createWalker, type WalkState } from './walk.js';
 
@@ -31,9 +32,19 @@ export interface Batch {
   readonly files: readonly string[];
   readonly lengths: readonly number[];
   readonly nearby: readonly (readonly string[])[];
+  /** For a file beside region files: see RegionTimes; null when it has none, or one could not be stat'd. */
+  readonly times: readonly (RegionTimes | null)[];
   readonly failures: readonly (readonly [number, Failure])[];
   readonly buffer: ArrayBuffer;
 }
+/**
+ * When a file and the region files beside it were last modified (stale-region-files
+ * compares them): the file's mtime, then each region file's, in the order of the
+ * file's `nearby` list. The reader takes them while it has the file open, so that
+ * the lint thread need not stat them.
+ */
+export type RegionTimes = readonly number[];
+
 /** The walk is over, or `error` stopped it. */
 export interface End {
   readonly end: true;
@@ -53,7 +64,8 @@ function readerMain(makeWalker: typeof createWalker): void {
   const threads = require('node:worker_threads') as typeof WorkerThreads;
   const fsys = require('node:fs') as typeof Fs;
   const { port, shared, slots } = threads.workerData as { port: WorkerThreads.MessagePort; shared: Int32Array; slots: typeof SLOTS };
-  const walker = makeWalker(fsys, require('node:path'), (message, cause) => Object.assign(new Error(message, { cause }), { name: 'ReadFailure' }));
+  const paths = require('node:path') as typeof Path;
+  const walker = makeWalker(fsys, paths, (message, cause) => Object.assign(new Error(message, { cause }), { name: 'ReadFailure' }));
   const failure = (error: unknown): Failure => {
     const e = error as { name?: string; message?: string; stack?: string; cause?: { code?: unknown } } | undefined;
     if (e?.name !== 'ReadFailure') return { message: String(e?.stack ?? error), bug: true };
@@ -71,6 +83,7 @@ function readerMain(makeWalker: typeof createWalker): void {
   port.on('message', ({ state, firstBatch, maxBatch, maxBytes }: { state: WalkState; firstBatch: number; maxBatch: number; maxBytes: number }) => {
     let files: string[] = [];
     let nearby: (readonly string[])[] = [];
+    let times: (RegionTimes | null)[] = [];
     let lengths: number[] = [];
     let failures: [number, Failure][] = [];
     // The batch's bytes, one file after the other, read straight into it (no buffer a file, no copying
@@ -82,20 +95,38 @@ function readerMain(makeWalker: typeof createWalker): void {
       if (files.length === 0) return;
       // NOTE: the length first: a transferred buffer is detached, and its arrays have none.
       const capacity = store.length;
-      post({ files, lengths, nearby, failures, buffer: store.buffer as ArrayBuffer }, [store.buffer as ArrayBuffer]);
+      post({ files, lengths, nearby, times, failures, buffer: store.buffer as ArrayBuffer }, [store.buffer as ArrayBuffer]);
       files = [];
       nearby = [];
+      times = [];
       lengths = [];
       failures = [];
       store = new Uint8Array(capacity);
       size = 0;
       limit = Math.min(limit * 2, maxBatch);
     };
+    /** The times of `file`, open as `fd`, and of the region files in `near` (RegionTimes); null when it has none or one is gone. */
+    const regionTimes = (file: string, fd: number, near: readonly string[]): RegionTimes | null => {
+      let out: number[] | null = null;
+      for (let i = 0; i < near.length; i++) {
+        if (!walker.isRegionFile(near[i]!)) continue;
+        try {
+          out ??= [fsys.fstatSync(fd).mtimeMs];
+          out.push(fsys.statSync(`${file.slice(0, file.lastIndexOf(paths.sep) + 1)}${near[i]}`).mtimeMs);
+        } catch {
+          // Gone since the listing: the lint thread asks again, and says what it finds.
+          return null;
+        }
+      }
+      return out;
+    };
     /** Read a file to its end at `size` of the batch; its length. */
-    const read = (file: string): number => {
+    const read = (file: string, near: readonly string[]): number => {
       const fd = fsys.openSync(file, 'r');
       const from = size;
       try {
+        // One entry a file opened; the loop below adds null for one that could not be.
+        times.push(near.length === 0 ? null : regionTimes(file, fd, near));
         for (;;) {
           if (size === store.length) {
             const larger = new Uint8Array(store.length * 2);
@@ -116,10 +147,12 @@ function readerMain(makeWalker: typeof createWalker): void {
     try {
       for (let file = walker.next(state); file !== undefined; file = walker.next(state)) {
         files.push(file);
-        nearby.push(walker.nearby());
+        const near = walker.nearby();
+        nearby.push(near);
         try {
-          lengths.push(read(file));
+          lengths.push(read(file, near));
         } catch (error) {
+          if (times.length < files.length) times.push(null); // not opened
           lengths.push(-1);
           failures.push([files.length - 1, failure(walker.readFailure(file, error))]);
         }

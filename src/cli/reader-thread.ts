@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import type * as WorkerThreads from 'node:worker_threads';
 import { CliError } from './errors.js';
-import { SLOTS, startReader, stopReader, type Batch, type End, type ReaderHandle } from './reader-start.js';
+import { SLOTS, startReader, stopReader, type Batch, type End, type ReaderHandle, type RegionTimes } from './reader-start.js';
 import type { WalkState } from './walk.js';
 
 /** How long the lint thread waits for a batch before it checks that the reader is still alive. */
@@ -19,6 +19,8 @@ export interface ReadFile {
   readonly source?: string;
   /** See Walker.nearby. */
   readonly nearby: readonly string[];
+  /** When the reader thread took them: the times of the file and its region files (see RegionTimes). */
+  readonly times?: RegionTimes | null | undefined;
   readonly failure?: CliError;
 }
 
@@ -122,7 +124,7 @@ export class ReaderThread {
  * a bug in the reader, after the files before it.
  */
 function filesOf(batch: Batch, files: ReadFile[]): Error | undefined {
-  const { files: names, lengths, nearby, failures, buffer } = batch;
+  const { files: names, lengths, nearby, times, failures, buffer } = batch;
   let used = 0;
   for (let i = 0; i < lengths.length; i++) if (lengths[i]! > 0) used += lengths[i]!;
   const text = Buffer.from(buffer, 0, used).toString('latin1');
@@ -131,7 +133,7 @@ function filesOf(batch: Batch, files: ReadFile[]): Error | undefined {
   for (let i = 0; i < names.length; i++) {
     const length = lengths[i]!;
     if (length >= 0) {
-      files.push({ file: names[i]!, bytes: Buffer.from(buffer, at, length), source: text.slice(at, at + length), nearby: nearby[i]! });
+      files.push({ file: names[i]!, bytes: Buffer.from(buffer, at, length), source: text.slice(at, at + length), nearby: nearby[i]!, times: times[i] });
       at += length;
     } else {
       const [, why] = failures[failed++]!;

@@ -46,6 +46,8 @@ export interface Walker {
    * every entry that is not a regular file (a directory a DB_CONFIG may name).
    */
   nearby(): readonly string[];
+  /** Whether a name in `nearby()` is a region file (`__db.001`...). */
+  isRegionFile(name: string): boolean;
   /** The error for a file that cannot be read. */
   readFailure(file: string, error: unknown): Error;
 }
@@ -143,6 +145,7 @@ export function createWalker(fs: typeof Fs, path: typeof Path, fail: (message: s
       }
     },
     nearby: () => lastNearby,
+    isRegionFile: (name) => REGION_FILE.test(name),
     readFailure(file, error) {
       const code = (error as NodeJS.ErrnoException).code;
       return fail(`cannot read ${file}: ${code === 'EISDIR' ? 'it is a directory' : code}`, error);

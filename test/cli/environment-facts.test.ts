@@ -30,6 +30,14 @@ test('an environment directory: its region files with their times, and the direc
       assert.not.ok(facts.directoryExists('data'), 'a file is not a directory');
       assert.not.ok(facts.directoryExists('nope'));
     }
+    // Times the reader thread took (the file's, then each region file's) are used as they are: no stat.
+    const taken = environmentFacts(file, ['__db.001', 'logs'], [5, 7]);
+    assert.equal([taken?.configMtimeMs, taken?.regionFiles], [5, [{ name: '__db.001', mtimeMs: 7 }]]);
+    // None, or not one for each region file: the times are read here.
+    for (const times of [null, undefined, [5], [5, 7, 9]]) {
+      const asked = environmentFacts(file, ['__db.001', 'logs'], times);
+      assert.equal([asked?.configMtimeMs, asked?.regionFiles], [fs.statSync(file).mtimeMs, [{ name: '__db.001', mtimeMs: 1_000_000 }]], String(times));
+    }
     // No region files: no time is read, and the directories are still those of the environment.
     fs.rmSync(path.join(env, '__db.001'));
     const plain = environmentFacts(file, ['logs']);

@@ -273,6 +273,23 @@ test('a tree larger than the threshold: order, skipped directories, symlinks, re
   assert.is(expected.files.find((f) => f.file.endsWith(path.join('a', 'deeper', 'DB_CONFIG')))!.bytes!.length, 1_500_000);
 });
 
+test('the reader thread takes the times of a file and of the region files beside it, as lint would read them', () => {
+  let beside = 0;
+  for (const [options, reader] of [[inThread, false], [threaded(0), true]] as const) {
+    for (const input of inputsOf(['.'], big.dir, options)) {
+      const regions = (input.nearby ?? []).filter((n) => /^__db\.\d{3}$/.test(n));
+      if (!reader || regions.length === 0) {
+        assert.ok(input.times == null, `${input.file}: no times`);
+        continue;
+      }
+      beside++;
+      const dir = path.dirname(input.file);
+      assert.equal(input.times, [fs.statSync(input.file).mtimeMs, ...regions.map((n) => fs.statSync(path.join(dir, n)).mtimeMs)], input.file);
+    }
+  }
+  assert.ok(beside >= 10, `${beside} files beside region files`);
+});
+
 test('the default threshold: the same result whether or not the reader takes over in time', () => {
   const expected = reference(['.'], big.dir);
   for (let i = 0; i < 3; i++) assert.equal(run(['.'], big.dir, { threshold: 50 }).files, expected.files);

@@ -12,6 +12,7 @@ import { MAX_WARNINGS } from '../lint-options.js';
 import { numberOption, wholeAtLeast } from '../number-option.js';
 import { CONFIG_SUFFIX, environmentFacts, readInputs, type LintInput, type ReadInputsOptions } from '../files.js';
 import { readStdin, shownPath, useColor, type Io } from '../io.js';
+import type { RegionTimes } from '../reader-start.js';
 import { loadRc } from '../rc.js';
 
 export interface LintArgs {
@@ -34,6 +35,7 @@ interface Input {
   readonly shown: string;
   readonly bytes: Buffer;
   readonly nearby?: readonly string[] | undefined;
+  readonly times?: RegionTimes | null | undefined;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
   const options = (input: Input) => {
     // Only a file named DB_CONFIG sits in an environment whose directory lint may judge.
     const named = input.file !== '-' && (input.file.endsWith(CONFIG_SUFFIX) || path.basename(input.file) === 'DB_CONFIG');
-    const environment = named ? environmentFacts(input.file, input.nearby) : undefined;
+    const environment = named ? environmentFacts(input.file, input.nearby, input.times) : undefined;
     return environment ? { filePath: input.shown, rules: rc.rules, environment } : { filePath: input.shown, rules: rc.rules };
   };
 
@@ -71,8 +73,8 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
   // own: it loops over every file of a fleet, runLint only over their batches.
   const lintEach = (batch: readonly LintInput[], stdin: Buffer | undefined) => {
     for (let i = 0; i < batch.length; i++) {
-      const { file, bytes, source, nearby } = batch[i]!;
-      const input: Input = file === '-' ? { file, shown: args.stdinFilename, bytes: stdin! } : { file, shown: shownPath(io.cwd, file), bytes: bytes!, nearby };
+      const { file, bytes, source, nearby, times } = batch[i]!;
+      const input: Input = file === '-' ? { file, shown: args.stdinFilename, bytes: stdin! } : { file, shown: shownPath(io.cwd, file), bytes: bytes!, nearby, times };
       if (input.bytes.length > MAX_LINT_BYTES) throw tooLarge(input);
       if (fixDbConfig === undefined) {
         results.push(source !== undefined ? lintBinary(source, options(input)) : lintDbConfig(input.bytes, options(input)));
