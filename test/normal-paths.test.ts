@@ -11,6 +11,15 @@ const PATHS = [
   '../a', 'a//b', 'a/', '/abs', '', 'a b/ü/DB_CONFIG', 'a\\b',
 ];
 
+/** Each directory of DIRS with each path made from PATHS below it, beside it and (with `elsewhere`) outside it. */
+function* cases(elsewhere = false): Generator<[dir: string, p: string]> {
+  for (const dir of DIRS) {
+    for (const rel of PATHS) {
+      for (const p of [`${dir}/${rel}`, `${dir}${rel}`, rel, ...(elsewhere ? [`/elsewhere/${rel}`, `/srvx/${rel}`] : [])]) yield [dir, p];
+    }
+  }
+}
+
 test('joinNormal gives what path.resolve gives, or leaves it to path.resolve', () => {
   let joined = 0;
   for (const dir of DIRS) {
@@ -29,15 +38,11 @@ test('joinNormal gives what path.resolve gives, or leaves it to path.resolve', (
 
 test('relativeInside gives what path.relative gives, or leaves it to path.relative', () => {
   let taken = 0;
-  for (const dir of DIRS) {
-    for (const rel of PATHS) {
-      for (const p of [`${dir}/${rel}`, `${dir}${rel}`, rel]) {
-        const quick = relativeInside(dir, p);
-        if (quick === undefined) continue;
-        taken++;
-        assert.is(quick, path.relative(dir, p), `${p} from ${dir}`);
-      }
-    }
+  for (const [dir, p] of cases()) {
+    const quick = relativeInside(dir, p);
+    if (quick === undefined) continue;
+    taken++;
+    assert.is(quick, path.relative(dir, p), `${p} from ${dir}`);
   }
   assert.ok(taken >= 20, `${taken} taken`);
   assert.is(relativeInside('/srv', '/srvx/a'), undefined);
@@ -46,14 +51,10 @@ test('relativeInside gives what path.relative gives, or leaves it to path.relati
 
 test('isOutside says a path is outside a directory only where path.relative climbs out of it', () => {
   let outside = 0;
-  for (const dir of DIRS) {
-    for (const rel of PATHS) {
-      for (const p of [`${dir}/${rel}`, `${dir}${rel}`, `/elsewhere/${rel}`, `/srvx/${rel}`, rel]) {
-        if (!isOutside(dir, p)) continue;
-        outside++;
-        assert.ok(path.relative(dir, p).startsWith('..'), `${p} from ${dir}: ${path.relative(dir, p)}`);
-      }
-    }
+  for (const [dir, p] of cases(true)) {
+    if (!isOutside(dir, p)) continue;
+    outside++;
+    assert.ok(path.relative(dir, p).startsWith('..'), `${p} from ${dir}: ${path.relative(dir, p)}`);
   }
   // The shortcut is taken for the common case, not only refused.
   assert.ok(outside >= 20, `${outside} outside`);
@@ -66,14 +67,10 @@ test('isOutside says a path is outside a directory only where path.relative clim
 
 test('resolvesToItself only for paths path.resolve gives back unchanged', () => {
   let same = 0;
-  for (const dir of DIRS) {
-    for (const rel of PATHS) {
-      for (const p of [`${dir}/${rel}`, `${dir}${rel}`, rel]) {
-        if (!resolvesToItself(p)) continue;
-        same++;
-        assert.is(path.resolve('/somewhere/else', p), p, p);
-      }
-    }
+  for (const [, p] of cases(true)) {
+    if (!resolvesToItself(p)) continue;
+    same++;
+    assert.is(path.resolve('/somewhere/else', p), p, p);
   }
   assert.ok(same >= 20, `${same} taken`);
 });
@@ -84,13 +81,10 @@ test('displayPath and absolutePath with the shortcuts are what path.resolve and 
     const relative = path.relative(cwd, absolute);
     return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative;
   };
-  for (const dir of DIRS.filter((d) => path.isAbsolute(d))) {
-    for (const rel of PATHS) {
-      for (const p of [`${dir}/${rel}`, `${dir}${rel}`, `/elsewhere/${rel}`, rel]) {
-        assert.is(displayPath(p, dir), display(dir, p), `display ${p} from ${dir}`);
-        assert.is(absolutePath(p, dir), path.resolve(dir, p), `absolute ${p} from ${dir}`);
-      }
-    }
+  for (const [dir, p] of cases(true)) {
+    if (!path.isAbsolute(dir)) continue;
+    assert.is(displayPath(p, dir), display(dir, p), `display ${p} from ${dir}`);
+    assert.is(absolutePath(p, dir), path.resolve(dir, p), `absolute ${p} from ${dir}`);
   }
 });
 
@@ -99,11 +93,7 @@ test('shownPath with the shortcut is what it was without it', () => {
     const rel = path.relative(cwd, p);
     return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
   };
-  for (const dir of DIRS.filter((d) => path.isAbsolute(d))) {
-    for (const rel of PATHS) {
-      for (const p of [`${dir}/${rel}`, `${dir}${rel}`, `/elsewhere/${rel}`]) assert.is(shownPath(dir, p), before(dir, p), `${p} from ${dir}`);
-    }
-  }
+  for (const [dir, p] of cases(true)) if (path.isAbsolute(dir) && path.isAbsolute(p)) assert.is(shownPath(dir, p), before(dir, p), `${p} from ${dir}`);
 });
 
 test.run();
