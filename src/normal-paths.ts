@@ -46,9 +46,10 @@ export function resolvesToItself(p: string): boolean {
 let lastAbsolute = '';
 let lastVerdict = false;
 
+/** resolvesToItself for a directory, remembered for the last one asked about. */
 function isNormalAbsolute(p: string): boolean {
   if (p !== lastAbsolute) {
-    lastVerdict = p.startsWith('/') && (p.length === 1 || !p.endsWith('/')) && !NOT_NORMAL.test(p);
+    lastVerdict = resolvesToItself(p);
     lastAbsolute = p;
   }
   return lastVerdict;

@@ -6,14 +6,13 @@ import { describeSite } from '../dbconfig/site-config.js';
 import { readStatements } from '../dbconfig/statements.js';
 import { directoryExistsFrom } from '../env/directories.js';
 import { environmentLayout } from '../env/layout.js';
+import { REGION_FILE } from '../env/region-files.js';
 import { findLayoutManifest } from '../layout/manifest.js';
 import { lintDbConfig } from '../lint/lint.js';
 import type { EnvironmentFacts, RuleSetting } from '../lint/types.js';
 import { probeConnect, probeLocalPort, resolveHost } from './probe.js';
 import type { LintSummary, SiteAddress, SiteFacts, SiteInput } from './types.js';
 
-/** Region files: `__db.001` ... (not `__db.rep.*`, `__dbq.*`, `__dbp.*`). */
-const REGION_FILE = /^__db\.\d{3}$/;
 const REP_IDENTITY = /^__db\.rep\./;
 /** Folders provision keeps beside the data that a backup never copies. */
 const NOT_DATA = new Set(['.provision-quarantine']);

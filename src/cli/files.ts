@@ -3,15 +3,14 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { debuglog } from 'node:util';
 import { directoryExistsFrom } from '../env/directories.js';
+import { REGION_FILE } from '../env/region-files.js';
 import type { EnvironmentFacts } from '../lint/types.js';
 import { CliError } from './errors.js';
 import { globDirectories, globToRegExp, isGlob } from './glob.js';
-import type { ReaderHandle, RegionTimes } from './reader-start.js';
+import type { ReaderHandle } from './reader-start.js';
 import { ReaderThread, type ReadFile } from './reader-thread.js';
 import { createWalker, type Walker, type WalkState } from './walk.js';
 
-/** Region files: `__db.001` ... (never `__db.rep.*`, `__dbq.*` or `__dbp.*`). */
-const REGION_FILE = /^__db\.\d{3}$/;
 
 /**
  * Directories and files a walk goes through in this thread before it starts a
@@ -36,6 +35,14 @@ function globPatterns(arg: string, rest: string): { files: RegExp; directories: 
     throw new CliError(`not a valid glob: ${arg} (${reason}; a range in [...] goes from low to high, as in [a-z])`, 2, { cause: error });
   }
 }
+
+/**
+ * When a file and the region files beside it were last modified (stale-region-files
+ * compares them): the file's mtime, then each region file's, in the order of the
+ * file's `nearby` list. The reader thread takes them while it has the file open, so
+ * that the lint thread need not stat them.
+ */
+export type RegionTimes = readonly number[];
 
 /** One of lint's inputs: `-` (stdin, for the caller to read), or a file with its bytes. */
 export interface LintInput {
@@ -101,7 +108,7 @@ export function* readInputs(args: readonly string[], cwd: string, options: ReadI
         for (const batch of walks.run(target, skip)) {
           if (unreadable !== undefined) continue;
           const inputs: LintInput[] = [];
-          unreadable = usable(batch, seen, inputs);
+          unreadable = addUsable(batch, seen, inputs);
           if (inputs.length > 0) yield inputs;
         }
         if (target.found === 0) throw new CliError(target.name === null ? `no files match ${arg}` : `no file named DB_CONFIG in ${arg} or below it`, 2);
@@ -126,7 +133,7 @@ export function* readInputs(args: readonly string[], cwd: string, options: ReadI
  * when several arguments could name a file twice), up to the first that cannot be
  * read, whose error is returned (lint uses no file after it).
  */
-function usable(batch: readonly ReadFile[], seen: Set<string> | undefined, inputs: LintInput[]): CliError | undefined {
+function addUsable(batch: readonly ReadFile[], seen: Set<string> | undefined, inputs: LintInput[]): CliError | undefined {
   for (let i = 0; i < batch.length; i++) {
     const input = batch[i]!;
     if (seen !== undefined) {

@@ -1,6 +1,7 @@
 import type * as Fs from 'node:fs';
 import type * as Path from 'node:path';
 import type * as WorkerThreads from 'node:worker_threads';
+import type { RegionTimes } from './files.js';
 import { createWalker, type WalkState } from './walk.js';
 
 // The thread that reads lint's files, started from here. A module of its own, built to a small file
@@ -32,19 +33,11 @@ export interface Batch {
   readonly files: readonly string[];
   readonly lengths: readonly number[];
   readonly nearby: readonly (readonly string[])[];
-  /** For a file beside region files: see RegionTimes; null when it has none, or one could not be stat'd. */
+  /** For a file named DB_CONFIG beside region files: see RegionTimes; null when it has none, one could not be stat'd, or the file could not be opened. */
   readonly times: readonly (RegionTimes | null)[];
   readonly failures: readonly (readonly [number, Failure])[];
   readonly buffer: ArrayBuffer;
 }
-/**
- * When a file and the region files beside it were last modified (stale-region-files
- * compares them): the file's mtime, then each region file's, in the order of the
- * file's `nearby` list. The reader takes them while it has the file open, so that
- * the lint thread need not stat them.
- */
-export type RegionTimes = readonly number[];
-
 /** The walk is over, or `error` stopped it. */
 export interface End {
   readonly end: true;
@@ -65,6 +58,8 @@ function readerMain(makeWalker: typeof createWalker): void {
   const fsys = require('node:fs') as typeof Fs;
   const { port, shared, slots } = threads.workerData as { port: WorkerThreads.MessagePort; shared: Int32Array; slots: typeof SLOTS };
   const paths = require('node:path') as typeof Path;
+  /** The name of the files lint judges an environment for. */
+  const CONFIG = 'DB_CONFIG';
   const walker = makeWalker(fsys, paths, (message, cause) => Object.assign(new Error(message, { cause }), { name: 'ReadFailure' }));
   const failure = (error: unknown): Failure => {
     const e = error as { name?: string; message?: string; stack?: string; cause?: { code?: unknown } } | undefined;
@@ -105,14 +100,19 @@ function readerMain(makeWalker: typeof createWalker): void {
       size = 0;
       limit = Math.min(limit * 2, maxBatch);
     };
-    /** The times of `file`, open as `fd`, and of the region files in `near` (RegionTimes); null when it has none or one is gone. */
+    /**
+     * The times of `file`, open as `fd`, and of the region files in `near` (RegionTimes); null when it
+     * has none or one is gone, and for a file not named DB_CONFIG (a glob's: lint judges no environment for it).
+     */
     const regionTimes = (file: string, fd: number, near: readonly string[]): RegionTimes | null => {
+      const dir = file.slice(0, file.lastIndexOf(paths.sep) + 1);
+      if (file.length - dir.length !== CONFIG.length || !file.endsWith(CONFIG)) return null;
       let out: number[] | null = null;
       for (let i = 0; i < near.length; i++) {
         if (!walker.isRegionFile(near[i]!)) continue;
         try {
           out ??= [fsys.fstatSync(fd).mtimeMs];
-          out.push(fsys.statSync(`${file.slice(0, file.lastIndexOf(paths.sep) + 1)}${near[i]}`).mtimeMs);
+          out.push(fsys.statSync(`${dir}${near[i]}`).mtimeMs);
         } catch {
           // Gone since the listing: the lint thread asks again, and says what it finds.
           return null;

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import type * as WorkerThreads from 'node:worker_threads';
 import { CliError } from './errors.js';
-import { SLOTS, startReader, stopReader, type Batch, type End, type ReaderHandle, type RegionTimes } from './reader-start.js';
+import type { RegionTimes } from './files.js';
+import { SLOTS, startReader, stopReader, type Batch, type End, type ReaderHandle } from './reader-start.js';
 import type { WalkState } from './walk.js';
 
 /** How long the lint thread waits for a batch before it checks that the reader is still alive. */
@@ -73,7 +74,7 @@ export class ReaderThread {
         return { listed: message.listed, found: message.found };
       }
       const files: ReadFile[] = [];
-      const bug = filesOf(message, files);
+      const bug = addFilesOf(message, files);
       if (files.length > 0) yield files;
       if (bug !== undefined) throw bug;
     }
@@ -123,7 +124,7 @@ export class ReaderThread {
  * fleet, the walk only over its batches. Returns the error of a failure that is
  * a bug in the reader, after the files before it.
  */
-function filesOf(batch: Batch, files: ReadFile[]): Error | undefined {
+function addFilesOf(batch: Batch, files: ReadFile[]): Error | undefined {
   const { files: names, lengths, nearby, times, failures, buffer } = batch;
   let used = 0;
   for (let i = 0; i < lengths.length; i++) if (lengths[i]! > 0) used += lengths[i]!;

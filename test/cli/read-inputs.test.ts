@@ -13,6 +13,8 @@ import { CliError } from '../../src/cli/errors.js';
 import { readInputs, type LintInput, type ReadInputsOptions } from '../../src/cli/files.js';
 import { main } from '../../src/cli/main.js';
 import { estimateEntries, lintsLargeTree, SLOTS, startReader } from '../../src/cli/reader-start.js';
+import { ReaderThread, type ReadFile } from '../../src/cli/reader-thread.js';
+import { createWalker } from '../../src/cli/walk.js';
 import { prng, ROOT, tempDir } from '../helpers.js';
 
 const test = suite('read-inputs');
@@ -288,6 +290,32 @@ test('the reader thread takes the times of a file and of the region files beside
     }
   }
   assert.ok(beside >= 10, `${beside} files beside region files`);
+});
+
+test('the reader\'s times stay with their files: after one it cannot open, and none for a file lint judges no environment for', () => {
+  const t = tempDir('provision-read-times-');
+  const reader = ReaderThread.start()!;
+  try {
+    for (const d of ['a', 'b', 'c', 'd']) fs.mkdirSync(path.join(t.dir, d));
+    fs.symlinkSync(path.join(t.dir, 'nowhere'), path.join(t.dir, 'a', 'DB_CONFIG'));
+    for (const f of ['b/DB_CONFIG', 'b/__db.001', 'b/__db.002', 'c/DB_CONFIG', 'd/site.conf', 'd/__db.001']) fs.writeFileSync(path.join(t.dir, f), f);
+    fs.utimesSync(path.join(t.dir, 'b', '__db.002'), 1000, 1000);
+    reader.waitUntilReady();
+    const walker = createWalker(fs, path, (message, cause) => new Error(message, { cause }));
+    const files: ReadFile[] = [];
+    for (const batch of reader.walk(walker.begin(t.dir, null, '^[^/]+/(?:DB_CONFIG|site\\.conf)$'))) files.push(...batch);
+    const by = (rel: string) => files.find((f) => f.file === path.join(t.dir, rel))!;
+    assert.equal(files.map((f) => path.relative(t.dir, f.file)), ['a/DB_CONFIG', 'b/DB_CONFIG', 'c/DB_CONFIG', 'd/site.conf']);
+    assert.ok(by('a/DB_CONFIG').failure, 'a DB_CONFIG that leads nowhere cannot be read');
+    assert.ok(by('a/DB_CONFIG').times == null);
+    const stat = (rel: string) => fs.statSync(path.join(t.dir, rel)).mtimeMs;
+    assert.equal(by('b/DB_CONFIG').times, [stat('b/DB_CONFIG'), stat('b/__db.001'), 1_000_000]);
+    assert.ok(by('c/DB_CONFIG').times == null, 'no region files');
+    assert.ok(by('d/site.conf').times == null, 'not a DB_CONFIG: lint judges no environment for it');
+  } finally {
+    reader.close();
+    t.cleanup();
+  }
 });
 
 test('the default threshold: the same result whether or not the reader takes over in time', () => {

@@ -12,7 +12,6 @@ import { MAX_WARNINGS } from '../lint-options.js';
 import { numberOption, wholeAtLeast } from '../number-option.js';
 import { CONFIG_SUFFIX, environmentFacts, readInputs, type LintInput, type ReadInputsOptions } from '../files.js';
 import { readStdin, shownPath, useColor, type Io } from '../io.js';
-import type { RegionTimes } from '../reader-start.js';
 import { loadRc } from '../rc.js';
 
 export interface LintArgs {
@@ -30,12 +29,10 @@ export interface LintArgs {
   readonly stdinFilename: string;
 }
 
-interface Input {
+interface Input extends Pick<LintInput, 'nearby' | 'times'> {
   readonly file: string;
   readonly shown: string;
   readonly bytes: Buffer;
-  readonly nearby?: readonly string[] | undefined;
-  readonly times?: RegionTimes | null | undefined;
 }
 
 /**
@@ -69,8 +66,8 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
   // What each file says after the fixes (the same bytes without --fix), kept only for the group checks.
   const members: Input[] = [];
   let results: LintResult[] = [];
-  // Each file is linted as soon as it is read, and its bytes dropped unless the group needs them. A function of its
-  // own: it loops over every file of a fleet, runLint only over their batches.
+  // Each file is linted as soon as its batch is read, and its bytes dropped unless the group needs them. A function
+  // of its own: it loops over every file of a fleet, runLint only over their batches.
   const lintEach = (batch: readonly LintInput[], stdin: Buffer | undefined) => {
     for (let i = 0; i < batch.length; i++) {
       const { file, bytes, source, nearby, times } = batch[i]!;
@@ -90,7 +87,7 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
     }
   };
   // Standard input (`-`) comes alone in its batch.
-  for (const batch of readInputs(args.paths, io.cwd, threads)) lintEach(batch, batch[0]?.file === '-' ? await readStdin(io) : undefined);
+  for (const batch of readInputs(args.paths, io.cwd, threads)) lintEach(batch, batch[0]!.file === '-' ? await readStdin(io) : undefined);
 
   if (args.group) {
     const { lintGroup } = await import('../../lint/group.js');
