@@ -11,7 +11,6 @@ import type { ReaderHandle } from './reader-start.js';
 import { ReaderThread, type ReadFile } from './reader-thread.js';
 import { createWalker, type Walker, type WalkState } from './walk.js';
 
-
 /**
  * Directories and files a walk goes through in this thread before it starts a
  * reader thread (a tree of a few hundred environments: the thread's start costs

@@ -120,7 +120,7 @@ function readerMain(makeWalker: typeof createWalker): void {
       }
       return out;
     };
-    /** Read a file to its end at `size` of the batch; its length. */
+    /** Read a file to its end at `size` of the batch, and add its times to `times` (see regionTimes); its length. */
     const read = (file: string, near: readonly string[]): number => {
       const fd = fsys.openSync(file, 'r');
       const from = size;
