@@ -24,16 +24,18 @@ const tune = () => {
   tuned = true;
 };
 
-loadBundle(path.join(__dirname, '..', 'dist', 'cli', 'main.cjs'))
-  .exports.main(argv, undefined, { reader, onHandOff: reader && tune })
+const bundle = loadBundle(path.join(__dirname, '..', 'dist', 'cli', 'main.cjs'));
+bundle.exports
+  .main(argv, undefined, { reader, onHandOff: reader && tune })
   .then((code) => {
     process.exitCode = code;
     // Every command has finished its work when main resolves. Once all it wrote has gone out, leave without
     // the natural exit's teardown (it waits for lint's reader thread to stop and frees the whole heap, ~50 ms
     // after a large tree). One turn later, so that a write error reported after the write (a full disk on
     // stdout) still sets the exit code first; output still queued (a pipe is asynchronous on some systems)
-    // gets the natural exit.
+    // gets the natural exit. (A stream the command never made has nothing queued: asking process.stdout would
+    // make it.)
     setImmediate(() => {
-      if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
+      if (!bundle.exports.outputQueued()) process.exit();
     });
   });

@@ -12,28 +12,55 @@ export interface Io {
   readonly stdin: NodeJS.ReadableStream & { readonly isTTY?: boolean };
 }
 
-export function processIo(): Io {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      // A reader that stops early (`provision lint | head`) closes the pipe: finish quietly, no stack trace.
-      if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-      // Any other write error (a full disk, `> /dev/full`, a closed terminal) is an I/O error: exit 2, with one
-      // line on stderr when stderr is not the stream that failed (written directly: the stream may be broken).
-      if (stream === process.stdout) {
-        try {
-          writeSync(2, `provision: cannot write to standard output: ${error.code ?? error.message}\n`);
-        } catch {
-          // stderr cannot be written either: the exit code says it.
-        }
+/** The streams processIo has made, each with its error handler. */
+const made = new Set<NodeJS.WriteStream>();
+
+/** `process.stdout` or `process.stderr`, made (Node makes each on first use) with processIo's error handler. */
+function guarded(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  if (made.has(stream)) return stream;
+  made.add(stream);
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    // A reader that stops early (`provision lint | head`) closes the pipe: finish quietly, no stack trace.
+    if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    // Any other write error (a full disk, `> /dev/full`, a closed terminal) is an I/O error: exit 2, with one
+    // line on stderr when stderr is not the stream that failed (written directly: the stream may be broken).
+    if (stream === process.stdout) {
+      try {
+        writeSync(2, `provision: cannot write to standard output: ${error.code ?? error.message}\n`);
+      } catch {
+        // stderr cannot be written either: the exit code says it.
       }
-      process.exit(EXIT.usage);
-    });
-  }
+    }
+    process.exit(EXIT.usage);
+  });
+  return stream;
+}
+
+/**
+ * Whether output written through processIo's streams is still queued (a pipe is
+ * asynchronous on some systems). A stream it never made has nothing queued: a
+ * clean lint writes nothing, and makes neither.
+ */
+export function outputQueued(): boolean {
+  for (const stream of made) if (stream.writableLength > 0) return true;
+  return false;
+}
+
+/**
+ * The process's own streams. stdout and stderr are made when a command first
+ * uses them: Node builds each then, about 4 ms of a start-up that is measured
+ * (bench/), for a clean lint that writes nothing.
+ */
+export function processIo(): Io {
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    get stdout() {
+      return guarded(process.stdout);
+    },
+    get stderr() {
+      return guarded(process.stderr);
+    },
     // Made when a command first reads it (a prompt, or `-`): Node builds the stream then, 2 to 4 ms of a
     // start-up that is measured when stdin is a file such as /dev/null.
     get stdin() {

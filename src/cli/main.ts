@@ -1,5 +1,7 @@
 import { CliError, EXIT } from './errors.js';
 import { processIo, type Io } from './io.js';
+
+export { outputQueued } from './io.js';
 import { packageVersion as version } from './package-root.js';
 import { stopReader, type ReaderHandle } from './reader-start.js';
 
@@ -42,6 +44,10 @@ export async function main(argv: readonly string[], io: Io = processIo(), option
         return await runLint(args, io, { reader: options.reader, onHandOff: options.onHandOff });
       }
     }
+    // The other commands may write through Node's own streams too (help, prompts): made here, with their error
+    // handlers, so that outputQueued sees all they write.
+    void io.stdout;
+    void io.stderr;
     const { runCommand } = await import('./commands.js');
     return await runCommand(argv, io, version());
   } catch (error) {

@@ -332,6 +332,42 @@ test('a write error on stdout or stderr other than a closed pipe is exit 2, one 
   }
 });
 
+test('the command makes stdout and stderr only when it uses them: a clean lint makes neither', () => {
+  const t = tempDir();
+  try {
+    site(t.dir, 'a', CLEAN);
+    site(t.dir, 'b', BROKEN);
+    // Loaded before the command: records which of Node's two output streams were made (asked for), and says so at exit.
+    const probe = path.join(t.dir, 'probe.cjs');
+    fs.writeFileSync(
+      probe,
+      `const fs = require('node:fs');
+const made = [];
+for (const name of ['stdout', 'stderr']) {
+  const d = Object.getOwnPropertyDescriptor(process, name);
+  Object.defineProperty(process, name, { configurable: true, enumerable: d.enumerable, get() { if (!made.includes(name)) made.push(name); return d.get.call(process); } });
+}
+process.on('exit', () => fs.writeFileSync(process.env.MADE_FILE, made.sort().join(',')));
+`,
+    );
+    const made = (args: string[]) => {
+      const file = path.join(t.dir, 'made');
+      const r = spawnSync(process.execPath, ['-r', probe, path.join(ROOT, 'bin/provision.js'), ...args], { cwd: t.dir, encoding: 'utf8', env: { ...process.env, MADE_FILE: file } });
+      return { status: r.status, stdout: r.stdout, made: fs.readFileSync(file, 'utf8') };
+    };
+    assert.equal(made(['lint', 'a/DB_CONFIG']), { status: 0, stdout: '', made: '' });
+    assert.equal(made(['--version']).made, 'stdout');
+    const broken = made(['lint', 'b/DB_CONFIG']);
+    assert.equal([broken.status, broken.made], [1, 'stdout']);
+    assert.match(broken.stdout, /unknown-directive/);
+    assert.equal(made(['lint', 'nope']).made, 'stderr');
+    // Other commands may write through the streams themselves (help, prompts): both are made for them.
+    assert.equal(made(['layout', '--help']).made, 'stderr,stdout');
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('a reader that stops early ends the run quietly', () => {
   const t = tempDir();
   try {

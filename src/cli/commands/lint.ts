@@ -129,7 +129,15 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
 
   // The report goes out as it is made (a fleet's is megabytes), ending with a line end.
   let last = '';
-  (await loadWriter(args.format))(results, { color: useColor(io), cwd: io.cwd }, (chunk) => {
+  // Colour is asked of stdout only when a finding is painted: a clean lint makes no stdout stream.
+  let color: boolean | undefined;
+  const format = {
+    get color() {
+      return (color ??= useColor(io));
+    },
+    cwd: io.cwd,
+  };
+  (await loadWriter(args.format))(results, format, (chunk) => {
     if (chunk === '') return;
     io.stdout.write(chunk);
     last = chunk;
