@@ -7,7 +7,9 @@ import { checkHost } from '../site/address.js';
 import { findArgumentProblems } from './arguments.js';
 import { DISABLE_MARK } from './disable.js';
 import { settingKey } from './rules/duplicate-setting.js';
+import { MUST_EXIST } from './rules/log-dir-missing.js';
 import { preferIpv4, preferIpv4Message } from './rules/prefer-ipv4.js';
+import { isStale } from './rules/stale-region-files.js';
 import type { EnvironmentFacts, Report, Rule } from './types.js';
 
 const TAB = 0x09;
@@ -25,8 +27,6 @@ const EQUALS = 0x3d;
  */
 const JUDGED_IN_FULL = new Set(['rep_set_nsites', 'rep_set_clockskew', 'rep_set_request', 'set_memory_max', 'mutex_set_max', 'set_create_dir', 'set_intermediate_dir_mode']);
 
-/** Directories Berkeley DB must find at open (log-dir-missing): asked of the environment for each file. */
-const MUST_EXIST = new Set(['set_lg_dir', 'set_metadata_dir']);
 
 /** A finding of a plain file: the rule that would report it, and its report. */
 export interface PlainFinding {
@@ -56,7 +56,7 @@ export function lintPlainFile(input: Uint8Array | string, environment?: Environm
   // A region file older than the DB_CONFIG (stale-region-files).
   if (environment !== undefined) {
     const regions = environment.regionFiles;
-    for (let k = 0; k < regions.length; k++) if (regions[k]!.mtimeMs < environment.configMtimeMs) return undefined;
+    for (let k = 0; k < regions.length; k++) if (isStale(regions[k]!, environment)) return undefined;
   }
   // The bytes as a binary string (a string is one already).
   const src = typeof input === 'string' ? input : fromBytes(input);
@@ -165,7 +165,7 @@ interface Verdict {
   readonly repmgr: boolean;
   /** For rep_set_priority: whether it is 0. */
   readonly priorityZero: boolean | undefined;
-  /** For a log or metadata directory (MUST_EXIST): the directory, which must exist. */
+  /** For a log or metadata directory (log-dir-missing's MUST_EXIST): the directory, which must exist. */
   readonly mustExist: string | undefined;
   readonly site: SiteVerdict | undefined;
 }
@@ -260,7 +260,8 @@ function judgeDirective(text: string): Verdict | false {
     const n = convertNumber(args[0]!.text, 'uint');
     priorityZero = n.ok && n.value === 0n;
   }
-  const mustExist = MUST_EXIST.has(spec.name) ? args[0]!.text : undefined;
+  // The directories log-dir-missing asks the environment for (once a distinct line: the memo keeps the verdict).
+  const mustExist = MUST_EXIST.includes(spec.name) ? args[0]!.text : undefined;
   if (spec.shape !== 'site') return { setting: key === undefined ? undefined : seenOf(settings, key), repmgr, priorityZero, mustExist, site: undefined };
   const site = judgeSite(key!, repmgr, args);
   return site === false ? false : { setting: undefined, repmgr, priorityZero, mustExist: undefined, site };

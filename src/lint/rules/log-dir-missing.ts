@@ -3,7 +3,7 @@ import type { Rule } from '../types.js';
 import { flagSetting } from '../valid.js';
 
 /** Directories Berkeley DB must find at open (it panics otherwise). */
-const MUST_EXIST = ['set_lg_dir', 'set_metadata_dir'];
+export const MUST_EXIST: readonly string[] = ['set_lg_dir', 'set_metadata_dir'];
 
 // NOTE: the ID says "log" for history (IDs are API); the rule covers the metadata directory too.
 export const logDirMissing: Rule = {

@@ -1,4 +1,9 @@
-import type { Rule } from '../types.js';
+import type { EnvironmentFacts, Rule } from '../types.js';
+
+/** Whether a region file is older than the DB_CONFIG beside it: Berkeley DB then keeps the old settings. */
+export function isStale(region: EnvironmentFacts['regionFiles'][number], env: EnvironmentFacts): boolean {
+  return region.mtimeMs < env.configMtimeMs;
+}
 
 export const staleRegionFiles: Rule = {
   id: 'stale-region-files',
@@ -7,7 +12,7 @@ export const staleRegionFiles: Rule = {
   check(ctx) {
     const env = ctx.environment;
     if (!env) return;
-    const stale = env.regionFiles.filter((f) => f.mtimeMs < env.configMtimeMs).map((f) => f.name).sort();
+    const stale = env.regionFiles.filter((f) => isStale(f, env)).map((f) => f.name).sort();
     if (stale.length === 0) return;
     ctx.report({
       line: 1,
