@@ -1,17 +1,19 @@
-import { dominantEol, type DbConfigDocument } from '../dbconfig/document.js';
-import type { Line } from '../dbconfig/line.js';
-import type { Statement } from '../dbconfig/statements.js';
-import { isCommonSiteLine } from './plain-file.js';
+import { dominantEol, parseBinary, type DbConfigDocument } from '../dbconfig/document.js';
+import type { Eol, Line } from '../dbconfig/line.js';
+import { readStatements, type Statement } from '../dbconfig/statements.js';
+import type { SiteDescription } from '../dbconfig/site-config.js';
+import { isCommonSiteLine } from './common-site.js';
 import type { DirectiveView, Report, Rule, RuleContext } from './types.js';
+import { viewDirective } from './views.js';
 
 /** What one per-line rule found on a line: `fix` offsets count from the line's start, `line` is not used. */
-interface LineFinding {
+export interface LineFinding {
   /** Index of the rule in the list given to judgeLines. */
   readonly rule: number;
   readonly report: Report;
 }
 
-type Findings = readonly LineFinding[];
+export type Findings = readonly LineFinding[];
 
 const NOTHING: Findings = [];
 const NONE: readonly DirectiveView[] = [];
@@ -118,6 +120,53 @@ export function judgeLines(
     }
     for (let i = 0; i < findings.length; i++) found(findings[i]!.rule, findings[i]!.report, lineNo, lineStart);
   }
+}
+
+/** No site: the per-line rules judge a line on its own, never with the file's replication settings. */
+const NO_SITE: SiteDescription = { sites: [], remotes: [], repmgrLines: [] };
+
+/**
+ * What the per-line rules find on one line of a file, given as its text and
+ * line end (`eol`, '' for a last line without one), whether it is the file's
+ * last line, and the line end most of the file's lines use (`dominant`, which
+ * a fix that adds a line after a last line without one ends it with): what
+ * judgeLines finds on that line, from the same memo. For a caller that reads
+ * the file's lines itself (lintPlainFile).
+ */
+export function lineFindings(rules: readonly Rule[], text: string, eol: Eol, last: boolean, dominant: '\n' | '\r\n'): Findings {
+  const memo = last ? lastLines : eol === '\r\n' ? afterCrlf : afterLf;
+  const key = !last ? text : eol === '\n' ? `n${text}` : eol === '\r\n' ? `r${text}` : `${dominant === '\r\n' ? 'R' : 'N'}${text}`;
+  let findings = memo.get(key);
+  if (findings !== undefined) return findings;
+  // A file of the line where it stands: a comment line after it (not the last), or before it (a last line without
+  // a line end: the comment's is the file's dominant one).
+  const index = last && eol === '' ? 1 : 0;
+  const source = index === 1 ? `#${dominant}${text}` : last ? `${text}${eol}` : `${text}${eol}#`;
+  const doc = parseBinary(source);
+  const statements = readStatements(doc).filter((st) => st.line === index + 1);
+  const views: DirectiveView[] = [];
+  for (let i = 0; i < statements.length; i++) {
+    const v = viewDirective(statements[i]!);
+    if (v !== undefined) views.push(v);
+  }
+  const offset = index === 1 ? 1 + dominant.length : 0;
+  const ctx: RuleContext = {
+    doc,
+    source,
+    statements,
+    directives: views,
+    flawed: NONE,
+    named: () => NONE,
+    site: NO_SITE,
+    offset: (line) => (line === index + 1 ? offset : 0),
+    report: () => undefined,
+  };
+  judgedLines++;
+  const judged = judge(ctx, rules, [index], statements, views)[0];
+  findings = judged === undefined ? NOTHING : relative(judged, offset);
+  if (memo.size >= MAX_LINES) memo.clear();
+  memo.set(key, findings);
+  return findings;
 }
 
 /**

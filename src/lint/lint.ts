@@ -68,19 +68,28 @@ export function lintBinary(source: string, options: LintOptions = {}): LintResul
   return lintPlain(source, options) ?? lintDocument(source, parseBinary(source), options);
 }
 
+/** Where each rule is in RULES: the order of findings on one spot. */
+const RULE_ORDER = new Map(RULES.map((r, i) => [r, i]));
+/** The rules that judge each line on its own, and where each is in RULES. */
+const LINE_RULES = RULES.filter((r) => r.perLine === true);
+const LINE_RULE_ORDER = LINE_RULES.map((r) => RULES.indexOf(r));
+
 /**
  * Lint a plain file in one pass over its bytes, given as a binary string (most
  * files of a fleet are plain): the result every rule would give, or undefined
  * when the file is not plain and needs every rule.
  */
 function lintPlain(source: string, options: LintOptions): LintResult | undefined {
-  // log-dir-missing off: no directory to ask about, as the rules would not.
-  const plain = lintPlainFile(source, options.environment, options.rules?.['log-dir-missing'] !== 'off');
+  const plain = lintPlainFile(source, options.environment, options.rules, LINE_RULES);
   if (plain === undefined) return undefined;
   const filePath = options.filePath ?? 'DB_CONFIG';
   // Most plain files have nothing to report: no sorting or counting for them.
   if (plain.length === 0) return { filePath, messages: [], errorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0 };
-  const messages = plain.filter((f) => (options.rules?.[f.rule.id] ?? f.rule.severity) !== 'off').map((f) => toMessage(f.rule, f.report, options));
+  const found = plain.filter((f) => (options.rules?.[f.rule.id] ?? f.rule.severity) !== 'off');
+  // In the rules' order, as lintDocument lists them: toResult's sort by position keeps it for findings on one spot.
+  if (found.length > 1) found.sort((a, b) => RULE_ORDER.get(a.rule)! - RULE_ORDER.get(b.rule)!);
+  const messages: LintMessage[] = [];
+  for (let i = 0; i < found.length; i++) messages.push(toMessage(found[i]!.rule, found[i]!.report, options));
   return toResult(filePath, messages);
 }
 
@@ -100,9 +109,6 @@ function hasAny(settings: Readonly<Record<string, unknown>>): boolean {
   for (const _ in settings) return true;
   return false;
 }
-/** The rules that judge each line on its own, and where each is in RULES (the order of findings on one spot). */
-const LINE_RULES = RULES.filter((r) => r.perLine === true);
-const LINE_RULE_ORDER = LINE_RULES.map((r) => RULES.indexOf(r));
 
 /** Lint by running every rule over the parsed document (what lintDbConfig does unless a file is plain). */
 export function lintWithRules(input: Uint8Array | string | DbConfigDocument, options: LintOptions = {}): LintResult {

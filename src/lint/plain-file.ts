@@ -1,16 +1,25 @@
-import { lookupDirective, MAX_LINE_BYTES, MAX_SITE_PAIRS } from '../dbconfig/catalogue.js';
-import type { Token } from '../dbconfig/line.js';
+import { asciiLower, lookupDirective, MAX_LINE_BYTES, SITE_FLAGS, type DirectiveSpec } from '../dbconfig/catalogue.js';
+import { parseBinary } from '../dbconfig/document.js';
+import type { Eol, Token } from '../dbconfig/line.js';
 import { convertNumber } from '../dbconfig/numbers.js';
-import { isRepmgrDirective } from '../dbconfig/site-config.js';
+import { isRepmgrDirective, isRepmgrStatement } from '../dbconfig/site-config.js';
+import { readStatements } from '../dbconfig/statements.js';
 import { fromBytes } from '../dbconfig/text.js';
-import { checkHost } from '../site/address.js';
 import { findArgumentProblems } from './arguments.js';
+import { checkedSite, FIRST_FLAG, matchCommonSite, SITE_PREFIX } from './common-site.js';
 import { DISABLE_MARK } from './disable.js';
-import { settingKey } from './rules/duplicate-setting.js';
+import { lineFindings } from './line-findings.js';
+import { bom, BOM_REPORT } from './rules/bom.js';
+import { duplicateSetting, overriddenMessage, settingKey } from './rules/duplicate-setting.js';
+import { hostPortToken, joinedAddressReport } from './rules/host-port-token.js';
+import { commentAbove, INLINE_COMMENT_MESSAGE, inlineComment } from './rules/inline-comment.js';
 import { MUST_EXIST } from './rules/log-dir-missing.js';
+import { NO_LOCAL_SITE_MESSAGE, noLocalSite } from './rules/no-local-site.js';
 import { preferIpv4, preferIpv4Message } from './rules/prefer-ipv4.js';
 import { isStale } from './rules/stale-region-files.js';
-import type { EnvironmentFacts, Report, Rule } from './types.js';
+import { stringValue, trailingBlanksReport } from './rules/string-value.js';
+import type { EnvironmentFacts, LintOptions, Report, Rule } from './types.js';
+import { viewDirective } from './views.js';
 
 const TAB = 0x09;
 const LF = 0x0a;
@@ -19,6 +28,7 @@ const SPACE = 0x20;
 const HASH = 0x23;
 const COLON = 0x3a;
 const EQUALS = 0x3d;
+const BOM = '\xef\xbb\xbf';
 
 /**
  * Directives whose rules compare two values or other lines, or judge a value
@@ -26,7 +36,6 @@ const EQUALS = 0x3d;
  * judges them.
  */
 const JUDGED_IN_FULL = new Set(['rep_set_nsites', 'rep_set_clockskew', 'rep_set_request', 'set_memory_max', 'mutex_set_max', 'set_create_dir', 'set_intermediate_dir_mode']);
-
 
 /** A finding of a plain file: the rule that would report it, and its report. */
 export interface PlainFinding {
@@ -37,22 +46,39 @@ export interface PlainFinding {
 const NO_FINDINGS: readonly PlainFinding[] = [];
 
 /**
- * Lint a plain file without the full rule engine: ASCII directives each given
- * once, whole-line comments, LF or CRLF line ends, sites with an IPv4 address
- * or a host name (prefer-ipv4 is the one finding it reports), directories
- * written as one word (the log and metadata directories found in the
- * environment). One pass over the lines: a site line is read by one pattern
- * (COMMON_SITE), any other directive line is judged alone the first time it is
- * seen and its verdict remembered (a fleet repeats its tuning lines). Returns
- * undefined when the file is not plain (anything a rule other than prefer-ipv4
- * might report, a disable comment, region files older than the file, a log or
- * metadata directory that is not there): the caller then runs every rule.
- * `askDirectories` false (log-dir-missing is off) asks nothing of the
- * environment's directories, as the rules then do not.
+ * Lint a plain file without the full rule engine: ASCII directives, whole-line
+ * comments, LF or CRLF line ends, sites with an IPv4 address or a host name,
+ * directories written as one word (the log and metadata directories found in
+ * the environment). One pass over the lines: a site line is read by one
+ * pattern (COMMON_SITE), any other directive line is judged alone the first
+ * time it is seen and its verdict remembered (a fleet repeats its tuning lines).
+ *
+ * Given `lineRules` (the per-line rules), it also takes the mistakes people
+ * make most, each judged on its own line: a byte order mark; a directive line
+ * a per-line rule reports (an unknown or hyphenated name, `=`, a comment after
+ * it, a bad value), judged by those rules once a distinct line (lineFindings),
+ * whose setting then counts as the rules count it; a directory value ending in
+ * blanks (string-value); a site line with a comment after it, or with its
+ * address written host:port; a setting given twice (duplicate-setting); no
+ * local site (no-local-site).
+ *
+ * Returns undefined when the file is not plain (anything else a rule might
+ * report: a site named twice, a replicant with no helper, a disable comment,
+ * region files older than the file, a log or metadata directory that is not
+ * there, a line Berkeley DB reads in pieces, a stray CR or a NUL): the caller
+ * then runs every rule. `settings` are the rules' settings: a rule turned off
+ * asks nothing of the environment (log-dir-missing, string-value), as the rules
+ * then do not. The findings are in line order, not in the rules' order, and
+ * include those of rules turned off (the caller sorts and drops them).
  * Conservative on purpose; test/lint/plain-file.test.ts proves it agrees with
  * the rules.
  */
-export function lintPlainFile(input: Uint8Array | string, environment?: EnvironmentFacts, askDirectories = true): readonly PlainFinding[] | undefined {
+export function lintPlainFile(
+  input: Uint8Array | string,
+  environment?: EnvironmentFacts,
+  settings?: LintOptions['rules'],
+  lineRules?: readonly Rule[],
+): readonly PlainFinding[] | undefined {
   // A region file older than the DB_CONFIG (stale-region-files).
   if (environment !== undefined) {
     const regions = environment.regionFiles;
@@ -61,14 +87,23 @@ export function lintPlainFile(input: Uint8Array | string, environment?: Environm
   // The bytes as a binary string (a string is one already).
   const src = typeof input === 'string' ? input : fromBytes(input);
   const n = src.length;
-  // A byte order mark (bom).
-  if (src.startsWith('\xef\xbb\xbf')) return undefined;
+  const findings: PlainFinding[] = [];
+  // A byte order mark (bom): the rules read the lines after it, and count their columns from there.
+  let from = 0;
+  if (src.startsWith(BOM)) {
+    if (lineRules === undefined) return undefined;
+    findings.push({ rule: bom, report: BOM_REPORT });
+    from = BOM.length;
+  }
   // A NUL byte (nul-byte), or a CR anywhere but in a CRLF line end (stray-cr): checked once for the whole file.
   if (src.indexOf('\0') !== -1) return undefined;
   for (let cr = src.indexOf('\r'); cr !== -1; cr = src.indexOf('\r', cr + 1)) if (src.charCodeAt(cr + 1) !== LF) return undefined;
   const file = startFile();
-  let findings: PlainFinding[] | undefined;
-  let repmgr = false;
+  /** The first Replication Manager line (no-local-site reports it), 0 before one. */
+  let firstRepmgr = 0;
+  /** A site made local, as local-site reads the lines (every site line, its address taken apart). */
+  let madeLocal = false;
+  /** A local site as describeSite reads the lines (no-local-site, no-bootstrap-helper), and the flags those rules weigh. */
   let local = false;
   let localCreator = false;
   let remoteHelper = false;
@@ -76,13 +111,16 @@ export function lintPlainFile(input: Uint8Array | string, environment?: Environm
   /** The settings of this file's sites (duplicate-setting): a file has a few. */
   let sites: string[] | undefined;
   let siteSet: Set<string> | undefined;
-  /** The log and metadata directories the file names (each at most once: a second line is a duplicate). */
+  /** The log and metadata directories the file names. */
   let mustExist: string[] | undefined;
-  for (let line = 1, start = 0, lf = 0; start < n; line++, start = lf + 1) {
+  /** Lines a later line of the same setting overrides (duplicate-setting), reported once the file's last line of each is known. */
+  let overridden: Overridden[] | undefined;
+  for (let line = 1, start = from, lf = 0; start < n; line++, start = lf + 1) {
     lf = src.indexOf('\n', start);
     if (lf === -1) lf = n;
-    // Longer lines are read by Berkeley DB in pieces (line-too-long).
-    if (lf + 1 - start > MAX_LINE_BYTES) return undefined;
+    // Longer lines are read by Berkeley DB in pieces (line-too-long); the first line's count starts at the file's
+    // first byte (a byte order mark counts for Berkeley DB).
+    if (lf + 1 - (line === 1 ? 0 : start) > MAX_LINE_BYTES) return undefined;
     // NOTE: no charCodeAt past the end (`i < lf` first): V8 would drop this function's optimised code to read NaN.
     let i = start;
     let c = 0;
@@ -96,26 +134,41 @@ export function lintPlainFile(input: Uint8Array | string, environment?: Environm
       if (i < lf && c === 0x70 && src.startsWith(DISABLE_MARK, i)) return undefined;
       continue;
     }
+    // The line's text ends before its line end (a CR here is a CRLF's: the file has no other).
+    const end = lf > start && src.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
     // Most site lines differ from file to file: judged each time, not remembered.
-    COMMON_SITE.lastIndex = i;
-    let site = src.startsWith(SITE_PREFIX, i) ? commonSite(src, i, COMMON_SITE.exec(src)) : undefined;
+    let site: SiteVerdict | undefined;
+    if (src.startsWith(SITE_PREFIX, i)) {
+      site = commonSite(src, i, matchCommonSite(src, i));
+      if (site === undefined && lineRules !== undefined) site = mistakenSite(src, start, i, end, lf, line, findings);
+    }
     if (site !== undefined) {
-      if (site.repmgr) repmgr = true;
+      if (firstRepmgr === 0 && site.repmgr) firstRepmgr = line;
     } else {
-      const verdict = recall(src.slice(i, src.charCodeAt(lf - 1) === CR ? lf - 1 : lf));
+      const verdict = recall(src.slice(i, end));
       if (verdict === false) return undefined;
-      // A second line of the same setting (duplicate-setting).
+      if (verdict.flawed) {
+        if (lineRules === undefined) return undefined;
+        // string-value turned off asks nothing of the directories (its finding is dropped).
+        addLineFindings(src, from, start, i, end, lf, line, verdict, lineRules, settings?.['string-value'] === 'off' ? undefined : environment, findings);
+      }
+      // A later line of the same setting overrides this one (duplicate-setting).
       const setting = verdict.setting;
       if (setting !== undefined) {
-        if (setting.file === file) return undefined;
+        if (setting.file === file) (overridden ??= []).push({ line: setting.line, start: setting.start, end: setting.end, name: setting.name, by: setting });
         setting.file = file;
+        setting.line = line;
+        setting.start = i - start + verdict.nameStart;
+        setting.end = i - start + verdict.nameEnd;
+        setting.name = verdict.name;
       }
-      if (verdict.repmgr) repmgr = true;
+      if (firstRepmgr === 0 && verdict.repmgr) firstRepmgr = line;
       if (verdict.priorityZero !== undefined) priorityZero = verdict.priorityZero;
       if (verdict.mustExist !== undefined) (mustExist ??= []).push(verdict.mustExist);
       site = verdict.site;
       if (site === undefined) continue;
     }
+    // A site named twice: local-site and describeSite merge its lines (left to the rules).
     if (sites === undefined) sites = [site.setting];
     else if (siteSet !== undefined) {
       if (siteSet.has(site.setting)) return undefined;
@@ -126,6 +179,11 @@ export function lintPlainFile(input: Uint8Array | string, environment?: Environm
       // A file with many sites: a Set, so the check stays linear.
       if (sites.length > 16) siteSet = new Set(sites);
     }
+    // One local site, never a helper or peer (local-site).
+    if (site.local && (madeLocal || site.helper || site.peer)) return undefined;
+    if (site.local) madeLocal = true;
+    // host-case, prefer-ipv4, no-local-site and no-bootstrap-helper read the sites describeSite reads.
+    if (!site.described) continue;
     // Hosts that differ only in case (host-case).
     const seen = site.seen;
     if (seen !== undefined) {
@@ -136,38 +194,182 @@ export function lintPlainFile(input: Uint8Array | string, environment?: Environm
     }
     if (site.isName) {
       const column = i - start + site.hostAt;
-      (findings ??= []).push({ rule: preferIpv4, report: { line, start: column, end: column + site.host.length, message: preferIpv4Message(site.host) } });
+      findings.push({ rule: preferIpv4, report: { line, start: column, end: column + site.host.length, message: preferIpv4Message(site.host) } });
     }
-    if (!site.local) {
-      remoteHelper ||= site.helper;
-      continue;
-    }
-    // One local site, never a helper or peer (local-site).
-    if (local || site.helper || site.peer) return undefined;
-    local = true;
-    localCreator = site.creator;
+    if (site.local) {
+      local = true;
+      localCreator = site.creator;
+    } else remoteHelper ||= site.helper;
   }
   // no-local-site, then no-bootstrap-helper (a priority-0 replicant needs a helper unless it creates the group).
-  if (repmgr && !local) return undefined;
+  if (firstRepmgr !== 0 && !local) findings.push({ rule: noLocalSite, report: { line: firstRepmgr, start: 0, message: NO_LOCAL_SITE_MESSAGE } });
   if (local && priorityZero && !localCreator && !remoteHelper) return undefined;
   // log-dir-missing, which has more to weigh when one is not there (logs kept in memory). The name is printable
   // ASCII: its bytes are its text.
-  if (mustExist !== undefined && environment !== undefined && askDirectories) {
+  if (mustExist !== undefined && environment !== undefined && settings?.['log-dir-missing'] !== 'off') {
     for (let k = 0; k < mustExist.length; k++) if (!environment.directoryExists(mustExist[k]!)) return undefined;
   }
-  return findings ?? NO_FINDINGS;
+  if (overridden !== undefined) addOverridden(overridden, findings);
+  return findings.length === 0 ? NO_FINDINGS : findings;
+}
+
+/** The line end of a line whose text ends at `end` and whose LF is at `lf` (n: none), as a fix that adds a line ends it. */
+function lineEnd(src: string, end: number, lf: number): string {
+  return lf === src.length ? dominantEol(src, 0) : end < lf ? '\r\n' : '\n';
+}
+
+/** The line end most of a file's lines use, counted from `from` (LF when there is none): dominantEol's, for a file read as a string. */
+function dominantEol(src: string, from: number): '\n' | '\r\n' {
+  let crlf = 0;
+  let lf = 0;
+  for (let at = src.indexOf('\n', from); at !== -1; at = src.indexOf('\n', at + 1)) {
+    if (at > from && src.charCodeAt(at - 1) === CR) crlf++;
+    else lf++;
+  }
+  return crlf > lf ? '\r\n' : '\n';
+}
+
+/** A line a later line of the same setting overrides: where its name is, as written, and the setting (whose last line overrides it). */
+interface Overridden {
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
+  readonly name: string;
+  readonly by: Seen;
+}
+
+/** Add duplicate-setting's findings, once the file's last line of each setting is known. */
+function addOverridden(overridden: readonly Overridden[], findings: PlainFinding[]): void {
+  for (let k = 0; k < overridden.length; k++) {
+    const o = overridden[k]!;
+    findings.push({ rule: duplicateSetting, report: { line: o.line, start: o.start, end: o.end, message: overriddenMessage(o.name, o.by.line) } });
+  }
+}
+
+/**
+ * Add the findings of a directive line a per-line rule reports (`verdict.flawed`),
+ * from `start` (its text from `i`, ending at `end`, its LF at `lf`) of the file
+ * whose lines start at `from`: the per-line rules' (lineFindings), and
+ * string-value's for a directory value that ends in blanks (asking
+ * `environment` about it, as the rule does).
+ */
+function addLineFindings(
+  src: string, from: number, start: number, i: number, end: number, lf: number, line: number,
+  verdict: Verdict, lineRules: readonly Rule[], environment: EnvironmentFacts | undefined, findings: PlainFinding[],
+): void {
+  const n = src.length;
+  const eol: Eol = lf === n ? '' : end < lf ? '\r\n' : '\n';
+  const last = lf >= n - 1;
+  const judged = lineFindings(lineRules, src.slice(start, end), eol, last, last && eol === '' ? dominantEol(src, from) : '\n');
+  for (let k = 0; k < judged.length; k++) {
+    const f = judged[k]!;
+    const fix = f.report.fix;
+    const report: Report = fix === undefined ? { ...f.report, line } : { ...f.report, line, fix: { range: [start + fix.range[0], start + fix.range[1]], text: fix.text } };
+    findings.push({ rule: lineRules[f.rule]!, report });
+  }
+  const trailing = verdict.trailing;
+  if (trailing === undefined) return;
+  const value = { text: trailing.text, start: i - start + trailing.start };
+  findings.push({ rule: stringValue, report: trailingBlanksReport(environment, verdict.name, false, value, trailing.trimmed, line, start, true) });
+}
+
+/**
+ * A site line that is no common one but for the mistakes made most in one: a
+ * comment after it (inline-comment), its address written host:port
+ * (host-port-token), or both. The line starts at `start`, its text from `i`
+ * (`repmgr_site`) to `end`, its LF at `lf`. Returns its site as the rules read
+ * it, and adds their findings to `findings`; undefined for another line.
+ */
+function mistakenSite(src: string, start: number, i: number, end: number, lf: number, line: number, findings: PlainFinding[]): SiteVerdict | undefined {
+  const hash = commentAt(src, i, end);
+  if (hash === NOT_TAKEN_APART) return undefined;
+  let site: SiteVerdict | undefined;
+  let cut = end;
+  if (hash !== NO_COMMENT) {
+    cut = hash;
+    while (src.charCodeAt(cut - 1) === SPACE || src.charCodeAt(cut - 1) === TAB) cut--;
+    const text = src.slice(i, cut);
+    site = commonSite(text, 0, matchCommonSite(text, 0));
+  }
+  if (site === undefined) {
+    const joined = joinedSite(src, i, cut);
+    if (joined === undefined) return undefined;
+    site = joined.site;
+    const at = i + SITE_PREFIX.length;
+    const raw = { text: src.slice(at, joined.addressEnd), start: at - start, end: joined.addressEnd - start };
+    findings.push({ rule: hostPortToken, report: joinedAddressReport(raw, line, start)! });
+  }
+  if (hash !== NO_COMMENT) {
+    const text = src.slice(start, end);
+    const fix = { range: [start, end] as const, text: commentAbove(text, src.slice(start, i), hash - start, end - start, lineEnd(src, end, lf)) };
+    findings.push({ rule: inlineComment, report: { line, start: hash - start, end: end - start, message: INLINE_COMMENT_MESSAGE, fix } });
+  }
+  return site;
+}
+
+const NO_COMMENT = -1;
+const NOT_TAKEN_APART = -2;
+
+/**
+ * Where the comment after a site line (from `i` to `end`) starts, as the
+ * rules take it apart (inline-comment): NO_COMMENT when there is no `#`,
+ * NOT_TAKEN_APART when the rules would read the comment otherwise. The `#`
+ * must follow a blank (glued to a value it changes the value), and the comment
+ * must hold only printable ASCII and blanks (another byte is another rule's)
+ * and no word that names a site flag (describeSite reads the words after the
+ * flags in pairs, as more flags).
+ */
+function commentAt(src: string, i: number, end: number): number {
+  const hash = src.indexOf('#', i);
+  if (hash === -1 || hash >= end) return NO_COMMENT;
+  const before = src.charCodeAt(hash - 1);
+  if (before !== SPACE && before !== TAB) return NOT_TAKEN_APART;
+  for (let k = hash + 1; k < end; k++) {
+    const c = src.charCodeAt(k);
+    if ((c < 0x21 || c > 0x7e) && c !== SPACE && c !== TAB) return NOT_TAKEN_APART;
+  }
+  const words = src.slice(hash, end).split(/[ \t]+/);
+  for (let k = 0; k < words.length; k++) if ((SITE_FLAGS as readonly string[]).includes(asciiLower(words[k]!))) return NOT_TAKEN_APART;
+  return hash;
+}
+
+/**
+ * A site line whose address is written host:port (host-port-token), from `i`
+ * to `end`, that is a common site line with the two apart: its site as
+ * local-site and duplicate-setting read it (the address taken apart; describeSite
+ * reads no site in the line), and where the address ends; undefined for
+ * another line.
+ */
+function joinedSite(src: string, i: number, end: number): { site: SiteVerdict; addressEnd: number } | undefined {
+  const at = i + SITE_PREFIX.length;
+  let addressEnd = at;
+  while (addressEnd < end && src.charCodeAt(addressEnd) !== SPACE && src.charCodeAt(addressEnd) !== TAB) addressEnd++;
+  const colon = src.indexOf(':', at);
+  if (colon === -1 || colon >= addressEnd) return undefined;
+  const text = `${src.slice(i, colon)} ${src.slice(colon + 1, end)}`;
+  const site = commonSite(text, 0, matchCommonSite(text, 0));
+  return site === undefined ? undefined : { site: { ...site, seen: undefined, isName: false, described: false }, addressEnd };
 }
 
 /** What a plain, well-formed directive line says, judged alone (the same in every file it is in). */
 interface Verdict {
   /** What a later line of the same setting would override (duplicate-setting); undefined when repeating it adds. */
   readonly setting: Seen | undefined;
+  /** The directive's name as written, and where it is from where the line's text starts (duplicate-setting reports it). */
+  readonly name: string;
+  readonly nameStart: number;
+  readonly nameEnd: number;
+  /** Whether describeSite counts it as a Replication Manager line. */
   readonly repmgr: boolean;
   /** For rep_set_priority: whether it is 0. */
   readonly priorityZero: boolean | undefined;
   /** For a log or metadata directory (log-dir-missing's MUST_EXIST): the directory, which must exist. */
   readonly mustExist: string | undefined;
   readonly site: SiteVerdict | undefined;
+  /** Whether a per-line rule reports the line (lineFindings tells what it finds). */
+  readonly flawed: boolean;
+  /** A directory value that ends in blanks (string-value): the value, where it starts from where the line's text starts, and its length without them. */
+  readonly trailing: { readonly text: string; readonly start: number; readonly trimmed: number } | undefined;
 }
 
 /** A repmgr_site line: its setting, host (and where it starts in the text) and its flags, all written "on". */
@@ -184,16 +386,24 @@ interface SiteVerdict {
   readonly helper: boolean;
   readonly peer: boolean;
   readonly creator: boolean;
+  /** Whether describeSite reads a site in the line (host-case, prefer-ipv4, no-local-site and no-bootstrap-helper read those): not when its address is written host:port. */
+  readonly described: boolean;
 }
 
 /**
  * A setting, or the lower-case spelling of a host, shared by every line that
  * names it: the number of the last file that did (and that file's spelling of
  * the host), so the checks across the lines of a file need no Set per file.
+ * For a setting, also that file's last line of it and where its name is
+ * (duplicate-setting).
  */
 interface Seen {
   file: number;
   host: string;
+  line: number;
+  start: number;
+  end: number;
+  name: string;
 }
 
 /** The verdicts of the directive lines seen so far, by the line's text (a fleet repeats its lines from file to file). */
@@ -218,7 +428,7 @@ function startFile(): number {
 function recall(text: string): Verdict | false {
   let verdict = verdicts.get(text);
   if (verdict === undefined) {
-    verdict = judgeDirective(text);
+    verdict = judgeDirective(text) || judgeFlawed(text);
     verdicts.set(text, verdict);
   }
   return verdict;
@@ -226,8 +436,53 @@ function recall(text: string): Verdict | false {
 
 function seenOf(seen: Map<string, Seen>, key: string): Seen {
   let s = seen.get(key);
-  if (s === undefined) seen.set(key, (s = { file: 0, host: '' }));
+  if (s === undefined) seen.set(key, (s = { file: 0, host: '', line: 0, start: 0, end: 0, name: '' }));
   return s;
+}
+
+/**
+ * Whether the file-level rules read a line of this directive only through its
+ * view's setting, as a Replication Manager line, or not at all (an unknown
+ * name): not a site, a priority, a log or metadata directory, an old name, or
+ * one the full engine judges.
+ */
+function readAlone(spec: DirectiveSpec | undefined): boolean {
+  return spec === undefined || (spec.aliasOf === undefined && spec.shape !== 'site' && spec.name !== 'rep_set_priority' && !JUDGED_IN_FULL.has(spec.name) && !MUST_EXIST.includes(spec.name));
+}
+
+/**
+ * Judge a directive line (its text from the name on) that a per-line rule
+ * reports, or whose directory value ends in blanks: what the file-level rules
+ * read in it, as the full engine takes it apart (its view); false when they
+ * read more (see readAlone) or string-value has more to say.
+ */
+function judgeFlawed(text: string): Verdict | false {
+  const statements = readStatements(parseBinary(text));
+  const st = statements[0];
+  if (statements.length !== 1 || st === undefined || st.kind !== 'directive' || !readAlone(st.spec)) return false;
+  const v = viewDirective(st);
+  if (v !== undefined && !readAlone(v.spec)) return false;
+  let trailing: Verdict['trailing'];
+  const value = st.value;
+  if (value) {
+    // An empty value, or one holding a `#`, is string-value's to judge in full.
+    if (value.text.length === 0 || value.text.includes('#')) return false;
+    const trimmed = value.text.replace(/[ \t]+$/, '').length;
+    if (trimmed < value.text.length) trailing = { text: value.text, start: value.start, trimmed };
+  }
+  const key = v?.settingKey;
+  return {
+    setting: key === undefined ? undefined : seenOf(settings, key),
+    name: v?.name.text ?? '',
+    nameStart: v?.name.start ?? 0,
+    nameEnd: v?.name.end ?? 0,
+    repmgr: isRepmgrStatement(st),
+    priorityZero: undefined,
+    mustExist: undefined,
+    site: undefined,
+    flawed: true,
+    trailing,
+  };
 }
 
 /** Judge one directive line (its text from the name on) alone; false when a rule may fire or it needs the full engine. */
@@ -262,9 +517,13 @@ function judgeDirective(text: string): Verdict | false {
   }
   // The directories log-dir-missing asks the environment for (once a distinct line: the memo keeps the verdict).
   const mustExist = MUST_EXIST.includes(spec.name) ? args[0]!.text : undefined;
-  if (spec.shape !== 'site') return { setting: key === undefined ? undefined : seenOf(settings, key), repmgr, priorityZero, mustExist, site: undefined };
+  // NOTE: every verdict has its fields in one order (judgeFlawed's too): the loop reading them stays monomorphic.
+  if (spec.shape !== 'site') {
+    const setting = key === undefined ? undefined : seenOf(settings, key);
+    return { setting, name: name.text, nameStart: 0, nameEnd: name.end, repmgr, priorityZero, mustExist, site: undefined, flawed: false, trailing: undefined };
+  }
   const site = judgeSite(key!, repmgr, args);
-  return site === false ? false : { setting: undefined, repmgr, priorityZero, mustExist: undefined, site };
+  return site === false ? false : { setting: undefined, name: name.text, nameStart: 0, nameEnd: name.end, repmgr, priorityZero, mustExist: undefined, site, flawed: false, trailing: undefined };
 }
 
 /** A repmgr_site line with flags spelled `db_... on`, as local-site, prefer-ipv4 and host-case see it. */
@@ -296,77 +555,11 @@ function judgeSite(setting: string, repmgr: boolean, args: readonly Token[]): Si
     helper,
     peer,
     creator,
+    described: true,
   };
 }
 
 const SITE = lookupDirective('repmgr_site')!;
-const SITE_PREFIX = 'repmgr_site ';
-const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])';
-const FLAG = ' db_(local_site|bootstrap_helper|repmgr_peer|group_creator|legacy) on';
-/**
- * A fleet's commonest directive line, from where it starts (sticky) to the
- * line's end (multiline `$`): `repmgr_site`, an IPv4 address as Node's isIPv4
- * reads it (checkHost's test) or what may be a host name, a port without
- * leading zeros and up to MAX_SITE_PAIRS flags written `on` (each flag's name
- * is a group), one space between.
- */
-const COMMON_SITE = new RegExp(`${SITE_PREFIX}(?:((?:${OCTET}\\.){3}${OCTET})|([A-Za-z0-9_.-]+)) ([1-9][0-9]{0,4})${`(?:${FLAG})?`.repeat(MAX_SITE_PAIRS)}$`, 'my');
-const FIRST_FLAG = 4;
-
-/** The parts of a common site line: a match of COMMON_SITE whose port is at most 65535 and whose host, if not an address, is a valid name. */
-interface CommonSite {
-  readonly match: RegExpExecArray;
-  readonly host: string;
-  readonly port: string;
-  readonly isName: boolean;
-}
-
-/** A match `m` of COMMON_SITE checked as judgeDirective would check its host and port; undefined when it would refuse them. */
-function checkedSite(m: RegExpExecArray | null): CommonSite | undefined {
-  if (m === null) return undefined;
-  const address = m[1];
-  const host = address ?? m[2]!;
-  const port = m[3]!;
-  if (Number(port) > 65535) return undefined;
-  if (address === undefined) {
-    const h = checkHost(host);
-    if (!h.ok || h.kind !== 'name') return undefined;
-  }
-  return { match: m, host, port, isName: address === undefined };
-}
-
-let fastPaths = true;
-
-/**
- * Turn the fast paths of the full engine off (or back on): the differential
- * tests compare what they give with what every rule finds the long way.
- */
-export function useFastPaths(on: boolean): void {
-  fastPaths = on;
-}
-
-/**
- * Whether a line (its text, without the line end) is a common site line that no
- * per-line rule reports and whose arguments have no problem: COMMON_SITE from its
- * first non-blank byte to its end, with a port and host judgeDirective accepts,
- * short enough for one read. The full engine judges such a line at once, as the
- * plain-file path does: a site line is seldom seen twice, so no memo spares it
- * the argument checks and the per-line rules (test/lint/plain-file.test.ts
- * compares the two).
- */
-export function isCommonSiteLine(text: string): boolean {
-  if (!fastPaths) return false;
-  // Two bytes for the longest line end: a longer line is read by Berkeley DB in pieces (line-too-long).
-  if (text.length + 2 > MAX_LINE_BYTES) return false;
-  let i = 0;
-  while (i < text.length && (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === TAB)) i++;
-  if (!text.startsWith(SITE_PREFIX, i)) return false;
-  COMMON_SITE.lastIndex = i;
-  const m = COMMON_SITE.exec(text);
-  // NOTE: the match must end the text: in a multiline pattern `$` also matches before a CR (stray-cr's).
-  return m !== null && m.index + m[0].length === text.length && checkedSite(m) !== undefined;
-}
-
 /**
  * A common site line (a match `m` of COMMON_SITE at `at` of `src`) as
  * judgeSite would see it, without the tokens and argument checks of
@@ -405,5 +598,6 @@ function commonSite(src: string, at: number, m: RegExpExecArray | null): SiteVer
     helper,
     peer,
     creator,
+    described: true,
   };
 }

@@ -2,7 +2,7 @@ import { lookupDirective } from '../dbconfig/catalogue.js';
 import type { Token } from '../dbconfig/line.js';
 import type { Statement } from '../dbconfig/statements.js';
 import { findArgumentProblems } from './arguments.js';
-import { isCommonSiteLine } from './plain-file.js';
+import { isCommonSiteLine } from './common-site.js';
 import { settingKey } from './rules/duplicate-setting.js';
 import type { DirectiveView } from './types.js';
 

@@ -11,8 +11,10 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generateCorpus } from '../../bench/corpus.js';
-import { isCommonSiteLine, lintPlainFile, useFastPaths } from '../../src/lint/plain-file.js';
+import { isCommonSiteLine, useFastPaths } from '../../src/lint/common-site.js';
+import { lintPlainFile } from '../../src/lint/plain-file.js';
 import { lintDbConfig, lintWithRules } from '../../src/lint/lint.js';
+import { RULES } from '../../src/lint/rules/index.js';
 import type { EnvironmentFacts, LintOptions } from '../../src/lint/types.js';
 import { filesBelow, prng, ROOT, tempDir } from '../helpers.js';
 
@@ -28,6 +30,11 @@ const ENVIRONMENTS: readonly (EnvironmentFacts | undefined)[] = [
 /** Rule settings from a .provisionrc: the plain path must grade its findings as the rules do. */
 const SETTINGS: readonly LintOptions['rules'][] = [undefined, { 'prefer-ipv4': 'error' }, { 'prefer-ipv4': 'off', 'duplicate-setting': 'error' }];
 
+/** The per-line rules, as lint gives them to the plain path. */
+const LINE_RULES = RULES.filter((r) => r.perLine === true);
+/** How many findings of each rule the plain path made in the comparisons so far. */
+const plainFindings = new Map<string, number>();
+
 /** Lint `bytes` both ways under every environment; returns how many times the plain path decided. */
 function compare(bytes: Buffer, what: string): number {
   let fast = 0;
@@ -37,7 +44,9 @@ function compare(bytes: Buffer, what: string): number {
     useFastPaths(false);
     const full = lintWithRules(bytes, options);
     useFastPaths(true);
-    if (lintPlainFile(bytes, environment) !== undefined) fast++;
+    const plain = lintPlainFile(bytes, environment, rules, LINE_RULES);
+    if (plain !== undefined) fast++;
+    for (const f of plain ?? []) plainFindings.set(f.rule.id, (plainFindings.get(f.rule.id) ?? 0) + 1);
     assert.equal(lintDbConfig(bytes, options), full, `${what}: lintDbConfig differs from every rule (the rules find ${JSON.stringify(full.messages)})`);
   });
   return fast;
@@ -59,6 +68,9 @@ test("the benchmark's generated fleet lints the same with and without the fast p
     let fast = 0;
     for (const file of files) fast += compare(fs.readFileSync(file), file);
     assert.ok(fast > files.length, `the fast path decided only ${fast} times in ${files.length} files`);
+    // Its broken files too: the mistakes it makes are the ones the plain path takes.
+    const left = files.filter((file) => lintPlainFile(fs.readFileSync(file), { configMtimeMs: 0, regionFiles: [], directoryExists: () => false }, undefined, LINE_RULES) === undefined);
+    assert.equal(left, [], 'every file of the fleet takes the plain path');
   } finally {
     cleanup();
   }
@@ -99,6 +111,19 @@ const LINES = [
   'repmgr_site Db1.Example.COM 5010 db_local_site on', 'repmgr_site db1.example.com 5010 db_local_site on', 'repmgr_site db1.example.com\t5010',
   'repmgr_site db1.example.com. 5010', 'repmgr_site db-1 5010 db_bootstrap_helper on', 'repmgr_site -db1 5010', 'repmgr_site db1- 5010', 'repmgr_site a..b 5010',
   'repmgr_site 1-2.3 5010', 'repmgr_site _x 5010', 'repmgr_site x.1 5010', `repmgr_site ${'a'.repeat(64)}.example.com 5010`, 'repmgr_site db%1 5010',
+  // The mistakes the plain path takes, and their edges: a comment after a site line (flags or a glued `#` in it), host:port
+  // (with a comment, a name, no flags, an empty part), `=` and comments on settings it counts, directories ending in blanks.
+  'repmgr_site 10.0.0.1 5010 db_local_site on   # this server', 'repmgr_site 10.0.0.1 5010 db_local_site on db_group_creator on\t# master',
+  'repmgr_site 10.0.0.2 5010 db_bootstrap_helper on # the master', 'repmgr_site 10.0.0.3 5010 # a peer', 'repmgr_site 10.0.0.1 5010 db_local_site on #',
+  'repmgr_site 10.0.0.1 5010 db_local_site on # db_group_creator on', 'repmgr_site 10.0.0.1 5010 # x DB_LOCAL_SITE on', 'repmgr_site 10.0.0.1 5010 db_local_site on#x',
+  'repmgr_site 10.0.0.1 5010 db_local_site on # caf\xc3\xa9', 'repmgr_site 10.0.0.1 5010 db_local_site on # a\x0bb', 'repmgr_site 10.0.0.1 5010 db_local_site on # a=b c:d',
+  'repmgr_site db1.example.com 5010 db_local_site on # named', 'repmgr_site 10.0.0.1:5010 db_local_site on db_group_creator on   # this server',
+  'repmgr_site 10.0.0.2:5010 db_bootstrap_helper on', 'repmgr_site 10.0.0.3:5010', 'repmgr_site db1.example.com:5010 db_local_site on', 'repmgr_site 10.0.0.1: 5010',
+  'repmgr_site :5010 db_local_site on', 'repmgr_site 10.0.0.1:5010:1 db_local_site on', 'repmgr_site 10.0.0.1:05010 db_local_site on', 'repmgr_site [::1]:5010',
+  'repmgr_site 10.0.0.1:70000 db_local_site on', 'repmgr_site 10.0.0.1:5010\tdb_local_site on', 'rep_set_priority = 0', 'rep_set_priority=0', 'set_tx_max = 500',
+  'set_tx_max=500', 'set_tx_max 500 # the default', 'set-tx-max 500', 'repmgr_site=10.0.0.1 5010', 'rep_set_timeout = DB_REP_HEARTBEAT_SEND 5000000',
+  'set_lk_max_locks 20000  # more locks', 'set-lk-max-locks 20000  # more locks', 'set_data_dir data\t', 'set_tmp_dir tmp  ', 'set_tmp_dir /tmp', 'set_lg_dir logs  ',
+  'set_metadata_dir meta ', 'set_data_dir my data  ', 'set_data_dir data # x', 'set_data_dir=data', 'db_data_dir data  ', 'SET_LK_MAX_LOCKS 5', 'set_flags = DB_AUTO_COMMIT',
   '#provision-disable-next-line', '#\tprovision-disable-next-line prefer-ipv4', '#\xa0provision-disable-next-line', '#\x0bprovision-disable-next-line',
   '  #  provision-disable-next-line duplicate-setting', '# see provision-disable-next-line in docs/rules.md', '# provision-disable', '#provision',
 ];
@@ -143,6 +168,7 @@ function randomFile(rand: () => number): Buffer {
 
 test('5000 seeded random and mutated files lint the same with and without the fast path', () => {
   const rand = prng(20261122);
+  plainFindings.clear();
   let fast = 0;
   let clean = 0;
   let named = 0;
@@ -157,7 +183,11 @@ test('5000 seeded random and mutated files lint the same with and without the fa
   }
   // Both paths must be exercised, on clean files and on files with host names.
   assert.ok(fast >= 500, `the fast path decided only ${fast} times`);
-  assert.ok(clean >= 200, `expected clean files, found ${clean}`);
+  // And the plain path must have made each kind of finding it makes, many times over.
+  for (const rule of ['bom', 'inline-comment', 'no-equals', 'host-port-token', 'unknown-directive', 'unknown-keyword', 'duplicate-setting', 'no-local-site', 'string-value', 'prefer-ipv4']) {
+    assert.ok((plainFindings.get(rule) ?? 0) >= 20, `the plain path found ${rule} only ${plainFindings.get(rule) ?? 0} times`);
+  }
+  assert.ok(clean >= 150, `expected clean files, found ${clean}`);
   assert.ok(named >= 200, `expected files with host names (prefer-ipv4), found ${named}`);
 });
 
@@ -242,7 +272,7 @@ test('with log-dir-missing off, the plain path asks nothing of the directories, 
   const file = Buffer.from('set_lg_dir logs\nset_metadata_dir meta\n');
   const asked: string[] = [];
   const environment = { configMtimeMs: 0, regionFiles: [], directoryExists: (p: string) => (asked.push(p), false) };
-  assert.equal(lintPlainFile(file, environment, false), []);
+  assert.equal(lintPlainFile(file, environment, { 'log-dir-missing': 'off' }), []);
   assert.equal(asked, []);
   const options: LintOptions = { filePath: 'x/DB_CONFIG', environment, rules: { 'log-dir-missing': 'off' } };
   useFastPaths(false);
@@ -256,6 +286,26 @@ test('with log-dir-missing off, the plain path asks nothing of the directories, 
   assert.equal(lintDbConfig(file, { ...options, environment: throwing }), full);
 });
 
+test('a directory value ending in blanks: the plain path asks of it what string-value asks, and nothing with the rule off', () => {
+  const file = Buffer.from('set_data_dir data  \nset-tx-max 5\n');
+  for (const exists of [[], ['data'], ['data  ']]) {
+    const asked: string[] = [];
+    const environment = { configMtimeMs: 0, regionFiles: [], directoryExists: (p: string) => (asked.push(p), exists.includes(p)) };
+    const options: LintOptions = { filePath: 'x/DB_CONFIG', environment };
+    const plain = lintDbConfig(file, options);
+    const askedPlain = asked.splice(0);
+    useFastPaths(false);
+    const full = lintWithRules(file, options);
+    useFastPaths(true);
+    assert.equal(plain, full, `${JSON.stringify(exists)} exist`);
+    assert.equal(askedPlain, asked, 'the same questions, in the same order');
+    assert.ok(lintPlainFile(file, environment, undefined, RULES.filter((r) => r.perLine === true)) !== undefined, 'the plain path decides it');
+  }
+  const throwing = { configMtimeMs: 0, regionFiles: [], directoryExists: (): boolean => { throw new Error('EACCES'); } };
+  const off: LintOptions = { filePath: 'x/DB_CONFIG', environment: throwing, rules: { 'string-value': 'off' } };
+  assert.equal(lintDbConfig(file, off), lintWithRules(file, off));
+});
+
 test('common site lines in files the rule engine judges: the same with and without its fast path', () => {
   const sites = LINES.filter((l) => l.startsWith('repmgr_site'));
   // Each site line as it may stand in a file: indented, with a stray CR or a NUL, too long for one read.
@@ -263,9 +313,9 @@ test('common site lines in files the rule engine judges: the same with and witho
   let taken = 0;
   for (const [i, line] of variants.entries()) {
     if (isCommonSiteLine(line)) taken++;
-    // An unknown directive sends the file to the rule engine; the site line first, in the middle and last (with and
-    // without a line end), after a byte order mark.
-    for (const lines of [[line, 'set-tx-max 1'], ['set-tx-max 1', line, 'rep_set_priority 0'], ['rep_set_priority 0', 'set-tx-max 1', line]]) {
+    // A line the full engine judges (set_memory_max) sends the file to it; the site line first, in the middle and last
+    // (with and without a line end), after a byte order mark.
+    for (const lines of [[line, 'set_memory_max 0 0'], ['set_memory_max 0 0', line, 'rep_set_priority 0'], ['rep_set_priority 0', 'set_memory_max 0 0', line]]) {
       for (const eol of ['\n', '\r\n']) {
         const text = lines.join(eol);
         for (const bytes of [text + eol, text, `\xef\xbb\xbf${text}${eol}`]) compare(Buffer.from(bytes, 'latin1'), `variant ${i} (${JSON.stringify(bytes)})`);
@@ -306,13 +356,16 @@ test('a memo dropped between files keeps every check of the next ones', () => {
   const repeats = [
     ['rep_set_priority 100', 'repmgr_site 10.0.0.1 5010 db_local_site on', 'repmgr_site\th1.example.com\t1001', 'repmgr_site h1.example.com 1001'],
     ['rep_set_priority 100', 'repmgr_site 10.0.0.1 5010 db_local_site on', 'repmgr_site\th2.example.com\t1002', 'repmgr_site H2.example.com 1003'],
-    ['rep_set_priority 100', 'repmgr_site 10.0.0.1 5010 db_local_site on', 'set_tx_max 500', 'set_tx_max\t500'],
   ];
   for (const lines of repeats) {
     const bytes = Buffer.from(lines.join('\n'));
     assert.is(lintPlainFile(bytes), undefined, `${JSON.stringify(lines)} is left to the rules`);
     compare(bytes, JSON.stringify(lines));
   }
+  // A setting given twice the plain path reports itself (duplicate-setting), on the first line.
+  const twice = Buffer.from(['rep_set_priority 100', 'repmgr_site 10.0.0.1 5010 db_local_site on', 'set_tx_max 500', 'set_tx_max\t500'].join('\n'));
+  assert.equal(lintPlainFile(twice)?.map((f) => [f.rule.id, f.report.line]), [['duplicate-setting', 3]]);
+  compare(twice, 'set_tx_max twice');
 });
 
 test.run();

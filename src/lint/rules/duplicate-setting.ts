@@ -12,6 +12,11 @@ export function settingKey(v: Pick<DirectiveView, 'spec' | 'args'>): string | un
   return name;
 }
 
+/** The finding on a line whose setting (directive `name`, as written) line `winner` sets again. */
+export function overriddenMessage(name: string, winner: number): string {
+  return `${display(name)} is set again on line ${winner}, which silently overrides this line. Delete the one you do not mean.`;
+}
+
 export const duplicateSetting: Rule = {
   id: 'duplicate-setting',
   severity: 'warning',
@@ -34,7 +39,7 @@ export const duplicateSetting: Rule = {
         end: v.name.end,
         message: site
           ? `Site ${display(v.args[0]!.text)} ${v.args[1]!.text} is also named on line ${winner.st.line}; Berkeley DB merges the two and the later flags win. Keep one line per site.`
-          : `${display(v.name.text)} is set again on line ${winner.st.line}, which silently overrides this line. Delete the one you do not mean.`,
+          : overriddenMessage(v.name.text, winner.st.line),
       });
     }
   },

@@ -1,5 +1,9 @@
 import type { Rule } from '../types.js';
 
+/** The finding's message. */
+export const NO_LOCAL_SITE_MESSAGE =
+  'No local site: no repmgr_site line has "db_local_site on", so the server cannot start replication (BDB3637). Add "repmgr_site THIS_HOST PORT db_local_site on".';
+
 export const noLocalSite: Rule = {
   id: 'no-local-site',
   severity: 'error',
@@ -13,7 +17,7 @@ export const noLocalSite: Rule = {
     ctx.report({
       line: first,
       start: 0,
-      message: 'No local site: no repmgr_site line has "db_local_site on", so the server cannot start replication (BDB3637). Add "repmgr_site THIS_HOST PORT db_local_site on".',
+      message: NO_LOCAL_SITE_MESSAGE,
     });
   },
 };

@@ -1,5 +1,5 @@
 import { display, toText } from '../../dbconfig/text.js';
-import type { EnvironmentFacts, Rule } from '../types.js';
+import type { EnvironmentFacts, Report, Rule } from '../types.js';
 
 /** The one rest-of-line directive whose value is no path: a mode, which Berkeley DB refuses with trailing spaces. */
 const MODE = 'set_intermediate_dir_mode';
@@ -10,6 +10,42 @@ function judgeTrailing(env: EnvironmentFacts | undefined, value: string, trimmed
   const exists = (dir: string) => env.directoryExists(toText(dir));
   if (exists(value)) return 'meant';
   return exists(trimmed) ? 'slip' : 'unknown';
+}
+
+/**
+ * The finding for a rest-of-line value (`text`, at column `start` of line
+ * `line`, whose first byte is at `lineStart` of the file) that ends in spaces
+ * or tabs, `trimmed` bytes long without them; `name` is the directive as
+ * written, `mode` whether it is set_intermediate_dir_mode, `whole` whether the
+ * line is read in one piece (only then is there a fix).
+ */
+export function trailingBlanksReport(
+  env: EnvironmentFacts | undefined,
+  name: string,
+  mode: boolean,
+  value: { readonly text: string; readonly start: number },
+  trimmed: number,
+  line: number,
+  lineStart: number,
+  whole: boolean,
+): Report {
+  const text = value.text;
+  const judged = mode ? 'slip' : judgeTrailing(env, text, text.slice(0, trimmed));
+  const written = display(text);
+  const message = mode
+    ? `${name} value ends with spaces or tabs, which Berkeley DB keeps as part of the mode (and then refuses it). Remove them.`
+    : judged === 'meant'
+      ? `${name} value ends with spaces or tabs, which Berkeley DB keeps as part of the directory name; "${written}" exists, so this works, but the name is easy to break. Rename the directory and remove the spaces together.`
+      : judged === 'slip'
+        ? `${name} value ends with spaces or tabs, which Berkeley DB keeps as part of the directory name: "${written}" does not exist, "${display(text.slice(0, trimmed))}" does. Remove them.`
+        : `${name} value ends with spaces or tabs, which Berkeley DB keeps as part of the directory name. Remove them, unless the directory is named with them.`;
+  return {
+    line,
+    start: value.start + trimmed,
+    end: value.start + text.length,
+    message,
+    ...(judged === 'slip' && whole ? { fix: { range: [lineStart + value.start + trimmed, lineStart + value.start + text.length] as const, text: '' } } : {}),
+  };
 }
 
 // NOTE: not a per-line rule: whether trimming is safe depends on the environment, which differs from file to file.
@@ -33,23 +69,7 @@ export const stringValue: Rule = {
       const trimmed = value.text.replace(/[ \t]+$/, '');
       if (trimmed.length < value.text.length && trimmed.length > 0) {
         const mode = (v.spec?.aliasOf ?? v.spec?.name) === MODE;
-        const judged = mode ? 'slip' : judgeTrailing(ctx.environment, value.text, trimmed);
-        const start = ctx.offset(v.st.line);
-        const written = display(value.text);
-        const message = mode
-          ? `${v.name.text} value ends with spaces or tabs, which Berkeley DB keeps as part of the mode (and then refuses it). Remove them.`
-          : judged === 'meant'
-            ? `${v.name.text} value ends with spaces or tabs, which Berkeley DB keeps as part of the directory name; "${written}" exists, so this works, but the name is easy to break. Rename the directory and remove the spaces together.`
-            : judged === 'slip'
-              ? `${v.name.text} value ends with spaces or tabs, which Berkeley DB keeps as part of the directory name: "${written}" does not exist, "${display(trimmed)}" does. Remove them.`
-              : `${v.name.text} value ends with spaces or tabs, which Berkeley DB keeps as part of the directory name. Remove them, unless the directory is named with them.`;
-        ctx.report({
-          line: v.st.line,
-          start: value.start + trimmed.length,
-          end: value.start + value.text.length,
-          message,
-          ...(judged === 'slip' && v.st.part === 0 ? { fix: { range: [start + value.start + trimmed.length, start + value.start + value.text.length] as const, text: '' } } : {}),
-        });
+        ctx.report(trailingBlanksReport(ctx.environment, v.name.text, mode, value, trimmed.length, v.st.line, ctx.offset(v.st.line), v.st.part === 0));
       }
       const hash = value.text.indexOf('#');
       if (hash !== -1) {
