@@ -120,7 +120,7 @@ const LINES = [
   'repmgr_site db1.example.com 5010 db_local_site on # named', 'repmgr_site 10.0.0.1:5010 db_local_site on db_group_creator on   # this server',
   'repmgr_site 10.0.0.2:5010 db_bootstrap_helper on', 'repmgr_site 10.0.0.3:5010', 'repmgr_site db1.example.com:5010 db_local_site on', 'repmgr_site 10.0.0.1: 5010',
   'repmgr_site :5010 db_local_site on', 'repmgr_site 10.0.0.1:5010:1 db_local_site on', 'repmgr_site 10.0.0.1:05010 db_local_site on', 'repmgr_site [::1]:5010',
-  'repmgr_site 10.0.0.1:70000 db_local_site on', 'repmgr_site 10.0.0.1:5010\tdb_local_site on', 'rep_set_priority = 0', 'rep_set_priority=0', 'set_tx_max = 500',
+  'repmgr_site 10.0.0.1:70000 db_local_site on', 'repmgr_site 10.0.0.1:5010\tdb_local_site on', 'rep_set_priority = 0', 'rep_set_priority=0', 'rep_set_priority -0', 'rep_set_priority 00', 'rep_set_priority 4294967296', 'set_tx_max = 500',
   'set_tx_max=500', 'set_tx_max 500 # the default', 'set-tx-max 500', 'repmgr_site=10.0.0.1 5010', 'rep_set_timeout = DB_REP_HEARTBEAT_SEND 5000000',
   'set_lk_max_locks 20000  # more locks', 'set-lk-max-locks 20000  # more locks', 'set_data_dir data\t', 'set_tmp_dir tmp  ', 'set_tmp_dir /tmp', 'set_lg_dir logs  ',
   'set_metadata_dir meta ', 'set_data_dir my data  ', 'set_data_dir data # x', 'set_data_dir=data', 'db_data_dir data  ', 'SET_LK_MAX_LOCKS 5', 'set_flags = DB_AUTO_COMMIT',
