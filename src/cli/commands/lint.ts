@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { count } from '../../count.js';
 import { parseDbConfig } from '../../dbconfig/document.js';
 import type { FormatName } from '../../lint/formatters/index.js';
-import { loadWriter } from '../../lint/formatters/load.js';
+import { loadReport } from '../../lint/formatters/load.js';
 import { lintBinary, lintDbConfig, toResult } from '../../lint/lint.js';
 import type { LintResult } from '../../lint/types.js';
 import type { Applied } from '../../plan/apply.js';
@@ -48,6 +48,11 @@ function tooLarge(input: Input): CliError {
 }
 
 /** `provision lint`: lint, optionally fix, and print findings; returns the exit code. `threads`: see ReadInputsOptions. */
+/** A result with its errors only (--quiet). */
+function onlyErrors(r: LintResult): LintResult {
+  return toResult(r.filePath, r.messages.filter((m) => m.severity === 2));
+}
+
 export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOptions, 'reader' | 'onHandOff'> = {}): Promise<number> {
   if (args.maxWarnings !== undefined) numberOption('max-warnings', args.maxWarnings, MAX_WARNINGS, wholeAtLeast(-1));
   const rc = loadRc(args.config, io.cwd);
@@ -86,8 +91,34 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
       if (args.group) members.push({ ...input, bytes: fixed.output });
     }
   };
+  // The report is made as lint goes, each batch's results while the next batch is read, unless something changes
+  // the results once every file is linted (group checks, a topology's findings first). Its text is held until then:
+  // a walk that fails half way prints no report.
+  const streamed = !args.group && args.topology === undefined;
+  let last = '';
+  let held: string[] | undefined = [];
+  // Colour is asked of stdout only when a finding is painted: a clean lint makes no stdout stream.
+  let color: boolean | undefined;
+  const format = {
+    get color() {
+      return (color ??= useColor(io));
+    },
+    cwd: io.cwd,
+  };
+  const report = (await loadReport(args.format))(format, (chunk) => {
+    if (chunk === '') return;
+    if (held !== undefined) held.push(chunk);
+    else io.stdout.write(chunk);
+    last = chunk;
+  });
   // Standard input (`-`) comes alone in its batch.
-  for (const batch of readInputs(args.paths, io.cwd, threads)) lintEach(batch, batch[0]!.file === '-' ? await readStdin(io) : undefined);
+  for (const batch of readInputs(args.paths, io.cwd, threads)) {
+    const from = results.length;
+    lintEach(batch, batch[0]!.file === '-' ? await readStdin(io) : undefined);
+    if (!streamed) continue;
+    if (args.quiet) for (let i = from; i < results.length; i++) results[i] = onlyErrors(results[i]!);
+    report.add(results.slice(from));
+  }
 
   if (args.group) {
     const { lintGroup } = await import('../../lint/group.js');
@@ -99,7 +130,7 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
     const topology = readTopology(args.topology, io, topologySettings(rc.rules));
     results = [toResult(topology.shown, topology.problems.map(toLintMessage)), ...results];
   }
-  if (args.quiet) results = results.map((r) => toResult(r.filePath, r.messages.filter((m) => m.severity === 2)));
+  if (args.quiet && !streamed) results = results.map(onlyErrors);
 
   if (args.fixDryRun) {
     const { previewPlan } = await import('../../plan/preview.js');
@@ -127,21 +158,11 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
     io.stderr.write('Nothing to fix.\n');
   }
 
-  // The report goes out as it is made (a fleet's is megabytes), ending with a line end.
-  let last = '';
-  // Colour is asked of stdout only when a finding is painted: a clean lint makes no stdout stream.
-  let color: boolean | undefined;
-  const format = {
-    get color() {
-      return (color ??= useColor(io));
-    },
-    cwd: io.cwd,
-  };
-  (await loadWriter(args.format))(results, format, (chunk) => {
-    if (chunk === '') return;
-    io.stdout.write(chunk);
-    last = chunk;
-  });
+  // The report goes out: what is held, then the rest as it is made (a fleet's is megabytes), ending with a line end.
+  for (const chunk of held) io.stdout.write(chunk);
+  held = undefined;
+  if (!streamed) report.add(results);
+  report.end();
   if (last !== '' && !last.endsWith('\n')) io.stdout.write('\n');
 
   const errors = results.reduce((n, r) => n + r.errorCount, 0);

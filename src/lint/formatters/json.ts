@@ -1,7 +1,7 @@
 import { toText } from '../../dbconfig/text.js';
 import type { LintMessage, LintResult } from '../types.js';
 import { absolutePath } from './paths.js';
-import { CHUNK_CHARS, collect, type Emit, type FormatOptions } from './types.js';
+import { CHUNK_CHARS, collect, writerOf, type FormatOptions, type OpenReport, type Writer } from './types.js';
 
 /** A message as ESLint's JSON output writes it (keys in ESLint's order; no spreads, each of which costs a copy). */
 function toJsonMessage(m: LintMessage): object {
@@ -22,27 +22,38 @@ const CLEAN = ',"messages":[],"errorCount":0,"warningCount":0,"fixableErrorCount
  * Two differences a consumer may care about: columns and `fix.range` count
  * bytes (ESLint counts UTF-16 code units), and `fix.text` is UTF-8 decoded.
  *
- * The text is what `JSON.stringify` gives for the whole array, written one
+ * The text is what `JSON.stringify` gives for the whole array, made one
  * result at a time: most results of a fleet have no messages, and building an
  * object for each just to serialise it was most of the cost. It is given to
  * `emit` in pieces of about CHUNK_CHARS.
  */
-export function writeJson(results: readonly LintResult[], options: FormatOptions, emit: Emit): void {
+export const openJson: OpenReport = (options, emit) => {
   let out = '[';
-  for (let i = 0; i < results.length; i++) {
-    const r = results[i]!;
-    const head = `${i === 0 ? '' : ','}{"filePath":${JSON.stringify(absolutePath(r.filePath, options.cwd))}`;
-    if (r.messages.length === 0 && r.errorCount + r.warningCount + r.fixableErrorCount + r.fixableWarningCount === 0) out += head + CLEAN;
-    else {
-      out += `${head},"messages":${JSON.stringify(r.messages.map(toJsonMessage))},"errorCount":${r.errorCount},"warningCount":${r.warningCount},"fixableErrorCount":${r.fixableErrorCount},"fixableWarningCount":${r.fixableWarningCount}}`;
-    }
-    if (out.length >= CHUNK_CHARS) {
-      emit(out);
-      out = '';
-    }
-  }
-  emit(`${out}]`);
-}
+  let first = true;
+  return {
+    add(results) {
+      for (let i = 0; i < results.length; i++) {
+        const r = results[i]!;
+        const head = `${first ? '' : ','}{"filePath":${JSON.stringify(absolutePath(r.filePath, options.cwd))}`;
+        first = false;
+        if (r.messages.length === 0 && r.errorCount + r.warningCount + r.fixableErrorCount + r.fixableWarningCount === 0) out += head + CLEAN;
+        else {
+          out += `${head},"messages":${JSON.stringify(r.messages.map(toJsonMessage))},"errorCount":${r.errorCount},"warningCount":${r.warningCount},"fixableErrorCount":${r.fixableErrorCount},"fixableWarningCount":${r.fixableWarningCount}}`;
+        }
+        if (out.length >= CHUNK_CHARS) {
+          emit(out);
+          out = '';
+        }
+      }
+    },
+    end() {
+      emit(`${out}]`);
+    },
+  };
+};
+
+/** The JSON output, given to `emit` piece by piece (see openJson). */
+export const writeJson: Writer = writerOf(openJson);
 
 /** The JSON output as one string (see writeJson). */
 export function formatJson(results: readonly LintResult[], options: FormatOptions): string {

@@ -1,7 +1,7 @@
 import { count } from '../../count.js';
 import type { LintMessage, LintResult } from '../types.js';
 import { displayPath } from './paths.js';
-import { CHUNK_CHARS, collect, type Emit, type FormatOptions } from './types.js';
+import { CHUNK_CHARS, collect, writerOf, type FormatOptions, type OpenReport, type Writer } from './types.js';
 
 /** The few ANSI styles stylish uses; each closes with its own reset so styles nest. */
 const STYLES = {
@@ -38,7 +38,7 @@ const padEnd = (text: string, to: number) => text + ' '.repeat(Math.max(0, to - 
  * message (`line:col  severity  message  rule-id`), then a summary. A clean
  * run prints nothing, so scripts and people see silence for success.
  */
-export function writeStylish(results: readonly LintResult[], options: FormatOptions, emit: Emit): void {
+export const openStylish: OpenReport = (options, emit) => {
   const paint = (style: Style, text: string) => (options.color ? `${STYLES[style][0]}${text}${STYLES[style][1]}` : text);
   let errors = 0;
   let warnings = 0;
@@ -47,35 +47,44 @@ export function writeStylish(results: readonly LintResult[], options: FormatOpti
   // A blank line first, once there is anything to show.
   let out = '';
   let shown = false;
-  for (const result of results) {
-    errors += result.errorCount;
-    warnings += result.warningCount;
-    fixableErrors += result.fixableErrorCount;
-    fixableWarnings += result.fixableWarningCount;
-    if (result.messages.length === 0) continue;
-    if (!shown) {
-      out += '\n';
-      shown = true;
-    }
-    out += `${paint('underline', visible(displayPath(result.filePath, options.cwd)))}\n`;
-    out += formatRows(result.messages, paint);
-    out += '\n';
-    if (out.length >= CHUNK_CHARS) {
+  return {
+    add(results) {
+      for (const result of results) {
+        errors += result.errorCount;
+        warnings += result.warningCount;
+        fixableErrors += result.fixableErrorCount;
+        fixableWarnings += result.fixableWarningCount;
+        if (result.messages.length === 0) continue;
+        if (!shown) {
+          out += '\n';
+          shown = true;
+        }
+        out += `${paint('underline', visible(displayPath(result.filePath, options.cwd)))}\n`;
+        out += formatRows(result.messages, paint);
+        out += '\n';
+        if (out.length >= CHUNK_CHARS) {
+          emit(out);
+          out = '';
+        }
+      }
+    },
+    end() {
+      const total = errors + warnings;
+      if (total === 0) return;
+      if (!shown) out += '\n';
+      const color: Style = errors > 0 ? 'red' : 'yellow';
+      const summary = (text: string) => paint(color, paint('bold', text));
+      out += `${summary(`\u2716 ${count(total, 'problem')} (${count(errors, 'error')}, ${count(warnings, 'warning')})`)}\n`;
+      if (fixableErrors > 0 || fixableWarnings > 0) {
+        out += `${summary(`  ${count(fixableErrors, 'error')} and ${count(fixableWarnings, 'warning')} potentially fixable with the --fix option.`)}\n`;
+      }
       emit(out);
-      out = '';
-    }
-  }
-  const total = errors + warnings;
-  if (total === 0) return;
-  if (!shown) out += '\n';
-  const color: Style = errors > 0 ? 'red' : 'yellow';
-  const summary = (text: string) => paint(color, paint('bold', text));
-  out += `${summary(`\u2716 ${count(total, 'problem')} (${count(errors, 'error')}, ${count(warnings, 'warning')})`)}\n`;
-  if (fixableErrors > 0 || fixableWarnings > 0) {
-    out += `${summary(`  ${count(fixableErrors, 'error')} and ${count(fixableWarnings, 'warning')} potentially fixable with the --fix option.`)}\n`;
-  }
-  emit(out);
-}
+    },
+  };
+};
+
+/** The stylish output, given to `emit` piece by piece (see openStylish). */
+export const writeStylish: Writer = writerOf(openStylish);
 
 /** The stylish output as one string (see writeStylish). */
 export function formatStylish(results: readonly LintResult[], options: FormatOptions): string {

@@ -20,6 +20,28 @@ export type Emit = (chunk: string) => void;
  */
 export type Writer = (results: readonly LintResult[], options: FormatOptions, emit: Emit) => void;
 
+/**
+ * A report made as lint goes: `add` takes results in the order they are shown
+ * (lint adds each batch's while the next is read), `end` finishes it. The text
+ * goes to `emit` piece by piece, as a Writer's does.
+ */
+export interface ReportWriter {
+  add(results: readonly LintResult[]): void;
+  end(): void;
+}
+
+/** Opens a report (see ReportWriter). */
+export type OpenReport = (options: FormatOptions, emit: Emit) => ReportWriter;
+
+/** The writer of a report: every result added at once. */
+export function writerOf(open: OpenReport): Writer {
+  return (results, options, emit) => {
+    const report = open(options, emit);
+    report.add(results);
+    report.end();
+  };
+}
+
 /** The size of the pieces a writer gives (about: it gives whole results). */
 export const CHUNK_CHARS = 64 * 1024;
 
