@@ -1,5 +1,5 @@
-import { dominantEol, parseBinary, type DbConfigDocument } from '../dbconfig/document.js';
-import type { Eol, Line } from '../dbconfig/line.js';
+import { dominantEol, type DbConfigDocument } from '../dbconfig/document.js';
+import { parseLine, type Eol, type Line } from '../dbconfig/line.js';
 import { readStatements, type Statement } from '../dbconfig/statements.js';
 import type { SiteDescription } from '../dbconfig/site-config.js';
 import { isCommonSiteLine } from './common-site.js';
@@ -142,7 +142,10 @@ export function lineFindings(rules: readonly Rule[], text: string, eol: Eol, las
   // a line end: the comment's is the file's dominant one).
   const index = last && eol === '' ? 1 : 0;
   const source = index === 1 ? `#${dominant}${text}` : last ? `${text}${eol}` : `${text}${eol}#`;
-  const doc = parseBinary(source);
+  // NOTE: made of its lines, not parsed from `source`: parsing would take a byte order mark's bytes at the start of
+  // the line (a line of a file joined to another) for the file's, where they are part of the line.
+  const line = parseLine(text, eol);
+  const doc: DbConfigDocument = { bom: false, lines: index === 1 ? [parseLine('#', dominant), line] : last ? [line] : [line, parseLine('#', '')] };
   const statements = readStatements(doc).filter((st) => st.line === index + 1);
   const views: DirectiveView[] = [];
   for (let i = 0; i < statements.length; i++) {

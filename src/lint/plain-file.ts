@@ -1,6 +1,5 @@
 import { asciiLower, lookupDirective, MAX_LINE_BYTES, SITE_FLAGS, type DirectiveSpec } from '../dbconfig/catalogue.js';
-import { parseBinary } from '../dbconfig/document.js';
-import type { Eol, Token } from '../dbconfig/line.js';
+import { parseLine, type Eol, type Token } from '../dbconfig/line.js';
 import { convertNumber } from '../dbconfig/numbers.js';
 import { isRepmgrDirective, isRepmgrStatement } from '../dbconfig/site-config.js';
 import { readStatements } from '../dbconfig/statements.js';
@@ -457,7 +456,8 @@ function readAlone(spec: DirectiveSpec | undefined): boolean {
  * read more (see readAlone) or string-value has more to say.
  */
 function judgeFlawed(text: string): Verdict | false {
-  const statements = readStatements(parseBinary(text));
+  // NOTE: the line alone, not parsed as a file: a byte order mark's bytes at its start are part of it, not a file's mark.
+  const statements = readStatements({ bom: false, lines: [parseLine(text, '')] });
   const st = statements[0];
   if (statements.length !== 1 || st === undefined || st.kind !== 'directive' || !readAlone(st.spec)) return false;
   const v = viewDirective(st);

@@ -12,6 +12,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generateCorpus } from '../../bench/corpus.js';
 import { isCommonSiteLine, useFastPaths } from '../../src/lint/common-site.js';
+import { forgetLines } from '../../src/lint/line-findings.js';
 import { lintPlainFile } from '../../src/lint/plain-file.js';
 import { lintDbConfig, lintWithRules } from '../../src/lint/lint.js';
 import { RULES } from '../../src/lint/rules/index.js';
@@ -342,6 +343,28 @@ test('many repmgr_site lines: the same with and without the fast path, a duplica
     cased.push(`repmgr_site HOST${at - 1}.example.com 5010`);
     compare(file(cased), `a host in other case as line ${at + 1}`);
     assert.ok(lintWithRules(file(cased)).messages.some((m) => m.ruleId === 'host-case'), `host-case of line ${at + 1}`);
+  }
+});
+
+test("a line that starts with a byte order mark's bytes (files joined) keeps them, in the plain path and in the files it leaves to the rules", () => {
+  const files = [
+    '\xef\xbb\xbf\xef\xbb\xbfset_tx_max 500\n',
+    'set_tx_max 1\n\xef\xbb\xbfset_tx_max 1',
+    ' \xef\xbb\xbfset_tx_max 1\nset_tx_max 1\n',
+    // Left to the rules (set_memory_max): the per-line findings of the line the plain path judged first are the rules'.
+    'x 1\n\xef\xbb\xbfa\nset_memory_max 0 0\n',
+  ];
+  for (const text of files) {
+    const bytes = Buffer.from(text, 'latin1');
+    // The plain path first, with no line judged before: what it finds is its own, not what the rules left in the memo.
+    forgetLines();
+    const found = lintDbConfig(bytes).messages;
+    const marked = found.find((m) => m.ruleId === 'unknown-directive' && m.message.includes('\\ufeff'));
+    assert.ok(marked, `${JSON.stringify(text)}: the name with the mark is unknown (${JSON.stringify(found)})`);
+    assert.is(marked.endColumn! - marked.column, text.includes('\xef\xbb\xbfa') ? 4 : 13, 'the mark is part of the name');
+    assert.not.ok(found.some((m) => m.ruleId === 'duplicate-setting'), `${JSON.stringify(text)}: no setting is given twice`);
+    forgetLines();
+    compare(bytes, JSON.stringify(text));
   }
 });
 
