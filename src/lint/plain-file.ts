@@ -67,8 +67,8 @@ const NO_FINDINGS: readonly PlainFinding[] = [];
  * there, a line Berkeley DB reads in pieces, a stray CR or a NUL): the caller
  * then runs every rule. `settings` are the rules' settings: a rule turned off
  * asks nothing of the environment (log-dir-missing, string-value), as the rules
- * then do not. The findings are in line order, not in the rules' order, and
- * include those of rules turned off (the caller sorts and drops them).
+ * then do not. The findings are in no set order, and include those of rules
+ * turned off (the caller sorts and drops them).
  * Conservative on purpose; test/lint/plain-file.test.ts proves it agrees with
  * the rules.
  */
@@ -110,8 +110,10 @@ export function lintPlainFile(
   /** The settings of this file's sites (duplicate-setting): a file has a few. */
   let sites: string[] | undefined;
   let siteSet: Set<string> | undefined;
-  /** The log and metadata directories the file names. */
-  let mustExist: string[] | undefined;
+  /** The log and metadata directories the file names: each directive's last, by where it is in MUST_EXIST. */
+  let mustExist: (string | undefined)[] | undefined;
+  /** The directory values ending in blanks (string-value), judged once the file is known to be plain. */
+  let blanks: Blanks[] | undefined;
   /** Lines a later line of the same setting overrides (duplicate-setting), reported once the file's last line of each is known. */
   let overridden: Overridden[] | undefined;
   for (let line = 1, start = from, lf = 0; start < n; line++, start = lf + 1) {
@@ -148,8 +150,8 @@ export function lintPlainFile(
       if (verdict === false) return undefined;
       if (verdict.flawed) {
         if (lineRules === undefined) return undefined;
-        // string-value turned off asks nothing of the directories (its finding is dropped).
-        addLineFindings(src, from, start, i, end, lf, line, verdict, lineRules, settings?.['string-value'] === 'off' ? undefined : environment, findings);
+        addLineFindings(src, from, start, end, lf, line, lineRules, findings);
+        if (verdict.trailing !== undefined) (blanks ??= []).push({ verdict, line, lineStart: start, at: i - start });
       }
       // A later line of the same setting overrides this one (duplicate-setting).
       const setting = verdict.setting;
@@ -163,7 +165,7 @@ export function lintPlainFile(
       }
       if (firstRepmgr === 0 && verdict.repmgr) firstRepmgr = line;
       if (verdict.priorityZero !== undefined) priorityZero = verdict.priorityZero;
-      if (verdict.mustExist !== undefined) (mustExist ??= []).push(verdict.mustExist);
+      if (verdict.mustExist !== undefined) (mustExist ??= [])[verdict.mustExist.index] = verdict.mustExist.dir;
       site = verdict.site;
       if (site === undefined) continue;
     }
@@ -204,10 +206,16 @@ export function lintPlainFile(
   if (firstRepmgr !== 0 && !local) findings.push({ rule: noLocalSite, report: { line: firstRepmgr, start: 0, message: NO_LOCAL_SITE_MESSAGE } });
   if (local && priorityZero && !localCreator && !remoteHelper) return undefined;
   // log-dir-missing, which has more to weigh when one is not there (logs kept in memory). The name is printable
-  // ASCII: its bytes are its text.
+  // ASCII: its bytes are its text. NOTE: the environment is asked what the rules ask, in their order (a caller's
+  // directoryExists may throw): of each directive's last line only, log-dir-missing's questions before string-value's.
   if (mustExist !== undefined && environment !== undefined && settings?.['log-dir-missing'] !== 'off') {
-    for (let k = 0; k < mustExist.length; k++) if (!environment.directoryExists(mustExist[k]!)) return undefined;
+    for (let k = 0; k < mustExist.length; k++) {
+      const dir = mustExist[k];
+      if (dir !== undefined && !environment.directoryExists(dir)) return undefined;
+    }
   }
+  // string-value turned off asks nothing of the directories (its finding is dropped).
+  if (blanks !== undefined) addBlanks(blanks, settings?.['string-value'] === 'off' ? undefined : environment, findings);
   if (overridden !== undefined) addOverridden(overridden, findings);
   return findings.length === 0 ? NO_FINDINGS : findings;
 }
@@ -245,17 +253,30 @@ function addOverridden(overridden: readonly Overridden[], findings: PlainFinding
   }
 }
 
+/** A line whose directory value ends in blanks (`verdict.trailing`): its number, where it starts in the file, and where its text starts in it. */
+interface Blanks {
+  readonly verdict: Verdict;
+  readonly line: number;
+  readonly lineStart: number;
+  readonly at: number;
+}
+
+/** Add string-value's findings for directory values that end in blanks, asking `environment` about each, as the rule does. */
+function addBlanks(blanks: readonly Blanks[], environment: EnvironmentFacts | undefined, findings: PlainFinding[]): void {
+  for (let k = 0; k < blanks.length; k++) {
+    const b = blanks[k]!;
+    const trailing = b.verdict.trailing!;
+    const value = { text: trailing.text, start: b.at + trailing.start };
+    findings.push({ rule: stringValue, report: trailingBlanksReport(environment, b.verdict.name, false, value, trailing.trimmed, b.line, b.lineStart, true) });
+  }
+}
+
 /**
- * Add the findings of a directive line a per-line rule reports (`verdict.flawed`),
- * from `start` (its text from `i`, ending at `end`, its LF at `lf`) of the file
- * whose lines start at `from`: the per-line rules' (lineFindings), and
- * string-value's for a directory value that ends in blanks (asking
- * `environment` about it, as the rule does).
+ * Add the per-line rules' findings (lineFindings) of a directive line one of
+ * them reports (`verdict.flawed`), from `start` (its text ending at `end`, its
+ * LF at `lf`) of the file whose lines start at `from`.
  */
-function addLineFindings(
-  src: string, from: number, start: number, i: number, end: number, lf: number, line: number,
-  verdict: Verdict, lineRules: readonly Rule[], environment: EnvironmentFacts | undefined, findings: PlainFinding[],
-): void {
+function addLineFindings(src: string, from: number, start: number, end: number, lf: number, line: number, lineRules: readonly Rule[], findings: PlainFinding[]): void {
   const n = src.length;
   const eol: Eol = lf === n ? '' : end < lf ? '\r\n' : '\n';
   const last = lf >= n - 1;
@@ -266,10 +287,6 @@ function addLineFindings(
     const report: Report = fix === undefined ? { ...f.report, line } : { ...f.report, line, fix: { range: [start + fix.range[0], start + fix.range[1]], text: fix.text } };
     findings.push({ rule: lineRules[f.rule]!, report });
   }
-  const trailing = verdict.trailing;
-  if (trailing === undefined) return;
-  const value = { text: trailing.text, start: i - start + trailing.start };
-  findings.push({ rule: stringValue, report: trailingBlanksReport(environment, verdict.name, false, value, trailing.trimmed, line, start, true) });
 }
 
 /**
@@ -362,8 +379,8 @@ interface Verdict {
   readonly repmgr: boolean;
   /** For rep_set_priority: whether it is 0. */
   readonly priorityZero: boolean | undefined;
-  /** For a log or metadata directory (log-dir-missing's MUST_EXIST): the directory, which must exist. */
-  readonly mustExist: string | undefined;
+  /** For a log or metadata directory (log-dir-missing's MUST_EXIST): where its directive is in MUST_EXIST, and the directory, which must exist. */
+  readonly mustExist: { readonly index: number; readonly dir: string } | undefined;
   readonly site: SiteVerdict | undefined;
   /** Whether a per-line rule reports the line (lineFindings tells what it finds). */
   readonly flawed: boolean;
@@ -516,7 +533,8 @@ function judgeDirective(text: string): Verdict | false {
     priorityZero = n.ok && n.value === 0n;
   }
   // The directories log-dir-missing asks the environment for (once a distinct line: the memo keeps the verdict).
-  const mustExist = MUST_EXIST.includes(spec.name) ? args[0]!.text : undefined;
+  const index = MUST_EXIST.indexOf(spec.name);
+  const mustExist = index === -1 ? undefined : { index, dir: args[0]!.text };
   // NOTE: every verdict has its fields in one order (judgeFlawed's too): the loop reading them stays monomorphic.
   if (spec.shape !== 'site') {
     const setting = key === undefined ? undefined : seenOf(settings, key);

@@ -16,7 +16,7 @@ import { forgetLines } from '../../src/lint/line-findings.js';
 import { lintPlainFile } from '../../src/lint/plain-file.js';
 import { lintDbConfig, lintWithRules } from '../../src/lint/lint.js';
 import { RULES } from '../../src/lint/rules/index.js';
-import type { EnvironmentFacts, LintOptions } from '../../src/lint/types.js';
+import type { EnvironmentFacts, LintOptions, LintResult } from '../../src/lint/types.js';
 import { filesBelow, prng, ROOT, tempDir } from '../helpers.js';
 
 const ENVIRONMENTS: readonly (EnvironmentFacts | undefined)[] = [
@@ -305,6 +305,45 @@ test('a directory value ending in blanks: the plain path asks of it what string-
   const throwing = { configMtimeMs: 0, regionFiles: [], directoryExists: (): boolean => { throw new Error('EACCES'); } };
   const off: LintOptions = { filePath: 'x/DB_CONFIG', environment: throwing, rules: { 'string-value': 'off' } };
   assert.equal(lintDbConfig(file, off), lintWithRules(file, off));
+});
+
+test('the plain path asks the environment what the rules ask, in their order: the last line of a directory given twice, log-dir-missing before string-value', () => {
+  const file = Buffer.from('set_data_dir data  \nset_lg_dir old\nset_metadata_dir meta\nset_lg_dir logs\n');
+  const rules = (options: LintOptions) => {
+    useFastPaths(false);
+    try {
+      return lintWithRules(file, options);
+    } finally {
+      useFastPaths(true);
+    }
+  };
+  for (const exists of [['logs', 'meta'], ['logs', 'meta', 'data'], ['old', 'logs', 'meta', 'data  ']]) {
+    const asked: string[] = [];
+    const environment = { configMtimeMs: 0, regionFiles: [], directoryExists: (p: string) => (asked.push(p), exists.includes(p)) };
+    assert.ok(lintPlainFile(file, environment, undefined, RULES.filter((r) => r.perLine === true)) !== undefined, 'the plain path decides it');
+    const askedPlain = asked.splice(0);
+    const full = rules({ filePath: 'x/DB_CONFIG', environment });
+    assert.equal(askedPlain, asked, `${JSON.stringify(exists)} exist: the same questions, in the same order`);
+    assert.equal(lintDbConfig(file, { filePath: 'x/DB_CONFIG', environment }), full);
+  }
+  // A directoryExists that throws: for the overridden directory only (which the rules never ask about), or for every
+  // directory (the rules' first question decides the error).
+  const throwing = (bad: (p: string) => boolean) => ({ configMtimeMs: 0, regionFiles: [], directoryExists: (p: string): boolean => {
+    if (bad(p)) throw new Error(`EACCES ${p}`);
+    return true;
+  } });
+  const outcome = (lint: () => LintResult) => {
+    try {
+      return lint();
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  for (const environment of [throwing((p) => p === 'old'), throwing(() => true)]) {
+    const options: LintOptions = { filePath: 'x/DB_CONFIG', environment };
+    assert.equal(outcome(() => lintDbConfig(file, options)), outcome(() => rules(options)));
+  }
+  assert.equal(outcome(() => rules({ environment: throwing(() => true) })), 'EACCES logs');
 });
 
 test('common site lines in files the rule engine judges: the same with and without its fast path', () => {
