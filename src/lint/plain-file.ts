@@ -45,7 +45,7 @@ export interface PlainFinding {
 const NO_FINDINGS: readonly PlainFinding[] = [];
 
 /**
- * Lint a plain file without the full rule engine: ASCII directives, whole-line
+ * Lint a plain file without the full rule engine: directives, whole-line
  * comments, LF or CRLF line ends, sites with an IPv4 address or a host name,
  * directories written as one word (the log and metadata directories found in
  * the environment). One pass over the lines: a site line is read by one
@@ -150,7 +150,7 @@ export function lintPlainFile(
       if (verdict === false) return undefined;
       if (verdict.flawed) {
         if (lineRules === undefined) return undefined;
-        addLineFindings(src, from, start, end, lf, line, lineRules, findings);
+        addLineFindings(src, start, end, lf, line, lineRules, findings);
         if (verdict.trailing !== undefined) (blanks ??= []).push({ verdict, line, lineStart: start, at: i - start });
       }
       // A later line of the same setting overrides this one (duplicate-setting).
@@ -222,15 +222,20 @@ export function lintPlainFile(
 
 /** The line end of a line whose text ends at `end` and whose LF is at `lf` (n: none), as a fix that adds a line ends it. */
 function lineEnd(src: string, end: number, lf: number): string {
-  return lf === src.length ? dominantEol(src, 0) : end < lf ? '\r\n' : '\n';
+  return lf === src.length ? mostUsedEol(src) : end < lf ? '\r\n' : '\n';
 }
 
-/** The line end most of a file's lines use, counted from `from` (LF when there is none): dominantEol's, for a file read as a string. */
-function dominantEol(src: string, from: number): '\n' | '\r\n' {
+/**
+ * The line end most of a file's lines use (LF when there is none), for the
+ * file's bytes as a string: what document.ts's dominantEol says of its
+ * parse. (A byte order mark has neither byte: counting from the file's first
+ * byte or from after the mark is the same.)
+ */
+function mostUsedEol(src: string): '\n' | '\r\n' {
   let crlf = 0;
   let lf = 0;
-  for (let at = src.indexOf('\n', from); at !== -1; at = src.indexOf('\n', at + 1)) {
-    if (at > from && src.charCodeAt(at - 1) === CR) crlf++;
+  for (let at = src.indexOf('\n'); at !== -1; at = src.indexOf('\n', at + 1)) {
+    if (at > 0 && src.charCodeAt(at - 1) === CR) crlf++;
     else lf++;
   }
   return crlf > lf ? '\r\n' : '\n';
@@ -272,15 +277,15 @@ function addBlanks(blanks: readonly Blanks[], environment: EnvironmentFacts | un
 }
 
 /**
- * Add the per-line rules' findings (lineFindings) of a directive line one of
- * them reports (`verdict.flawed`), from `start` (its text ending at `end`, its
- * LF at `lf`) of the file whose lines start at `from`.
+ * Add the per-line rules' findings (lineFindings) of a directive line that
+ * judgeFlawed took (`verdict.flawed`), which starts at `start` of the file
+ * (its text ending at `end`, its LF at `lf`, or the file's end).
  */
-function addLineFindings(src: string, from: number, start: number, end: number, lf: number, line: number, lineRules: readonly Rule[], findings: PlainFinding[]): void {
+function addLineFindings(src: string, start: number, end: number, lf: number, line: number, lineRules: readonly Rule[], findings: PlainFinding[]): void {
   const n = src.length;
   const eol: Eol = lf === n ? '' : end < lf ? '\r\n' : '\n';
   const last = lf >= n - 1;
-  const judged = lineFindings(lineRules, src.slice(start, end), eol, last, last && eol === '' ? dominantEol(src, from) : '\n');
+  const judged = lineFindings(lineRules, src.slice(start, end), eol, last, last && eol === '' ? mostUsedEol(src) : '\n');
   for (let k = 0; k < judged.length; k++) {
     const f = judged[k]!;
     const fix = f.report.fix;
@@ -382,7 +387,7 @@ interface Verdict {
   /** For a log or metadata directory (log-dir-missing's MUST_EXIST): where its directive is in MUST_EXIST, and the directory, which must exist. */
   readonly mustExist: { readonly index: number; readonly dir: string } | undefined;
   readonly site: SiteVerdict | undefined;
-  /** Whether a per-line rule reports the line (lineFindings tells what it finds). */
+  /** Whether the line is one judgeDirective refuses that judgeFlawed takes: lineFindings tells what the per-line rules find in it (often something, not always: a directory value with blanks in it). */
   readonly flawed: boolean;
   /** A directory value that ends in blanks (string-value): the value, where it starts from where the line's text starts, and its length without them. */
   readonly trailing: { readonly text: string; readonly start: number; readonly trimmed: number } | undefined;
