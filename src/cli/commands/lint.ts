@@ -111,13 +111,21 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
     else io.stdout.write(chunk);
     last = chunk;
   });
+  // What the report counts (a streamed report's results are not kept: a fleet's are tens of thousands of objects
+  // the garbage collector would copy again and again).
+  let errors = 0;
+  let warnings = 0;
   // Standard input (`-`) comes alone in its batch.
   for (const batch of readInputs(args.paths, io.cwd, threads)) {
-    const from = results.length;
     lintEach(batch, batch[0]!.file === '-' ? await readStdin(io) : undefined);
     if (!streamed) continue;
-    if (args.quiet) for (let i = from; i < results.length; i++) results[i] = onlyErrors(results[i]!);
-    report.add(results.slice(from));
+    if (args.quiet) for (let i = 0; i < results.length; i++) results[i] = onlyErrors(results[i]!);
+    for (let i = 0; i < results.length; i++) {
+      errors += results[i]!.errorCount;
+      warnings += results[i]!.warningCount;
+    }
+    report.add(results);
+    results = [];
   }
 
   if (args.group) {
@@ -161,12 +169,14 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
   // The report goes out: what is held, then the rest as it is made (a fleet's is megabytes), ending with a line end.
   for (const chunk of held) io.stdout.write(chunk);
   held = undefined;
-  if (!streamed) report.add(results);
+  if (!streamed) {
+    report.add(results);
+    errors = results.reduce((n, r) => n + r.errorCount, 0);
+    warnings = results.reduce((n, r) => n + r.warningCount, 0);
+  }
   report.end();
   if (last !== '' && !last.endsWith('\n')) io.stdout.write('\n');
 
-  const errors = results.reduce((n, r) => n + r.errorCount, 0);
-  const warnings = results.reduce((n, r) => n + r.warningCount, 0);
   const maxWarnings = args.maxWarnings ?? rc.maxWarnings ?? -1;
   if (errors > 0) return EXIT.findings;
   if (maxWarnings >= 0 && warnings > maxWarnings) {

@@ -1,7 +1,7 @@
 import { toText } from '../../dbconfig/text.js';
 import type { LintMessage, LintResult } from '../types.js';
 import { absolutePath } from './paths.js';
-import { CHUNK_CHARS, collect, writerOf, type FormatOptions, type OpenReport, type Writer } from './types.js';
+import { collect, Pieces, writerOf, type FormatOptions, type OpenReport, type Writer } from './types.js';
 
 /** A message as ESLint's JSON output writes it (keys in ESLint's order; no spreads, each of which costs a copy). */
 function toJsonMessage(m: LintMessage): object {
@@ -28,7 +28,8 @@ const CLEAN = ',"messages":[],"errorCount":0,"warningCount":0,"fixableErrorCount
  * `emit` in pieces of about CHUNK_CHARS.
  */
 export const openJson: OpenReport = (options, emit) => {
-  let out = '[';
+  const out = new Pieces(emit);
+  out.add('[');
   let first = true;
   return {
     add(results) {
@@ -36,18 +37,15 @@ export const openJson: OpenReport = (options, emit) => {
         const r = results[i]!;
         const head = `${first ? '' : ','}{"filePath":${JSON.stringify(absolutePath(r.filePath, options.cwd))}`;
         first = false;
-        if (r.messages.length === 0 && r.errorCount + r.warningCount + r.fixableErrorCount + r.fixableWarningCount === 0) out += head + CLEAN;
+        if (r.messages.length === 0 && r.errorCount + r.warningCount + r.fixableErrorCount + r.fixableWarningCount === 0) out.add(head + CLEAN);
         else {
-          out += `${head},"messages":${JSON.stringify(r.messages.map(toJsonMessage))},"errorCount":${r.errorCount},"warningCount":${r.warningCount},"fixableErrorCount":${r.fixableErrorCount},"fixableWarningCount":${r.fixableWarningCount}}`;
-        }
-        if (out.length >= CHUNK_CHARS) {
-          emit(out);
-          out = '';
+          out.add(`${head},"messages":${JSON.stringify(r.messages.map(toJsonMessage))},"errorCount":${r.errorCount},"warningCount":${r.warningCount},"fixableErrorCount":${r.fixableErrorCount},"fixableWarningCount":${r.fixableWarningCount}}`);
         }
       }
     },
     end() {
-      emit(`${out}]`);
+      out.add(']');
+      out.flush();
     },
   };
 };

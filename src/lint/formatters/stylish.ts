@@ -1,7 +1,7 @@
 import { count } from '../../count.js';
 import type { LintMessage, LintResult } from '../types.js';
 import { displayPath } from './paths.js';
-import { CHUNK_CHARS, collect, writerOf, type FormatOptions, type OpenReport, type Writer } from './types.js';
+import { collect, Pieces, writerOf, type FormatOptions, type OpenReport, type Writer } from './types.js';
 
 /** The few ANSI styles stylish uses; each closes with its own reset so styles nest. */
 const STYLES = {
@@ -44,8 +44,8 @@ export const openStylish: OpenReport = (options, emit) => {
   let warnings = 0;
   let fixableErrors = 0;
   let fixableWarnings = 0;
+  const out = new Pieces(emit);
   // A blank line first, once there is anything to show.
-  let out = '';
   let shown = false;
   return {
     add(results) {
@@ -56,29 +56,23 @@ export const openStylish: OpenReport = (options, emit) => {
         fixableWarnings += result.fixableWarningCount;
         if (result.messages.length === 0) continue;
         if (!shown) {
-          out += '\n';
+          out.add('\n');
           shown = true;
         }
-        out += `${paint('underline', visible(displayPath(result.filePath, options.cwd)))}\n`;
-        out += formatRows(result.messages, paint);
-        out += '\n';
-        if (out.length >= CHUNK_CHARS) {
-          emit(out);
-          out = '';
-        }
+        out.add(`${paint('underline', visible(displayPath(result.filePath, options.cwd)))}\n${formatRows(result.messages, paint)}\n`);
       }
     },
     end() {
       const total = errors + warnings;
       if (total === 0) return;
-      if (!shown) out += '\n';
+      if (!shown) out.add('\n');
       const color: Style = errors > 0 ? 'red' : 'yellow';
       const summary = (text: string) => paint(color, paint('bold', text));
-      out += `${summary(`\u2716 ${count(total, 'problem')} (${count(errors, 'error')}, ${count(warnings, 'warning')})`)}\n`;
+      out.add(`${summary(`\u2716 ${count(total, 'problem')} (${count(errors, 'error')}, ${count(warnings, 'warning')})`)}\n`);
       if (fixableErrors > 0 || fixableWarnings > 0) {
-        out += `${summary(`  ${count(fixableErrors, 'error')} and ${count(fixableWarnings, 'warning')} potentially fixable with the --fix option.`)}\n`;
+        out.add(`${summary(`  ${count(fixableErrors, 'error')} and ${count(fixableWarnings, 'warning')} potentially fixable with the --fix option.`)}\n`);
       }
-      emit(out);
+      out.flush();
     },
   };
 };

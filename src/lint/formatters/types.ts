@@ -45,6 +45,33 @@ export function writerOf(open: OpenReport): Writer {
 /** The size of the pieces a writer gives (about: it gives whole results). */
 export const CHUNK_CHARS = 64 * 1024;
 
+/**
+ * A report's text, given to `emit` in pieces of about CHUNK_CHARS, each one
+ * flat string joined from its parts. (Text built with `+=` is a tree of its
+ * parts until something reads it; a report held until lint's walk is done
+ * would keep every tree for the garbage collector to copy again and again.)
+ */
+export class Pieces {
+  private parts: string[] = [];
+  private length = 0;
+
+  constructor(private readonly emit: Emit) {}
+
+  add(text: string): void {
+    this.parts.push(text);
+    this.length += text.length;
+    if (this.length >= CHUNK_CHARS) this.flush();
+  }
+
+  /** Give what has been added since the last piece, if anything. */
+  flush(): void {
+    if (this.length === 0) return;
+    this.emit(this.parts.join(''));
+    this.parts = [];
+    this.length = 0;
+  }
+}
+
 /** The whole text of a writer. */
 export function collect(write: Writer, results: readonly LintResult[], options: FormatOptions): string {
   const chunks: string[] = [];
