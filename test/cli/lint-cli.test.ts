@@ -80,6 +80,30 @@ test('a missing file, or a directory with no DB_CONFIG, is exit 2 with one line'
   }
 });
 
+test('a walk that fails half way prints no report, only its one-line error (exit 2), whatever the format', () => {
+  const t = tempDir();
+  try {
+    // Enough files for the report to be made as lint goes (and for the reader thread), broken and clean, then a
+    // DB_CONFIG that cannot be read, last in the walk.
+    for (let i = 0; i < 1500; i++) site(t.dir, `g${String(Math.floor(i / 100)).padStart(2, '0')}/s${String(i % 100).padStart(3, '0')}`, i % 3 === 0 ? BROKEN : CLEAN);
+    fs.mkdirSync(path.join(t.dir, 'zz'));
+    fs.symlinkSync(path.join(t.dir, 'nowhere'), path.join(t.dir, 'zz', 'DB_CONFIG'));
+    for (const format of ['stylish', 'json', 'sarif', 'github']) {
+      const r = provision(['lint', '.', '--format', format], { cwd: t.dir });
+      assert.is(r.code, 2, format);
+      assert.is(r.stdout, '', `${format}: no report`);
+      assert.match(r.stderr, /^provision: cannot read \/.*\/zz\/DB_CONFIG: ENOENT\n$/, format);
+    }
+    // Without it, the report is there, whole.
+    fs.rmSync(path.join(t.dir, 'zz'), { recursive: true });
+    const json = provision(['lint', '.', '--format', 'json'], { cwd: t.dir });
+    assert.is(json.code, 1);
+    assert.is((JSON.parse(json.stdout) as unknown[]).length, 1500);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('directories are searched, globs expanded, stdin read with its name', () => {
   const t = tempDir();
   try {

@@ -105,7 +105,7 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
     },
     cwd: io.cwd,
   };
-  const report = (await loadReport(args.format))(format, (chunk) => {
+  const output = (await loadReport(args.format))(format, (chunk) => {
     if (chunk === '') return;
     if (held !== undefined) held.push(chunk);
     else io.stdout.write(chunk);
@@ -124,7 +124,7 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
       errors += results[i]!.errorCount;
       warnings += results[i]!.warningCount;
     }
-    report.add(results);
+    output.add(results);
     results = [];
   }
 
@@ -170,11 +170,11 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
   for (const chunk of held) io.stdout.write(chunk);
   held = undefined;
   if (!streamed) {
-    report.add(results);
+    output.add(results);
     errors = results.reduce((n, r) => n + r.errorCount, 0);
     warnings = results.reduce((n, r) => n + r.warningCount, 0);
   }
-  report.end();
+  output.end();
   if (last !== '' && !last.endsWith('\n')) io.stdout.write('\n');
 
   const maxWarnings = args.maxWarnings ?? rc.maxWarnings ?? -1;
