@@ -6,6 +6,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const { createRequire, wrap } = require('node:module');
+const { isAscii } = require('node:buffer');
 // CRC-32, as Node's own compile cache checks its entries: node:zlib loads in half the time node:crypto takes,
 // and start-up is measured.
 const { crc32 } = require('node:zlib');
@@ -43,7 +44,8 @@ function readCache(file, source) {
  */
 function loadBundle(file) {
   const source = fs.readFileSync(file);
-  const script = new vm.Script(wrap(source.toString('utf8')), { filename: file, cachedData: readCache(file, source) });
+  // An ASCII bundle (esbuild escapes what is not) decodes as Latin-1 to the same text, in half the time.
+  const script = new vm.Script(wrap(source.toString(isAscii(source) ? 'latin1' : 'utf8')), { filename: file, cachedData: readCache(file, source) });
   const module = { exports: {}, filename: file, id: file, loaded: false };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
   module.loaded = true;

@@ -31,7 +31,7 @@ export function isFileSystemRoot(p: string, target: Target): boolean {
 /** `C:\` or `C:/`: a drive and its root (`C:foo` is relative to that drive's working directory). */
 const WINDOWS_DRIVE = /^[A-Za-z]:[\\/]/;
 const WINDOWS_UNC = /^[\\/]{2}[^\\/]/;
-const WINDOWS_RESERVED = /^(?:CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])(?:\.[^.]*)?$/i;
+const WINDOWS_RESERVED = /^(?:CON|PRN|AUX|NUL|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3])(?:\.[^.]*)?$/i;
 
 /** Why a single folder name cannot be used on the target, or undefined when it can. */
 export function checkName(name: string, target: Target): string | undefined {

@@ -60,6 +60,20 @@ test('without a cache, with one made for other bytes, or with one V8 rejects, th
   }
 });
 
+test('the bundle is ASCII (read as Latin-1, the faster decoding); a bundle that is not is read as UTF-8', () => {
+  assert.ok(fs.readFileSync(BUNDLE).every((b) => b < 0x80), 'dist/cli/main.cjs holds only ASCII bytes');
+  const t = tempDir();
+  try {
+    const file = path.join(t.dir, 'main.cjs');
+    fs.writeFileSync(file, 'exports.text = "caf\u00e9 \u00b9\u00b2\u00b3 \u2714";\n');
+    assert.is(loadBundle(file).exports['text'], 'caf\u00e9 \u00b9\u00b2\u00b3 \u2714');
+    fs.writeFileSync(file, 'exports.text = "plain";\n');
+    assert.is(loadBundle(file).exports['text'], 'plain');
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('a damaged cache is not given to V8, which would crash on it: the command runs without it', () => {
   const t = tempDir();
   try {
