@@ -1,7 +1,8 @@
 import { parseLine, type Eol, type Line } from './line.js';
 import { fromBytes, fromText, toBytes } from './text.js';
 
-const BOM = '\xef\xbb\xbf';
+/** A UTF-8 byte order mark, as a binary string (see text.ts). */
+export const BOM = '\xef\xbb\xbf';
 
 /**
  * A DB_CONFIG file as a list of lines that keeps every byte.

@@ -49,7 +49,7 @@ export function isRepmgrDirective(spec: DirectiveSpec | undefined, key: string |
 }
 
 /** A repmgr_site flag's name in any case, as the catalogue spells it; undefined for another word. */
-function siteFlag(token: string): SiteFlag | undefined {
+export function siteFlag(token: string): SiteFlag | undefined {
   const t = asciiLower(token);
   for (let i = 0; i < SITE_FLAGS.length; i++) if (SITE_FLAGS[i] === t) return SITE_FLAGS[i];
   return undefined;

@@ -43,17 +43,27 @@ export function linesJudged(): number {
   return judgedLines;
 }
 
-/** The memo and key of line `index` of a file (see the maps above). */
+/** The memo of a line with this line end, the file's last or not (see the maps above). */
+function memoFor(eol: Eol, last: boolean): Map<string, Findings> {
+  return last ? lastLines : eol === '\r\n' ? afterCrlf : afterLf;
+}
+
+/** The key of a line in its memo: its text, and for a last line its line end (the file's dominant one when it has none). */
+function keyFor(text: string, eol: Eol, last: boolean, dominant: () => '\n' | '\r\n'): string {
+  if (!last) return text;
+  if (eol === '\n') return `n${text}`;
+  if (eol === '\r\n') return `r${text}`;
+  return `${dominant() === '\r\n' ? 'R' : 'N'}${text}`;
+}
+
+/** The memo and key of line `index` of a file. */
 function memoOf(lines: readonly Line[], index: number): Map<string, Findings> {
-  return index === lines.length - 1 ? lastLines : lines[index]!.eol === '\r\n' ? afterCrlf : afterLf;
+  return memoFor(lines[index]!.eol, index === lines.length - 1);
 }
 
 function keyOf(lines: readonly Line[], index: number, doc: DbConfigDocument): string {
   const line = lines[index]!;
-  if (index !== lines.length - 1) return line.text;
-  if (line.eol === '\n') return `n${line.text}`;
-  if (line.eol === '\r\n') return `r${line.text}`;
-  return `${dominantEol(doc) === '\r\n' ? 'R' : 'N'}${line.text}`;
+  return keyFor(line.text, line.eol, index === lines.length - 1, () => dominantEol(doc));
 }
 
 /**
@@ -134,8 +144,8 @@ const NO_SITE: SiteDescription = { sites: [], remotes: [], repmgrLines: [] };
  * the file's lines itself (lintPlainFile).
  */
 export function lineFindings(rules: readonly Rule[], text: string, eol: Eol, last: boolean, dominant: '\n' | '\r\n'): Findings {
-  const memo = last ? lastLines : eol === '\r\n' ? afterCrlf : afterLf;
-  const key = !last ? text : eol === '\n' ? `n${text}` : eol === '\r\n' ? `r${text}` : `${dominant === '\r\n' ? 'R' : 'N'}${text}`;
+  const memo = memoFor(eol, last);
+  const key = keyFor(text, eol, last, () => dominant);
   let findings = memo.get(key);
   if (findings !== undefined) return findings;
   // A file of the line where it stands: a comment line after it (not the last), or before it (a last line without

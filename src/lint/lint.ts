@@ -72,7 +72,7 @@ export function lintBinary(source: string, options: LintOptions = {}): LintResul
 const RULE_ORDER = new Map(RULES.map((r, i) => [r, i]));
 /** The rules that judge each line on its own, and where each is in RULES. */
 const LINE_RULES = RULES.filter((r) => r.perLine === true);
-const LINE_RULE_ORDER = LINE_RULES.map((r) => RULES.indexOf(r));
+const LINE_RULE_ORDER = LINE_RULES.map((r) => RULE_ORDER.get(r)!);
 
 /**
  * Lint a plain file in one pass over its bytes, given as a binary string (most

@@ -1,7 +1,8 @@
-import { asciiLower, lookupDirective, MAX_LINE_BYTES, SITE_FLAGS, type DirectiveSpec } from '../dbconfig/catalogue.js';
+import { lookupDirective, MAX_LINE_BYTES, type DirectiveSpec } from '../dbconfig/catalogue.js';
+import { BOM } from '../dbconfig/document.js';
 import { parseLine, type Eol, type Token } from '../dbconfig/line.js';
 import { convertNumber } from '../dbconfig/numbers.js';
-import { isRepmgrDirective, isRepmgrStatement } from '../dbconfig/site-config.js';
+import { isRepmgrDirective, isRepmgrStatement, siteFlag } from '../dbconfig/site-config.js';
 import { readStatements } from '../dbconfig/statements.js';
 import { fromBytes } from '../dbconfig/text.js';
 import { findArgumentProblems } from './arguments.js';
@@ -16,7 +17,7 @@ import { MUST_EXIST } from './rules/log-dir-missing.js';
 import { NO_LOCAL_SITE_MESSAGE, noLocalSite } from './rules/no-local-site.js';
 import { preferIpv4, preferIpv4Message } from './rules/prefer-ipv4.js';
 import { isStale } from './rules/stale-region-files.js';
-import { stringValue, trailingBlanksReport } from './rules/string-value.js';
+import { stringValue, trailingBlanksReport, trimmedLength } from './rules/string-value.js';
 import type { EnvironmentFacts, LintOptions, Report, Rule } from './types.js';
 import { viewDirective } from './views.js';
 
@@ -27,7 +28,6 @@ const SPACE = 0x20;
 const HASH = 0x23;
 const COLON = 0x3a;
 const EQUALS = 0x3d;
-const BOM = '\xef\xbb\xbf';
 
 /**
  * Directives whose rules compare two values or other lines, or judge a value
@@ -220,9 +220,14 @@ export function lintPlainFile(
   return findings.length === 0 ? NO_FINDINGS : findings;
 }
 
-/** The line end of a line whose text ends at `end` and whose LF is at `lf` (n: none), as a fix that adds a line ends it. */
+/** The line end of a line whose text ends at `end` and whose LF is at `lf` (the file's length: none). */
+function eolOf(src: string, end: number, lf: number): Eol {
+  return lf === src.length ? '' : end < lf ? '\r\n' : '\n';
+}
+
+/** The line end a fix that adds a line after this one ends it with: its own, or the file's most used. */
 function lineEnd(src: string, end: number, lf: number): string {
-  return lf === src.length ? mostUsedEol(src) : end < lf ? '\r\n' : '\n';
+  return eolOf(src, end, lf) || mostUsedEol(src);
 }
 
 /**
@@ -282,9 +287,8 @@ function addBlanks(blanks: readonly Blanks[], environment: EnvironmentFacts | un
  * (its text ending at `end`, its LF at `lf`, or the file's end).
  */
 function addLineFindings(src: string, start: number, end: number, lf: number, line: number, lineRules: readonly Rule[], findings: PlainFinding[]): void {
-  const n = src.length;
-  const eol: Eol = lf === n ? '' : end < lf ? '\r\n' : '\n';
-  const last = lf >= n - 1;
+  const eol = eolOf(src, end, lf);
+  const last = lf >= src.length - 1;
   const judged = lineFindings(lineRules, src.slice(start, end), eol, last, last && eol === '' ? mostUsedEol(src) : '\n');
   for (let k = 0; k < judged.length; k++) {
     const f = judged[k]!;
@@ -350,7 +354,7 @@ function commentAt(src: string, i: number, end: number): number {
     if ((c < 0x21 || c > 0x7e) && c !== SPACE && c !== TAB) return NOT_TAKEN_APART;
   }
   const words = src.slice(hash, end).split(/[ \t]+/);
-  for (let k = 0; k < words.length; k++) if ((SITE_FLAGS as readonly string[]).includes(asciiLower(words[k]!))) return NOT_TAKEN_APART;
+  for (let k = 0; k < words.length; k++) if (siteFlag(words[k]!) !== undefined) return NOT_TAKEN_APART;
   return hash;
 }
 
@@ -489,7 +493,7 @@ function judgeFlawed(text: string): Verdict | false {
   if (value) {
     // An empty value, or one holding a `#`, is string-value's to judge in full.
     if (value.text.length === 0 || value.text.includes('#')) return false;
-    const trimmed = value.text.replace(/[ \t]+$/, '').length;
+    const trimmed = trimmedLength(value.text);
     if (trimmed < value.text.length) trailing = { text: value.text, start: value.start, trimmed };
   }
   const key = v?.settingKey;

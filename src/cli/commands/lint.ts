@@ -115,15 +115,18 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
   // the garbage collector would copy again and again).
   let errors = 0;
   let warnings = 0;
+  const tally = (counted: readonly LintResult[]) => {
+    for (let i = 0; i < counted.length; i++) {
+      errors += counted[i]!.errorCount;
+      warnings += counted[i]!.warningCount;
+    }
+  };
   // Standard input (`-`) comes alone in its batch.
   for (const batch of readInputs(args.paths, io.cwd, threads)) {
     lintEach(batch, batch[0]!.file === '-' ? await readStdin(io) : undefined);
     if (!streamed) continue;
     if (args.quiet) for (let i = 0; i < results.length; i++) results[i] = onlyErrors(results[i]!);
-    for (let i = 0; i < results.length; i++) {
-      errors += results[i]!.errorCount;
-      warnings += results[i]!.warningCount;
-    }
+    tally(results);
     output.add(results);
     results = [];
   }
@@ -170,9 +173,8 @@ export async function runLint(args: LintArgs, io: Io, threads: Pick<ReadInputsOp
   for (const chunk of held) io.stdout.write(chunk);
   held = undefined;
   if (!streamed) {
+    tally(results);
     output.add(results);
-    errors = results.reduce((n, r) => n + r.errorCount, 0);
-    warnings = results.reduce((n, r) => n + r.warningCount, 0);
   }
   output.end();
   if (last !== '' && !last.endsWith('\n')) io.stdout.write('\n');

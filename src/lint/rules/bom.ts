@@ -1,3 +1,4 @@
+import { BOM } from '../../dbconfig/document.js';
 import type { Report, Rule } from '../types.js';
 
 /** The finding, the same in every file that has one: the mark is the file's first three bytes. */
@@ -5,7 +6,7 @@ export const BOM_REPORT: Report = {
   line: 1,
   start: 0,
   message: 'File starts with a UTF-8 byte order mark (BOM); Berkeley DB does not strip it, so line 1 fails to parse. Save the file as UTF-8 without BOM.',
-  fix: { range: [0, 3], text: '' },
+  fix: { range: [0, BOM.length], text: '' },
 };
 
 export const bom: Rule = {

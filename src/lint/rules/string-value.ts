@@ -48,6 +48,11 @@ export function trailingBlanksReport(
   };
 }
 
+/** A value's length without the spaces and tabs it ends with. */
+export function trimmedLength(value: string): number {
+  return value.replace(/[ \t]+$/, '').length;
+}
+
 // NOTE: not a per-line rule: whether trimming is safe depends on the environment, which differs from file to file.
 export const stringValue: Rule = {
   id: 'string-value',
@@ -66,10 +71,10 @@ export const stringValue: Rule = {
         ctx.report({ line: v.st.line, start: v.name.start, end: v.name.end, message: `${v.name.text} has an empty value. Give it a directory, or delete the line.` });
         continue;
       }
-      const trimmed = value.text.replace(/[ \t]+$/, '');
-      if (trimmed.length < value.text.length && trimmed.length > 0) {
+      const trimmed = trimmedLength(value.text);
+      if (trimmed < value.text.length && trimmed > 0) {
         const mode = (v.spec?.aliasOf ?? v.spec?.name) === MODE;
-        ctx.report(trailingBlanksReport(ctx.environment, v.name.text, mode, value, trimmed.length, v.st.line, ctx.offset(v.st.line), v.st.part === 0));
+        ctx.report(trailingBlanksReport(ctx.environment, v.name.text, mode, value, trimmed, v.st.line, ctx.offset(v.st.line), v.st.part === 0));
       }
       const hash = value.text.indexOf('#');
       if (hash !== -1) {
