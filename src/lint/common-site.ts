@@ -1,22 +1,23 @@
-import { MAX_LINE_BYTES, MAX_SITE_PAIRS } from '../dbconfig/catalogue.js';
-import { checkHost } from '../site/address.js';
+import { MAX_LINE_BYTES, MAX_SITE_PAIRS, SITE_FLAGS } from '../dbconfig/catalogue.js';
+import { checkHost, isIPv4 } from '../site/address.js';
 
 const TAB = 0x09;
 const SPACE = 0x20;
 
 export const SITE_PREFIX = 'repmgr_site ';
-const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])';
-const FLAG = ' db_(local_site|bootstrap_helper|repmgr_peer|group_creator|legacy) on';
+/** The flags' names without `db_`, as COMMON_SITE's groups hold them. */
+const FLAGS: ReadonlySet<string> = new Set(SITE_FLAGS.map((flag) => flag.slice('db_'.length)));
 /**
  * A fleet's commonest directive line, from where it starts (sticky) to the
- * line's end (multiline `$`): `repmgr_site`, an IPv4 address as Node's isIPv4
- * reads it (checkHost's test) or what may be a host name, a port without
- * leading zeros and up to MAX_SITE_PAIRS flags written `on` (each flag's name
- * is a group), one space between.
+ * line's end (multiline `$`): `repmgr_site`, what may be a host (an IPv4
+ * address or a name, checkedSite tells), a port without leading zeros and up
+ * to MAX_SITE_PAIRS words `db_NAME on` (each NAME is a group, checkedSite
+ * checks it is a flag), one space between. Loose and short on purpose: V8
+ * compiles a pattern on its first two uses, which count in a lint of one file.
  */
-const COMMON_SITE = new RegExp(`${SITE_PREFIX}(?:((?:${OCTET}\\.){3}${OCTET})|([A-Za-z0-9_.-]+)) ([1-9][0-9]{0,4})${`(?:${FLAG})?`.repeat(MAX_SITE_PAIRS)}$`, 'my');
+const COMMON_SITE = new RegExp(`${SITE_PREFIX}([A-Za-z0-9_.-]+) ([1-9][0-9]{0,4})${'(?: db_([a-z_]+) on)?'.repeat(MAX_SITE_PAIRS)}$`, 'my');
 /** The group of the first flag's name in a match of COMMON_SITE (the flags' names, without `db_`, are the groups from here on). */
-export const FIRST_FLAG = 4;
+export const FIRST_FLAG = 3;
 
 /** A match of COMMON_SITE at `at` of `text`, to the end of the line (or of the text); null when there is none. */
 export function matchCommonSite(text: string, at: number): RegExpExecArray | null {
@@ -32,18 +33,22 @@ export interface CommonSite {
   readonly isName: boolean;
 }
 
-/** A match `m` of COMMON_SITE checked as the argument checks would check its host and port; undefined when they would refuse them. */
+/**
+ * A match `m` of COMMON_SITE checked as the argument checks would check it:
+ * undefined when they would refuse its host or port, or when a word is no flag.
+ */
 export function checkedSite(m: RegExpExecArray | null): CommonSite | undefined {
   if (m === null) return undefined;
-  const address = m[1];
-  const host = address ?? m[2]!;
-  const port = m[3]!;
+  const host = m[1]!;
+  const port = m[2]!;
   if (Number(port) > 65535) return undefined;
-  if (address === undefined) {
+  for (let g = FIRST_FLAG; g < m.length; g++) if (m[g] !== undefined && !FLAGS.has(m[g]!)) return undefined;
+  const isName = !isIPv4(host);
+  if (isName) {
     const h = checkHost(host);
     if (!h.ok || h.kind !== 'name') return undefined;
   }
-  return { match: m, host, port, isName: address === undefined };
+  return { match: m, host, port, isName };
 }
 
 let fastPaths = true;
