@@ -23,6 +23,34 @@ test('--version prints the package version and loads nothing else', () => {
   assert.is(r.stdout, `${pkg.version}\n`);
 });
 
+test('--version needs nothing but package.json; a full device is exit 2 with one line, a closed pipe ends quietly', () => {
+  const t = tempDir();
+  try {
+    // A package without its built command line still tells its version.
+    fs.mkdirSync(path.join(t.dir, 'bin'));
+    fs.copyFileSync(path.join(ROOT, 'bin', 'provision.js'), path.join(t.dir, 'bin', 'provision.js'));
+    fs.copyFileSync(path.join(ROOT, 'bin', 'package.json'), path.join(t.dir, 'bin', 'package.json'));
+    fs.writeFileSync(path.join(t.dir, 'package.json'), JSON.stringify({ name: 'provision', version: '9.8.7' }));
+    const bin = path.join(t.dir, 'bin', 'provision.js');
+    for (const flag of ['--version', '-v']) {
+      const r = spawnSync(process.execPath, [bin, flag], { encoding: 'utf8' });
+      assert.equal([r.status, r.stdout, r.stderr], [0, '9.8.7\n', ''], flag);
+    }
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8', stdio: ['ignore', full, 'pipe'] });
+      assert.equal([r.status, r.stderr], [2, 'provision: cannot write to standard output: ENOSPC\n']);
+    } finally {
+      fs.closeSync(full);
+    }
+    // The reader has gone before the version is written (a pipe closed at once): exit 0, nothing on stderr.
+    const r = spawnSync('bash', ['-c', `exec 3>&1; node ${JSON.stringify(bin)} --version 2>&3 | (exec 0<&-; sleep 0)`], { encoding: 'utf8' });
+    assert.equal([r.status, r.stdout], [0, '']);
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('--help lists the commands; lint --help shows examples and exit codes', () => {
   const top = provision(['--help']);
   assert.is(top.code, 0);
@@ -380,7 +408,8 @@ process.on('exit', () => fs.writeFileSync(process.env.MADE_FILE, made.sort().joi
       return { status: r.status, stdout: r.stdout, made: fs.readFileSync(file, 'utf8') };
     };
     assert.equal(made(['lint', 'a/DB_CONFIG']), { status: 0, stdout: '', made: '' });
-    assert.equal(made(['--version']).made, 'stdout');
+    // The version is written with one system call, before the command line loads: no stream at all.
+    assert.equal(made(['--version']), { status: 0, stdout: `${(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}\n`, made: '' });
     const broken = made(['lint', 'b/DB_CONFIG']);
     assert.equal([broken.status, broken.made], [1, 'stdout']);
     assert.match(broken.stdout, /unknown-directive/);
