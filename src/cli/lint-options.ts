@@ -43,6 +43,9 @@ export function toLintArgs(values: Record<string, unknown>, paths: readonly stri
   };
 }
 
+/** Whether parseArgs reads `arg` as a positional wherever it stands (before any `--`). */
+const isPositional = (arg: string): boolean => arg === '-' || !arg.startsWith('-');
+
 /**
  * Parse `provision lint ...` without loading yargs (start-up time counts for
  * a linter run once per file by editors and hooks). Anything unusual (help,
@@ -50,6 +53,8 @@ export function toLintArgs(values: Record<string, unknown>, paths: readonly stri
  * with its full messages.
  */
 export function parseLintArgsFast(argv: readonly string[]): LintArgs | undefined {
+  // Paths alone (`-` is stdin): what parseArgs would make of them, without loading it (about 1 ms of start-up).
+  if (argv.every(isPositional)) return toLintArgs({}, argv);
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
   for (const [name, o] of Object.entries(LINT_OPTIONS)) {
     options[name] = { type: 'type' in o && o.type === 'boolean' ? 'boolean' : 'string', ...('alias' in o ? { short: o.alias } : {}) };
