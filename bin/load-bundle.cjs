@@ -7,24 +7,32 @@ const path = require('node:path');
 const vm = require('node:vm');
 const { createRequire, wrap } = require('node:module');
 const { isAscii } = require('node:buffer');
-// CRC-32, as Node's own compile cache checks its entries: node:zlib loads in half the time node:crypto takes,
-// and start-up is measured.
-const { crc32 } = require('node:zlib');
-
-const CHECK_BYTES = 4;
-const check = (bytes) => {
-  const out = Buffer.alloc(CHECK_BYTES);
-  out.writeUInt32BE(crc32(bytes));
-  return out;
-};
 
 /**
- * The V8 data of `${file}.cache` when it was written for exactly these bytes and
- * arrived whole. The cache is the CRC-32 of the bundle it was made from (V8
- * itself checks only the source's length, and would take a cache of another
- * bundle), the CRC-32 of the data (V8 does not check it: damaged data can crash
- * the process), then the data.
+ * `${file}.cache` is MAGIC, the length of the bundle it was made from and of
+ * V8's data (32-bit little-endian), the bundle's last TAIL_BYTES bytes, then
+ * the data twice. The build ends a bundle with a line naming its content's
+ * hash (scripts/bundle.js), so its length and last bytes name the bundle: V8
+ * itself checks only the length, and would take a cache of another bundle.
+ * V8 does not check its data either (damaged data can crash the process): the
+ * copies must agree. Comparing bytes costs a fraction of a millisecond, where
+ * a checksum would load node:zlib and the stream modules, about 3 ms of a
+ * start-up that is measured (bench/README.md).
  */
+const MAGIC = Buffer.from('PVCACHE2');
+const HEAD_BYTES = MAGIC.length + 8;
+const TAIL_BYTES = 96;
+
+/** The cache file for V8's `data`, made from the bundle `source`. */
+function cacheBytes(source, data) {
+  const head = Buffer.alloc(HEAD_BYTES);
+  MAGIC.copy(head);
+  head.writeUInt32LE(source.length, MAGIC.length);
+  head.writeUInt32LE(data.length, MAGIC.length + 4);
+  return Buffer.concat([head, source.subarray(Math.max(0, source.length - TAIL_BYTES)), data, data]);
+}
+
+/** The V8 data of `${file}.cache` when it was written whole for a bundle of these bytes' length and ending. */
 function readCache(file, source) {
   let cache;
   try {
@@ -32,9 +40,14 @@ function readCache(file, source) {
   } catch {
     return undefined;
   }
-  if (cache.length <= 2 * CHECK_BYTES || !check(source).equals(cache.subarray(0, CHECK_BYTES))) return undefined;
-  const data = cache.subarray(2 * CHECK_BYTES);
-  return check(data).equals(cache.subarray(CHECK_BYTES, 2 * CHECK_BYTES)) ? data : undefined;
+  if (cache.length < HEAD_BYTES || !cache.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  const tail = Math.min(TAIL_BYTES, source.length);
+  const start = HEAD_BYTES + tail;
+  const size = cache.readUInt32LE(MAGIC.length + 4);
+  if (cache.readUInt32LE(MAGIC.length) !== source.length || cache.length !== start + 2 * size) return undefined;
+  if (!cache.subarray(HEAD_BYTES, start).equals(source.subarray(source.length - tail))) return undefined;
+  const data = cache.subarray(start, start + size);
+  return data.equals(cache.subarray(start + size)) ? data : undefined;
 }
 
 /**
@@ -52,10 +65,11 @@ function loadBundle(file) {
   return { exports: module.exports, script };
 }
 
-/** Write the cache of `script`, compiled from `file` by loadBundle, with what it has compiled so far. */
+/** Write the cache of `script`, compiled from `file` by loadBundle, with what it has compiled so far: whole or not at all. */
 function saveCache(file, script) {
-  const data = script.createCachedData();
-  fs.writeFileSync(`${file}.cache`, Buffer.concat([check(fs.readFileSync(file)), check(data), data]));
+  const temp = `${file}.cache.${process.pid}.tmp`;
+  fs.writeFileSync(temp, cacheBytes(fs.readFileSync(file), script.createCachedData()));
+  fs.renameSync(temp, `${file}.cache`);
 }
 
-module.exports = { loadBundle, saveCache, check };
+module.exports = { loadBundle, saveCache, cacheBytes };

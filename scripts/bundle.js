@@ -2,7 +2,8 @@
 // Bundles the command line into one CommonJS file, dist/cli/main.cjs: Node loads one
 // CommonJS file much faster than ~70 ES modules, and start-up time counts for a linter.
 // Dependencies stay external and are required from node_modules when a command needs them.
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 rmSync('dist/cli', { recursive: true, force: true });
@@ -23,6 +24,9 @@ const options = {
   supported: { 'dynamic-import': false },
 };
 await build({ ...options, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.cjs' });
+// Its last line names its content: bin/load-bundle.cjs takes a code cache only for the bundle whose length and
+// last bytes the cache recorded (scripts/code-cache.js).
+appendFileSync('dist/cli/main.cjs', `//# build sha256 ${createHash('sha256').update(readFileSync('dist/cli/main.cjs')).digest('hex')}\n`);
 // The reader thread's start, in a small file of its own: bin/provision.js starts the thread for a lint of a
 // directory before it loads the command line (src/cli/reader-start.ts).
 // It has no import.meta.url, so no banner: every lint loads it.

@@ -1,31 +1,34 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT, tempDir } from '../helpers.js';
 
 const BUNDLE = path.join(ROOT, 'dist', 'cli', 'main.cjs');
 const LOADER = path.join(ROOT, 'bin', 'load-bundle.cjs');
-const { loadBundle, check } = createRequire(import.meta.url)(LOADER) as {
-  loadBundle(file: string): { exports: Record<string, unknown>; script: { cachedDataRejected?: boolean } };
-  check(bytes: Buffer): Buffer;
-};
-/** The cache's check of some bytes: their CRC-32, big-endian (as zlib.crc32 gives it). */
-const crc = (bytes: Buffer) => {
-  const out = Buffer.alloc(4);
-  out.writeUInt32BE(zlib.crc32(bytes));
-  return out;
+const { loadBundle, saveCache, cacheBytes } = createRequire(import.meta.url)(LOADER) as {
+  loadBundle(file: string): { exports: Record<string, unknown>; script: { cachedDataRejected?: boolean; createCachedData(): Buffer } };
+  saveCache(file: string, script: unknown): void;
+  cacheBytes(source: Buffer, data: Buffer): Buffer;
 };
 
-test('the build writes a code cache of the bundle that this Node accepts', () => {
-  assert.ok(fs.statSync(`${BUNDLE}.cache`).size > 10_000, 'dist/cli/main.cjs.cache is written by npm run build');
-  // Headed by the CRC-32 of the bundle, then of the data that follows.
+test('the build ends the bundle with its hash and writes a code cache of it that this Node accepts', () => {
+  const bundle = fs.readFileSync(BUNDLE);
+  const last = /\/\/# build sha256 ([0-9a-f]{64})\n$/.exec(bundle.toString('latin1'));
+  assert.ok(last, 'the last line names the build');
+  assert.is(last[1], createHash('sha256').update(bundle.subarray(0, bundle.length - last[0].length)).digest('hex'));
   const cache = fs.readFileSync(`${BUNDLE}.cache`);
-  assert.equal(cache.subarray(0, 4), crc(fs.readFileSync(BUNDLE)));
-  assert.equal(cache.subarray(4, 8), check(cache.subarray(8)));
+  assert.ok(cache.length > 20_000, 'dist/cli/main.cjs.cache is written by npm run build');
+  // Its head: the magic, the bundle's length, the data's length, the bundle's last 96 bytes; then the data twice.
+  assert.is(cache.subarray(0, 8).toString(), 'PVCACHE2');
+  assert.is(cache.readUInt32LE(8), bundle.length);
+  const size = cache.readUInt32LE(12);
+  assert.equal(cache.subarray(16, 16 + 96), bundle.subarray(bundle.length - 96));
+  assert.is(cache.length, 16 + 96 + 2 * size);
+  assert.equal(cache.subarray(112, 112 + size), cache.subarray(112 + size));
   // A fresh process, as the command line is: the cache is checked against its V8 version and flags.
   const probe = `const { loadBundle } = require(${JSON.stringify(LOADER)}); const { exports, script } = loadBundle(${JSON.stringify(BUNDLE)}); process.stdout.write(JSON.stringify({ rejected: script.cachedDataRejected, main: typeof exports.main }));`;
   const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
@@ -33,7 +36,7 @@ test('the build writes a code cache of the bundle that this Node accepts', () =>
   assert.equal(JSON.parse(r.stdout), { rejected: false, main: 'function' });
 });
 
-test('without a cache, with one made for other bytes, or with one V8 rejects, the bundle loads as require() would', () => {
+test('without a cache, with one made for other bytes, cut short, or one V8 rejects, the bundle loads as require() would', () => {
   const t = tempDir();
   try {
     // Each case compiles other source text: V8 would otherwise reuse its in-process compilation.
@@ -43,18 +46,37 @@ test('without a cache, with one made for other bytes, or with one V8 rejects, th
     const plain = loadBundle(file);
     assert.equal(plain.exports, { where: file, dir: t.dir, self: true, n: 1 });
     assert.is(plain.script.cachedDataRejected, undefined, 'no cache given to V8');
+    // saveCache writes a cache the next load of the same bytes uses (in a fresh process: V8 would otherwise
+    // reuse its in-process compilation).
+    saveCache(file, plain.script);
+    assert.equal(fs.readdirSync(t.dir).sort(), ['main.cjs', 'main.cjs.cache'], 'no temporary file left');
+    const probe = `const { loadBundle } = require(${JSON.stringify(LOADER)}); const { exports, script } = loadBundle(${JSON.stringify(file)}); process.stdout.write(JSON.stringify([script.cachedDataRejected, exports.n]));`;
+    const fresh = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+    assert.equal(JSON.parse(fresh.stdout), [false, 1], fresh.stderr);
     // A cache of a bundle of the same length is not given to V8, which checks only the length.
+    const data = plain.script.createCachedData();
     write(2);
-    const junk = Buffer.alloc(256, 7);
-    fs.writeFileSync(`${file}.cache`, Buffer.concat([crc(Buffer.from('another bundle')), crc(junk), junk]));
+    fs.writeFileSync(`${file}.cache`, cacheBytes(Buffer.from(fs.readFileSync(file, 'latin1').replace('n = 2', 'n = 7'), 'latin1'), data));
     const stale = loadBundle(file);
     assert.is(stale.script.cachedDataRejected, undefined, 'a cache of other bytes is not used');
     assert.is(stale.exports['n'], 2);
+    // One cut short, or whose copies disagree, is not given to V8 either.
     write(3);
-    fs.writeFileSync(`${file}.cache`, Buffer.concat([crc(fs.readFileSync(file)), crc(junk), junk]));
+    const whole = cacheBytes(fs.readFileSync(file), data);
+    const differing = Buffer.from(whole);
+    differing[differing.length - 1]! ^= 1;
+    for (const [bytes, what] of [[whole.subarray(0, whole.length - 1), 'cut short'], [differing, 'copies that differ'], [Buffer.from('PVCACHE'), 'no head']] as const) {
+      fs.writeFileSync(`${file}.cache`, bytes);
+      const r = loadBundle(file);
+      assert.is(r.script.cachedDataRejected, undefined, what);
+      assert.is(r.exports['n'], 3);
+    }
+    write(4);
+    const junk = Buffer.alloc(256, 7);
+    fs.writeFileSync(`${file}.cache`, cacheBytes(fs.readFileSync(file), junk));
     const rejected = loadBundle(file);
     assert.is(rejected.script.cachedDataRejected, true, 'V8 refuses data that is not its cache');
-    assert.is(rejected.exports['n'], 3);
+    assert.is(rejected.exports['n'], 4);
   } finally {
     t.cleanup();
   }
@@ -85,7 +107,7 @@ test('a damaged cache is not given to V8, which would crash on it: the command r
     fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(root, 'package.json'));
     const cache = path.join(root, 'dist', 'cli', 'main.cjs.cache');
     const bytes = fs.readFileSync(cache);
-    // Past both hashes: flip bytes all through V8's data, as a bad disk or a cut copy would.
+    // Past the head: flip bytes all through V8's data (both copies), as a bad disk would.
     for (let i = 200; i < bytes.length; i += 97) bytes[i]! ^= 0x5a;
     fs.writeFileSync(cache, bytes);
     const file = path.join(t.dir, 'DB_CONFIG');
