@@ -5,7 +5,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
-const { createRequire, wrap } = require('node:module');
+// The CommonJS loader's class, which node:module exports: loading node:module itself also loads Node's ES module
+// loader and source maps, about 0.4 ms of a start-up that is measured.
+const { createRequire, wrap } = module.constructor;
 const { isAscii } = require('node:buffer');
 
 /**

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { debuglog } from 'node:util';
 import { directoryExistsFrom } from '../env/directories.js';
@@ -177,6 +176,10 @@ function readFile(walker: Walker, file: string, nearby: readonly string[] = []):
   }
 }
 
+let processors: number | undefined;
+/** Whether a reader thread can run beside lint; node:os is loaded only for a walk that large (start-up is measured). */
+const manyProcessors = (): boolean => (processors ??= process.getBuiltinModule('node:os').availableParallelism()) > 1;
+
 /**
  * The walks of one lint: each begins in this thread and, once lint has seen
  * `threshold` entries, goes on in a reader thread as soon as that has started.
@@ -190,7 +193,7 @@ class Walks {
   private walked = 0;
 
   constructor(private readonly options: ReadInputsOptions) {
-    this.threshold = options.threshold ?? (availableParallelism() > 1 ? READER_THRESHOLD : Infinity);
+    this.threshold = options.threshold ?? READER_THRESHOLD;
     if (options.reader !== undefined) {
       this.reader = ReaderThread.start(options.reader) ?? null;
       if (this.reader !== null && options.waitForReader) this.reader.waitUntilReady();
@@ -203,7 +206,8 @@ class Walks {
    * neither yielded nor read.
    */
   *run(state: WalkState, skip: (file: string) => boolean): Generator<readonly ReadFile[]> {
-    const large = () => this.reader === undefined && this.walked + state.listed + state.found >= this.threshold;
+    const large = () =>
+      this.reader === undefined && this.walked + state.listed + state.found >= this.threshold && (this.options.threshold !== undefined || manyProcessors());
     for (;;) {
       if (large()) {
         this.reader = ReaderThread.start() ?? null;

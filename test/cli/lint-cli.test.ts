@@ -421,6 +421,35 @@ process.on('exit', () => fs.writeFileSync(process.env.MADE_FILE, made.sort().joi
   }
 });
 
+test('a clean lint of one file loads none of Node beyond node:vm (start-up); a file with findings loads its output stream', () => {
+  const t = tempDir();
+  try {
+    site(t.dir, 'a', CLEAN);
+    site(t.dir, 'b', BROKEN);
+    // Loaded before the command: writes the modules Node has loaded, at exit.
+    const probe = path.join(t.dir, 'probe.cjs');
+    fs.writeFileSync(probe, "process.on('exit', () => require('node:fs').writeFileSync(process.env.LOADED_FILE, JSON.stringify(process.moduleLoadList)));\n");
+    fs.writeFileSync(path.join(t.dir, 'empty.js'), '');
+    const loaded = (args: string[]) => {
+      const file = path.join(t.dir, 'loaded.json');
+      const r = spawnSync(process.execPath, ['-r', probe, ...args], { cwd: t.dir, encoding: 'utf8', env: { ...process.env, LOADED_FILE: file } });
+      return { status: r.status, loaded: JSON.parse(fs.readFileSync(file, 'utf8')) as string[] };
+    };
+    const bare = new Set(loaded(['empty.js']).loaded);
+    const beyond = (args: string[]) => {
+      const r = loaded([path.join(ROOT, 'bin/provision.js'), ...args]);
+      return { status: r.status, beyond: r.loaded.filter((m) => !bare.has(m)) };
+    };
+    assert.equal(beyond(['lint', 'a/DB_CONFIG']), { status: 0, beyond: ['NativeModule vm'] });
+    assert.equal(beyond(['--version']), { status: 0, beyond: [] });
+    const broken = beyond(['lint', 'b/DB_CONFIG']);
+    assert.is(broken.status, 1);
+    assert.ok(broken.beyond.includes('NativeModule stream'), broken.beyond.join(' '));
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('a reader that stops early ends the run quietly', () => {
   const t = tempDir();
   try {
