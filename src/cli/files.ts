@@ -153,7 +153,9 @@ function resolveArgument(arg: string, cwd: string, walker: Walker): string | Wal
     try {
       stat = fs.statSync(abs);
     } catch (error) {
-      throw new CliError(`no such file or directory: ${arg}`, 2, { cause: error });
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new CliError(`no such file or directory: ${arg}`, 2, { cause: error });
+      throw new CliError(`cannot read ${arg}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENAMETOOLONG' ? 'the name is too long' : code}`, 2, { cause: error });
     }
     return stat.isDirectory() ? walker.begin(abs, 'DB_CONFIG', null) : abs;
   }

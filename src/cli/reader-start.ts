@@ -262,7 +262,16 @@ export function lintsLargeTree(argv: readonly string[], fs: Pick<typeof Fs, 'sta
     const arg = argv[i]!;
     if (arg.startsWith('-')) continue;
     // The processors last: asking loads a module, which a lint of one file would feel.
-    if (fs.statSync(arg, { throwIfNoEntry: false })?.isDirectory() === true && estimateEntries(arg, fs, LARGE_TREE_ENTRIES) >= LARGE_TREE_ENTRIES) return processors() > 1;
+    if (isDirectory(arg, fs) && estimateEntries(arg, fs, LARGE_TREE_ENTRIES) >= LARGE_TREE_ENTRIES) return processors() > 1;
   }
   return false;
+}
+
+/** Whether `arg` names a directory; false for anything stat refuses (too long a name, a file on the way): lint says why. */
+function isDirectory(arg: string, fs: Pick<typeof Fs, 'statSync'>): boolean {
+  try {
+    return fs.statSync(arg, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false;
+  }
 }

@@ -450,6 +450,26 @@ test('a clean lint of one file loads none of Node beyond node:vm (start-up); a f
   }
 });
 
+test('a path stat refuses is one line and exit 2, beside a tree large enough for the reader thread too', () => {
+  const t = tempDir();
+  try {
+    const file = site(t.dir, 'a', CLEAN);
+    for (let i = 0; i < 700; i++) fs.mkdirSync(path.join(t.dir, 'tree', `g${i}`, 's'), { recursive: true });
+    fs.writeFileSync(path.join(t.dir, 'tree', 'g0', 's', 'DB_CONFIG'), CLEAN);
+    const long = 'a'.repeat(5000);
+    for (const [args, message] of [
+      [[long], `provision: cannot read ${long}: the name is too long\n`],
+      [[path.join(file, 'x')], `provision: no such file or directory: ${path.join(file, 'x')}\n`],
+      [['tree', long], `provision: cannot read ${long}: the name is too long\n`],
+    ] as const) {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/provision.js'), 'lint', ...args], { cwd: t.dir, encoding: 'utf8' });
+      assert.equal([r.status, r.stdout, r.stderr], [2, '', message], args.join(' ').slice(0, 60));
+    }
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('a reader that stops early ends the run quietly', () => {
   const t = tempDir();
   try {

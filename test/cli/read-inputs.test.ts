@@ -588,6 +588,9 @@ test('which command lines start the reader before the command line loads: lint o
     assert.not.ok(lintsLargeTree(['lint', tree], fs, () => 1), 'one processor: lint starts no reader');
     assert.not.ok(lintsLargeTree(['lint', file], fs, () => 2));
     assert.not.ok(lintsLargeTree(['lint', path.join(t.dir, 'missing'), '-'], fs, () => 2));
+    // Names stat refuses (a file on the way, too long a name) are no tree, and throw nothing: lint says why.
+    assert.not.ok(lintsLargeTree(['lint', path.join(file, 'x'), 'a'.repeat(5000)], fs, () => 2));
+    assert.ok(lintsLargeTree(['lint', 'a'.repeat(5000), tree], fs, () => 2));
     assert.not.ok(lintsLargeTree(['lint', tree, '--help'], fs, () => 2));
     assert.not.ok(lintsLargeTree(['check', tree], fs, () => 2));
     assert.not.ok(lintsLargeTree(['plan', 'lint', tree], fs, () => 2));
