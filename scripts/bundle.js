@@ -4,10 +4,27 @@
 // Dependencies stay external and are required from node_modules when a command needs them.
 import { createHash } from 'node:crypto';
 import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 rmSync('dist/cli', { recursive: true, force: true });
 rmSync('dist/tools', { recursive: true, force: true });
+/**
+ * `import * as fs from 'node:fs'` becomes `const fs = require('node:fs')`: Node's own module object, where
+ * esbuild would copy each of its properties into a namespace object for every module that imports it (about
+ * 0.5 ms of a lint's start-up, which is measured). The modules only read these namespaces.
+ * @type {import('esbuild').Plugin}
+ */
+const builtinNamespaces = {
+  name: 'builtin-namespaces',
+  setup(build) {
+    build.onLoad({ filter: /\/src\/.*\.ts$/ }, async ({ path }) => ({
+      contents: (await readFile(path, 'utf8')).replace(/^import \* as (\w+) from '(node:\w+)';$/gm, "const $1 = require('$2');"),
+      loader: 'ts',
+    }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const options = {
   bundle: true,
@@ -23,6 +40,7 @@ const options = {
   // import() of a dependency becomes require() (handlebars and the prompts ship CommonJS too), so the
   // bundle needs no ES module loader: bin/load-bundle.cjs runs it as a vm.Script with its code cache.
   supported: { 'dynamic-import': false },
+  plugins: [builtinNamespaces],
 };
 await build({ ...options, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli/main.cjs' });
 // Its last line names its content: bin/load-bundle.cjs takes a code cache only for the bundle whose length and
