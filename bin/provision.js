@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// The command line, bundled into one CommonJS file by scripts/bundle.js (start-up time).
+// The command line, bundled into CommonJS files by scripts/bundle.js (start-up time).
 const path = require('node:path');
 
 const argv = process.argv.slice(2);
@@ -55,18 +55,29 @@ const tune = () => {
   tuned = true;
 };
 
-const bundle = loadBundle(path.join(__dirname, '..', 'dist', 'cli', 'main.cjs'));
-bundle.exports
-  .main(argv, undefined, { reader, onHandOff: reader && tune })
-  .then((code) => {
-    process.exitCode = code;
-    // Every command has finished its work when main resolves. Once all it wrote has gone out, leave without
-    // the natural exit's teardown (it waits for lint's reader thread to stop and frees the whole heap, ~50 ms
-    // after a large tree). One turn later, so that a write error reported after the write (a full disk on
-    // stdout) still sets the exit code first; output still queued (a pipe is asynchronous on some systems)
-    // gets the natural exit. (A stream the command never made has nothing queued: asking process.stdout would
-    // make it.)
-    setImmediate(() => {
-      if (!bundle.exports.outputQueued()) process.exit();
-    });
+const options = { reader, onHandOff: reader && tune };
+const bundleFile = (name) => path.join(__dirname, '..', 'dist', 'cli', name);
+// `provision lint` loads a bundle of lint alone, less than half the full one (start-up is measured); what it
+// declines (help, an unknown option) the full command line reads, with yargs' messages.
+const run = async () => {
+  if (argv[0] === 'lint') {
+    const lint = loadBundle(bundleFile('lint.cjs'));
+    const code = await lint.exports.main(argv, undefined, options);
+    if (code !== undefined) return { code, bundle: lint };
+  }
+  const bundle = loadBundle(bundleFile('main.cjs'));
+  return { code: await bundle.exports.main(argv, undefined, options), bundle };
+};
+
+run().then(({ code, bundle }) => {
+  process.exitCode = code;
+  // Every command has finished its work when main resolves. Once all it wrote has gone out, leave without
+  // the natural exit's teardown (it waits for lint's reader thread to stop and frees the whole heap, ~50 ms
+  // after a large tree). One turn later, so that a write error reported after the write (a full disk on
+  // stdout) still sets the exit code first; output still queued (a pipe is asynchronous on some systems)
+  // gets the natural exit. (A stream the command never made has nothing queued: asking process.stdout would
+  // make it.)
+  setImmediate(() => {
+    if (!bundle.exports.outputQueued()) process.exit();
   });
+});

@@ -7,7 +7,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT, tempDir } from '../helpers.js';
 
-const BUNDLE = path.join(ROOT, 'dist', 'cli', 'main.cjs');
 const LOADER = path.join(ROOT, 'bin', 'load-bundle.cjs');
 const { loadBundle, saveCache, cacheBytes } = createRequire(import.meta.url)(LOADER) as {
   loadBundle(file: string): { exports: Record<string, unknown>; script: { cachedDataRejected?: boolean; createCachedData(): Buffer } };
@@ -15,26 +14,29 @@ const { loadBundle, saveCache, cacheBytes } = createRequire(import.meta.url)(LOA
   cacheBytes(source: Buffer, data: Buffer): Buffer;
 };
 
-test('the build ends the bundle with its hash and writes a code cache of it that this Node accepts', () => {
-  const bundle = fs.readFileSync(BUNDLE);
-  const last = /\/\/# build sha256 ([0-9a-f]{64})\n$/.exec(bundle.toString('latin1'));
-  assert.ok(last, 'the last line names the build');
-  assert.is(last[1], createHash('sha256').update(bundle.subarray(0, bundle.length - last[0].length)).digest('hex'));
-  const cache = fs.readFileSync(`${BUNDLE}.cache`);
-  assert.ok(cache.length > 20_000, 'dist/cli/main.cjs.cache is written by npm run build');
-  // Its head: the magic, the bundle's length, the data's length, the bundle's last 96 bytes; then the data twice.
-  assert.is(cache.subarray(0, 8).toString(), 'PVCACHE2');
-  assert.is(cache.readUInt32LE(8), bundle.length);
-  const size = cache.readUInt32LE(12);
-  assert.equal(cache.subarray(16, 16 + 96), bundle.subarray(bundle.length - 96));
-  assert.is(cache.length, 16 + 96 + 2 * size);
-  assert.equal(cache.subarray(112, 112 + size), cache.subarray(112 + size));
-  // A fresh process, as the command line is: the cache is checked against its V8 version and flags.
-  const probe = `const { loadBundle } = require(${JSON.stringify(LOADER)}); const { exports, script } = loadBundle(${JSON.stringify(BUNDLE)}); process.stdout.write(JSON.stringify({ rejected: script.cachedDataRejected, main: typeof exports.main }));`;
-  const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
-  assert.is(r.status, 0, r.stderr);
-  assert.equal(JSON.parse(r.stdout), { rejected: false, main: 'function' });
-});
+for (const name of ['main.cjs', 'lint.cjs']) {
+  test(`the build ends ${name} with its hash and writes a code cache of it that this Node accepts`, () => {
+    const file = path.join(ROOT, 'dist', 'cli', name);
+    const bundle = fs.readFileSync(file);
+    const last = /\/\/# build sha256 ([0-9a-f]{64})\n$/.exec(bundle.toString('latin1'));
+    assert.ok(last, 'the last line names the build');
+    assert.is(last[1], createHash('sha256').update(bundle.subarray(0, bundle.length - last[0].length)).digest('hex'));
+    const cache = fs.readFileSync(`${file}.cache`);
+    assert.ok(cache.length > 20_000, `dist/cli/${name}.cache is written by npm run build`);
+    // Its head: the magic, the bundle's length, the data's length, the bundle's last 96 bytes; then the data twice.
+    assert.is(cache.subarray(0, 8).toString(), 'PVCACHE2');
+    assert.is(cache.readUInt32LE(8), bundle.length);
+    const size = cache.readUInt32LE(12);
+    assert.equal(cache.subarray(16, 16 + 96), bundle.subarray(bundle.length - 96));
+    assert.is(cache.length, 16 + 96 + 2 * size);
+    assert.equal(cache.subarray(112, 112 + size), cache.subarray(112 + size));
+    // A fresh process, as the command line is: the cache is checked against its V8 version and flags.
+    const probe = `const { loadBundle } = require(${JSON.stringify(LOADER)}); const { exports, script } = loadBundle(${JSON.stringify(file)}); process.stdout.write(JSON.stringify({ rejected: script.cachedDataRejected, main: typeof exports.main }));`;
+    const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout), { rejected: false, main: 'function' });
+  });
+}
 
 test('without a cache, with one made for other bytes, cut short, or one V8 rejects, the bundle loads as require() would', () => {
   const t = tempDir();
@@ -83,7 +85,7 @@ test('without a cache, with one made for other bytes, cut short, or one V8 rejec
 });
 
 test('the bundle is ASCII (read as Latin-1, the faster decoding); a bundle that is not is read as UTF-8', () => {
-  assert.ok(fs.readFileSync(BUNDLE).every((b) => b < 0x80), 'dist/cli/main.cjs holds only ASCII bytes');
+  for (const name of ['main.cjs', 'lint.cjs']) assert.ok(fs.readFileSync(path.join(ROOT, 'dist', 'cli', name)).every((b) => b < 0x80), `dist/cli/${name} holds only ASCII bytes`);
   const t = tempDir();
   try {
     const file = path.join(t.dir, 'main.cjs');
@@ -105,16 +107,22 @@ test('a damaged cache is not given to V8, which would crash on it: the command r
     fs.cpSync(path.join(ROOT, 'dist', 'cli'), path.join(root, 'dist', 'cli'), { recursive: true });
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'));
     fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(root, 'package.json'));
-    const cache = path.join(root, 'dist', 'cli', 'main.cjs.cache');
-    const bytes = fs.readFileSync(cache);
-    // Past the head: flip bytes all through V8's data (both copies), as a bad disk would.
-    for (let i = 200; i < bytes.length; i += 97) bytes[i]! ^= 0x5a;
-    fs.writeFileSync(cache, bytes);
+    for (const name of ['main.cjs', 'lint.cjs']) {
+      const cache = path.join(root, 'dist', 'cli', `${name}.cache`);
+      const bytes = fs.readFileSync(cache);
+      // Past the head: flip bytes all through V8's data (both copies), as a bad disk would.
+      for (let i = 200; i < bytes.length; i += 97) bytes[i]! ^= 0x5a;
+      fs.writeFileSync(cache, bytes);
+    }
     const file = path.join(t.dir, 'DB_CONFIG');
     fs.writeFileSync(file, 'rep_set_priority 1 # master\n');
     const r = spawnSync(process.execPath, [path.join(root, 'bin', 'provision.js'), 'lint', file], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     assert.is(r.status, 1, `exit ${r.status} ${r.signal ?? ''}: ${r.stderr.slice(0, 300)}`);
     assert.match(r.stdout, /inline-comment/);
+    // Help: the lint bundle declines it and the full command line reads it, both with damaged caches.
+    const help = spawnSync(process.execPath, [path.join(root, 'bin', 'provision.js'), 'lint', '--help'], { encoding: 'utf8' });
+    assert.is(help.status, 0, `exit ${help.status} ${help.signal ?? ''}: ${help.stderr.slice(0, 300)}`);
+    assert.match(help.stdout, /provision lint \[paths\.\.\]/);
   } finally {
     t.cleanup();
   }

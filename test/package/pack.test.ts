@@ -245,7 +245,7 @@ if (unavailable !== undefined) {
       const dry = parsePack(npm(['pack', '--dry-run', '--json', '--ignore-scripts'], ROOT), 'npm pack --dry-run');
       const files = dry.files.map((f) => f.path).sort();
       assert.equal(files, packed!.files.map((f) => f.path).sort(), 'the dry run lists what the real pack packed');
-      for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'bin/provision.js', 'bin/package.json', 'bin/load-bundle.cjs', 'dist/cli/main.cjs', 'dist/cli/main.cjs.cache', 'dist/src/index.js', 'dist/src/index.d.ts']) {
+      for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'bin/provision.js', 'bin/package.json', 'bin/load-bundle.cjs', 'dist/cli/main.cjs', 'dist/cli/main.cjs.cache', 'dist/cli/lint.cjs', 'dist/cli/lint.cjs.cache', 'dist/src/index.js', 'dist/src/index.d.ts']) {
         assert.ok(files.includes(needed), `${needed} is in the tarball`);
       }
       for (const template of filesBelow(path.join(ROOT, 'templates'))) {
