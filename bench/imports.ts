@@ -4,7 +4,7 @@ import { median, runOnce } from './measure.js';
 
 /** What each step of `provision lint` loads, in the order the CLI loads it. */
 const STEPS = [
-  { name: 'cli/main.js (all --version loads)', module: 'dist/src/cli/main.js' },
+  { name: 'cli/main.js (its own start)', module: 'dist/src/cli/main.js' },
   { name: 'yargs', module: 'yargs' },
   { name: 'cli/commands.js (command declarations)', module: 'dist/src/cli/commands.js' },
   { name: 'cli/commands/lint.js (lint and its imports)', module: 'dist/src/cli/commands/lint.js' },
