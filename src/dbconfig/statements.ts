@@ -1,5 +1,5 @@
 import { lookupDirective, MAX_LINE_BYTES, type DirectiveSpec } from './catalogue.js';
-import type { DbConfigDocument } from './document.js';
+import { BOM, type DbConfigDocument } from './document.js';
 import { parseLine, type Line, type Token } from './line.js';
 import { isCSpace } from './text.js';
 
@@ -97,7 +97,9 @@ export function readStatements(doc: DbConfigDocument): Statement[] {
     const line = lines[index]!;
     const lineNo = index + 1;
     const text = line.text;
-    if (text.length + line.eol.length <= MAX_LINE_BYTES && !text.includes('\0')) {
+    // Berkeley DB does not strip a byte order mark (the bom rule): its bytes are the first of line 1's first read.
+    const lead = index === 0 && doc.bom ? BOM.length : 0;
+    if (lead + text.length + line.eol.length <= MAX_LINE_BYTES && !text.includes('\0')) {
       // Usually Berkeley DB reads exactly the physical line (a CRLF loses its CR): reuse its parse. Only a
       // CR that ends the text and is not part of CRLF is stripped as well (see chunkText).
       if (line.eol === '\r\n' || text.charCodeAt(text.length - 1) !== 13) out.push(wholeLine(lineNo, line));
@@ -105,8 +107,8 @@ export function readStatements(doc: DbConfigDocument): Statement[] {
       continue;
     }
     const raw = text + line.eol;
-    for (let offset = 0, part = 0; offset < raw.length; offset += MAX_LINE_BYTES, part++) {
-      const { text, nulAt } = chunkText(raw.slice(offset, offset + MAX_LINE_BYTES));
+    for (let offset = 0, part = 0, end = MAX_LINE_BYTES - lead; offset < raw.length; offset = end, end += MAX_LINE_BYTES, part++) {
+      const { text, nulAt } = chunkText(raw.slice(offset, end));
       out.push(toStatement(lineNo, offset, part, text, nulAt));
     }
   }

@@ -99,7 +99,8 @@ export function judgeLines(
     // has nothing for a per-line rule to find (see isCommonSiteLine).
     const site = d > d0 && directives[d0]!.spec?.shape === 'site';
     if (site && isCommonSiteLine(lines[l]!.text)) continue;
-    const key = site ? undefined : keyOf(lines, l, ctx.doc);
+    // Nor is a byte order mark's line: the mark's bytes count toward its first read (readStatements), not its text's.
+    const key = site || (l === 0 && ctx.doc.bom) ? undefined : keyOf(lines, l, ctx.doc);
     const findings = key === undefined ? undefined : memoOf(lines, l).get(key);
     if (findings === undefined) {
       (missed ??= []).push(l);

@@ -118,6 +118,12 @@ test('line-too-long: a line Berkeley DB reads whole is fine, one it splits is re
   assert.is(hits(`${comment(255)}# more\r\n`, 'line-too-long')[0]?.severity, 1);
   // The second CR of \r\r\n is read as a line of its own, which is blank.
   assert.equal(hits(`${directive(255)}\r\r\n`, 'line-too-long'), []);
+  // A byte order mark's three bytes are the first of line 1's read: 252 bytes after it are read whole, 253 not
+  // (the column counts from after the mark, as every rule's does).
+  const BOM = '\xef\xbb\xbf';
+  assert.equal(hits(`${BOM}${directive(252)}\n`, 'line-too-long'), []);
+  assert.equal(hits(`${BOM}${directive(253)}\n`, 'line-too-long').map((m) => [m.line, m.column, m.severity]), [[1, 253, 2]]);
+  assert.equal(hits(`${BOM}${directive(253)}\n${directive(253)}\n`, 'line-too-long').map((m) => m.line), [1], 'only line 1 holds the mark');
 });
 
 // ---------------------------------------------------------------- inline-comment
