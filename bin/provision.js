@@ -7,22 +7,30 @@ const argv = process.argv.slice(2);
 
 // The version needs none of the command line: it is printed before the bundle loads (start-up is measured,
 // bench/README.md). Written with one system call, as the command line's own stdout would: a reader gone
-// (EPIPE) ends quietly, any other failure is one line on stderr and exit 2.
+// (EPIPE) ends quietly, any other failure is one line on stderr and exit 2. A pipe left non-blocking by whoever
+// made it takes what it has room for (EAGAIN or a short write, while its reader is slow): the rest goes through
+// process.stdout, which waits for the reader.
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const fs = require('node:fs');
   const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
-  try {
-    fs.writeSync(1, `${version}\n`);
-  } catch (error) {
-    if (error.code !== 'EPIPE') {
-      try {
-        fs.writeSync(2, `provision: cannot write to standard output: ${error.code ?? error.message}\n`);
-      } catch {
-        // stderr cannot be written either: the exit code says it.
-      }
-      process.exitCode = 2;
+  const text = `${version}\n`;
+  const failed = (error) => {
+    if (error.code === 'EPIPE') return;
+    try {
+      fs.writeSync(2, `provision: cannot write to standard output: ${error.code ?? error.message}\n`);
+    } catch {
+      // stderr cannot be written either: the exit code says it.
     }
+    process.exitCode = 2;
+  };
+  let written = 0;
+  try {
+    written = fs.writeSync(1, text);
+  } catch (error) {
+    if (error.code !== 'EAGAIN') return failed(error);
   }
+  // The version is ASCII: a count of bytes is a count of characters.
+  if (written < text.length) process.stdout.on('error', failed).write(text.slice(written));
   return;
 }
 

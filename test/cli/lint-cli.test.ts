@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'uvu';
@@ -46,6 +46,72 @@ test('--version needs nothing but package.json; a full device is exit 2 with one
     // The reader has gone before the version is written (a pipe closed at once): exit 0, nothing on stderr.
     const r = spawnSync('bash', ['-c', `exec 3>&1; node ${JSON.stringify(bin)} --version 2>&3 | (exec 0<&-; sleep 0)`], { encoding: 'utf8' });
     assert.equal([r.status, r.stdout], [0, '']);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('--version waits for a slow reader of a full non-blocking pipe: the whole version, exit 0', async () => {
+  const t = tempDir();
+  try {
+    const fifo = path.join(t.dir, 'out');
+    execFileSync('mkfifo', [fifo]);
+    // Both ends non-blocking, so that this process can fill the pipe and drain it without waiting.
+    const reader = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const writer = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+    try {
+      const block = Buffer.alloc(4096, 0x2e);
+      let filled = 0;
+      for (;;) {
+        try {
+          filled += fs.writeSync(writer, block);
+        } catch (error) {
+          assert.is((error as NodeJS.ErrnoException).code, 'EAGAIN');
+          break;
+        }
+      }
+      // A spawned child's standard output is made blocking (libuv): perl (essential on Debian) sets O_NONBLOCK
+      // again and runs the command line in its place, as a sibling in a shell pipeline that set it would leave it.
+      const nonBlocking = 'fcntl(STDOUT, F_SETFL, fcntl(STDOUT, F_GETFL, 0) | O_NONBLOCK) or die; exec @ARGV';
+      const child = spawn('perl', ['-MFcntl', '-e', nonBlocking, process.execPath, path.join(ROOT, 'bin', 'provision.js'), '--version'], {
+        stdio: ['ignore', writer, 'pipe'],
+      });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      // The child meets a full pipe first; then the reader drains it.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const chunks: Buffer[] = [];
+      const buffer = Buffer.alloc(65536);
+      const drain = () => {
+        for (;;) {
+          try {
+            const n = fs.readSync(reader, buffer);
+            if (n === 0) return;
+            chunks.push(Buffer.from(buffer.subarray(0, n)));
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return;
+            throw error;
+          }
+        }
+      };
+      let code: number | null | undefined;
+      void exited.then((c) => (code = c));
+      const deadline = Date.now() + 10_000;
+      while (code === undefined && Date.now() < deadline) {
+        drain();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      drain();
+      const out = Buffer.concat(chunks);
+      const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+      assert.equal([code, stderr], [0, '']);
+      assert.is(out.length, filled + pkg.version.length + 1);
+      assert.is(out.subarray(filled).toString(), `${pkg.version}\n`);
+    } finally {
+      fs.closeSync(writer);
+      fs.closeSync(reader);
+    }
   } finally {
     t.cleanup();
   }
