@@ -5,6 +5,7 @@ import { directoryExistsFrom } from '../env/directories.js';
 import { REGION_FILE } from '../env/region-files.js';
 import type { EnvironmentFacts } from '../lint/types.js';
 import { CliError } from './errors.js';
+import { ioReason } from './io-reason.js';
 import { globDirectories, globToRegExp, isGlob } from './glob.js';
 import type { ReaderHandle } from './reader-start.js';
 import { ReaderThread, type ReadFile } from './reader-thread.js';
@@ -155,7 +156,7 @@ function resolveArgument(arg: string, cwd: string, walker: Walker): string | Wal
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') throw new CliError(`no such file or directory: ${arg}`, 2, { cause: error });
-      throw new CliError(`cannot read ${arg}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENAMETOOLONG' ? 'the name is too long' : code}`, 2, { cause: error });
+      throw new CliError(`cannot read ${arg}: ${ioReason(error)}`, 2, { cause: error });
     }
     return stat.isDirectory() ? walker.begin(abs, 'DB_CONFIG', null) : abs;
   }
@@ -187,7 +188,7 @@ const manyProcessors = (): boolean => (processors ??= process.getBuiltinModule('
  * `threshold` entries, goes on in a reader thread as soon as that has started.
  */
 class Walks {
-  readonly walker = createWalker(fs, path, (message, cause) => new CliError(message, 2, { cause }));
+  readonly walker = createWalker(fs, path, (what, cause) => new CliError(`${what}: ${ioReason(cause)}`, 2, { cause }));
   private readonly threshold: number;
   /** Undefined until the walks are large enough to start one, null when none could start. */
   private reader: ReaderThread | null | undefined;

@@ -6,6 +6,7 @@ import { RULES } from '../lint/rules/index.js';
 import { TOPOLOGY_RULES } from '../topology/rules.js';
 import type { RuleSetting } from '../lint/types.js';
 import { CliError } from './errors.js';
+import { ioReason } from './io-reason.js';
 import { MAX_WARNINGS } from './lint-options.js';
 
 export const RC_NAME = '.provisionrc';
@@ -67,7 +68,7 @@ export function loadRc(explicit: string | undefined, cwd: string): RcSettings {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code}`, 2, { cause: error });
+    throw new CliError(`cannot read ${file}: ${ioReason(error)}`, 2, { cause: error });
   }
   return parseRc(text, path.relative(cwd, file) || file);
 }

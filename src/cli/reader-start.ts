@@ -21,10 +21,14 @@ export const SLOTS = {
   EXITED: 2,
 } as const;
 
-/** What the reader could not do: the message lint prints and the system's error code. */
+/**
+ * What the reader could not do ("cannot read X") and why: the system's error code, or the error's message
+ * when it has none (the lint thread puts them in words, io-reason.ts).
+ */
 export interface Failure {
   readonly message: string;
   readonly code?: string;
+  readonly reason?: string;
   /** A failure of the reader's own code rather than of the file system. */
   readonly bug?: boolean;
 }
@@ -60,11 +64,12 @@ function readerMain(makeWalker: typeof createWalker): void {
   const paths = require('node:path') as typeof Path;
   /** The name of the files lint judges an environment for. */
   const CONFIG = 'DB_CONFIG';
-  const walker = makeWalker(fsys, paths, (message, cause) => Object.assign(new Error(message, { cause }), { name: 'ReadFailure' }));
+  const walker = makeWalker(fsys, paths, (what, cause) => Object.assign(new Error(what, { cause }), { name: 'ReadFailure' }));
   const failure = (error: unknown): Failure => {
-    const e = error as { name?: string; message?: string; stack?: string; cause?: { code?: unknown } } | undefined;
+    const e = error as { name?: string; message?: string; stack?: string; cause?: { code?: unknown; message?: unknown } } | undefined;
     if (e?.name !== 'ReadFailure') return { message: String(e?.stack ?? error), bug: true };
-    return { message: String(e.message), ...(typeof e.cause?.code === 'string' ? { code: e.cause.code } : {}) };
+    const why = typeof e.cause?.code === 'string' ? { code: e.cause.code } : { reason: String(e.cause?.message ?? e.cause) };
+    return { message: String(e.message), ...why };
   };
   const post = (message: Batch | End, transfer: ArrayBuffer[] = []) => {
     port.postMessage(message, transfer);

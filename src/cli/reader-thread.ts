@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import type * as WorkerThreads from 'node:worker_threads';
 import { CliError } from './errors.js';
 import type { RegionTimes } from './files.js';
-import { SLOTS, startReader, stopReader, type Batch, type End, type ReaderHandle } from './reader-start.js';
+import { ioReason } from './io-reason.js';
+import { SLOTS, startReader, stopReader, type Batch, type End, type Failure, type ReaderHandle } from './reader-start.js';
 import type { WalkState } from './walk.js';
 
 /** How long the lint thread waits for a batch before it checks that the reader is still alive. */
@@ -70,7 +71,7 @@ export class ReaderThread {
       const message = this.next();
       if ('end' in message) {
         if (message.error?.bug) throw new Error(`the thread reading the files failed: ${message.error.message}`);
-        if (message.error) throw new CliError(message.error.message, 2, { cause: message.error });
+        if (message.error) throw readFailure(message.error);
         return { listed: message.listed, found: message.found };
       }
       const files: ReadFile[] = [];
@@ -117,6 +118,11 @@ export class ReaderThread {
   }
 }
 
+/** The reader's failure to read or list (not a bug of its own), as lint reports it. */
+function readFailure(why: Failure): CliError {
+  return new CliError(`${why.message}: ${ioReason({ code: why.code, message: why.reason })}`, 2, { cause: why });
+}
+
 /**
  * Add a batch's files to `files`, in order, each with its bytes and their text
  * (a slice of the batch's, decoded once: one call instead of one a file). A
@@ -139,7 +145,7 @@ function addFilesOf(batch: Batch, files: ReadFile[]): Error | undefined {
     } else {
       const [, why] = failures[failed++]!;
       if (why.bug) return new Error(`the thread reading the files failed: ${why.message}`);
-      files.push({ file: names[i]!, nearby: nearby[i]!, failure: new CliError(why.message, 2, { cause: why }) });
+      files.push({ file: names[i]!, nearby: nearby[i]!, failure: readFailure(why) });
     }
   }
   return undefined;

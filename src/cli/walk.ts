@@ -37,7 +37,7 @@ export interface Walker {
   begin(root: string, name: string | null, pattern: string | null, directories?: string | null): WalkState;
   /**
    * The next file kept, absolute, or undefined when the walk is over; throws
-   * `fail(message)` when a directory cannot be listed.
+   * `fail(what, cause)` when a directory cannot be listed.
    */
   next(state: WalkState): string | undefined;
   /**
@@ -61,10 +61,13 @@ export interface Walker {
  * in one name order, so a subdirectory's files come before its later siblings'.
  * A glob's walk lists only the directories its `directories` pattern lets it enter.
  *
+ * `fail(what, cause)` makes the error for what could not be done ("cannot read
+ * directory X", "cannot read X") and the system's error that says why.
+ *
  * NOTE: self-contained on purpose (it uses only its parameters and globals): its
  * source text also runs in the thread that reads lint's files (reader-thread.ts).
  */
-export function createWalker(fs: typeof Fs, path: typeof Path, fail: (message: string, cause: unknown) => Error): Walker {
+export function createWalker(fs: typeof Fs, path: typeof Path, fail: (what: string, cause: unknown) => Error): Walker {
   const SEP = path.sep;
   const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
   const REGION_FILE = /^__db\.\d{3}$/;
@@ -103,7 +106,7 @@ export function createWalker(fs: typeof Fs, path: typeof Path, fail: (message: s
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (error) {
-      throw fail(`cannot read directory ${dir}: ${(error as NodeJS.ErrnoException).code}`, error);
+      throw fail(`cannot read directory ${dir}`, error);
     }
     state.listed++;
     if (entries.length > 1) entries.sort(byName);
@@ -147,8 +150,7 @@ export function createWalker(fs: typeof Fs, path: typeof Path, fail: (message: s
     nearby: () => lastNearby,
     isRegionFile: (name) => REGION_FILE.test(name),
     readFailure(file, error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      return fail(`cannot read ${file}: ${code === 'EISDIR' ? 'it is a directory' : code}`, error);
+      return fail(`cannot read ${file}`, error);
     },
   };
 }

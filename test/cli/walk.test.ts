@@ -14,7 +14,7 @@ import { tempDir } from '../helpers.js';
 
 const test = suite('walk');
 
-const walker = createWalker(fs, path, (message, cause) => new Error(message, { cause }));
+const walker = createWalker(fs, path, (what, cause) => new Error(`${what}: ${(cause as NodeJS.ErrnoException).code}`, { cause }));
 
 /** The files a walk keeps, below `root`, and the directories it listed. */
 function walk(root: string, glob: string, prune: boolean): { files: string[]; listed: number } {
