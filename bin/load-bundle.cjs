@@ -70,8 +70,13 @@ function loadBundle(file) {
 /** Write the cache of `script`, compiled from `file` by loadBundle, with what it has compiled so far: whole or not at all. */
 function saveCache(file, script) {
   const temp = `${file}.cache.${process.pid}.tmp`;
-  fs.writeFileSync(temp, cacheBytes(fs.readFileSync(file), script.createCachedData()));
-  fs.renameSync(temp, `${file}.cache`);
+  try {
+    fs.writeFileSync(temp, cacheBytes(fs.readFileSync(file), script.createCachedData()));
+    fs.renameSync(temp, `${file}.cache`);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
 }
 
 module.exports = { loadBundle, saveCache, cacheBytes };

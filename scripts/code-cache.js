@@ -5,7 +5,7 @@
 // a directory of sites in JSON; for the full command line: help, which every command's start goes through.
 // A cache is tied to this Node version; another one rejects it and compiles as usual.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -34,6 +34,9 @@ if (process.argv[2] === 'train') {
   saveCache(bundle(name), script);
   process.exitCode = 0;
 } else {
+  // What a build stopped while saving a cache left behind (package.json's files leave it out too).
+  const dir = fileURLToPath(new URL('../dist/cli/', import.meta.url));
+  for (const name of readdirSync(dir)) if (/\.cache\.\d+\.tmp$/.test(name)) rmSync(dir + name, { force: true });
   for (const name of Object.keys(TRAINING)) {
     const cache = `${bundle(name)}.cache`;
     rmSync(cache, { force: true });

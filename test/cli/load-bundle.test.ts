@@ -52,6 +52,14 @@ test('without a cache, with one made for other bytes, cut short, or one V8 rejec
     // reuse its in-process compilation).
     saveCache(file, plain.script);
     assert.equal(fs.readdirSync(t.dir).sort(), ['main.cjs', 'main.cjs.cache'], 'no temporary file left');
+    // A cache that cannot be put in place (a directory holds its name) leaves no temporary file either.
+    const other = path.join(t.dir, 'other.cjs');
+    fs.writeFileSync(other, 'exports.n = 0;\n');
+    fs.mkdirSync(`${other}.cache`);
+    assert.throws(() => saveCache(other, loadBundle(other).script), (error: NodeJS.ErrnoException) => error.code === 'EISDIR');
+    assert.equal(fs.readdirSync(t.dir).sort(), ['main.cjs', 'main.cjs.cache', 'other.cjs', 'other.cjs.cache']);
+    fs.rmSync(other);
+    fs.rmdirSync(`${other}.cache`);
     const probe = `const { loadBundle } = require(${JSON.stringify(LOADER)}); const { exports, script } = loadBundle(${JSON.stringify(file)}); process.stdout.write(JSON.stringify([script.cachedDataRejected, exports.n]));`;
     const fresh = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
     assert.equal(JSON.parse(fresh.stdout), [false, 1], fresh.stderr);
