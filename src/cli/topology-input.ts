@@ -7,6 +7,7 @@ import type { TopologyProblem } from '../topology/types.js';
 import { CliError, EXIT } from './errors.js';
 import { shownPath, type Io } from './io.js';
 import { packageRoot } from './package-root.js';
+import { ioReason } from './io-reason.js';
 
 /** The shipped layout presets (templates/layouts/NAME.ini), read on first use. */
 export function presetLoader(): { layoutPreset: (name: string) => LayoutSpec | undefined; presetNames: string[] } {
@@ -39,8 +40,7 @@ export function readTopology(file: string, io: Io, rules: TopologyRuleSettings =
   try {
     text = fs.readFileSync(abs, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read the topology file ${file}: ${code === 'EISDIR' ? 'it is a directory' : code === 'ENOENT' ? 'no such file' : code}`, EXIT.usage, { cause: error });
+    throw new CliError(`cannot read the topology file ${file}: ${ioReason(error)}`, EXIT.usage, { cause: error });
   }
   return { ...lintTopology(text, { ...presetLoader(), rules }), file: abs, shown: shownPath(io.cwd, abs) };
 }

@@ -142,7 +142,7 @@ test('usage errors exit 2: a Windows layout created here, a script for the other
       [['--program', 'p'], /^provision: missing roots: --data, --backup; give --root DIR/],
       [['--preset', 'oracle', '--root', 'x'], /^provision: unknown preset "oracle"; the presets are generic, maitred, tapetrack/],
       [['--preset', 'generic', '--layout', 'x.ini', '--root', 'x'], /^provision: give --preset or --layout, not both/],
-      [['--layout', 'missing.ini', '--root', 'x'], /^provision: cannot read layout file missing\.ini: ENOENT/],
+      [['--layout', 'missing.ini', '--root', 'x'], /^provision: cannot read layout file missing\.ini: no such file or directory\n$/],
       // yargs' two-line message, as one line.
       [['--root', 'x', '--emit', 'yaml'], /^provision: Invalid values: Argument: emit, Given: "yaml", Choices: .*\(see provision --help\)\n$/],
     ];

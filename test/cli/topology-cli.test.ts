@@ -79,7 +79,7 @@ test('lint --topology: the yargs path says the same as the fast path; --quiet, -
 test('lint --topology: a file that cannot be read is exit 2, one line', () => {
   const r = provision(['lint', '--topology', 'no-such.ini']);
   assert.is(r.code, 2);
-  assert.is(r.stderr, 'provision: cannot read the topology file no-such.ini: no such file\n');
+  assert.is(r.stderr, 'provision: cannot read the topology file no-such.ini: no such file or directory\n');
 });
 
 test('plan: writes the example\'s files, says nothing to do the second time, --dry-run and --json write nothing', () => {

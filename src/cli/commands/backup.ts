@@ -14,6 +14,7 @@ import { findLayoutManifest, LayoutManifestError, type LayoutManifest } from '..
 import { CliError, EXIT } from '../errors.js';
 import { KEEP_AT_LEAST_ONE, numberOption, wholeAtLeast } from '../number-option.js';
 import { shownPath, type Io } from '../io.js';
+import { ioReason } from '../io-reason.js';
 
 export interface BackupArgs {
   readonly data?: string;
@@ -207,7 +208,7 @@ export async function runBackup(args: BackupArgs, io: Io): Promise<number> {
   try {
     existing = listSnapshots(backupRoot);
   } catch (error) {
-    throw new CliError(`cannot read the backup root ${backupRoot} (${(error as NodeJS.ErrnoException).code})`, EXIT.usage, { cause: error });
+    throw new CliError(`cannot read the backup root ${backupRoot}: ${ioReason(error)}`, EXIT.usage, { cause: error });
   }
   const plan = planBackup({
     source,

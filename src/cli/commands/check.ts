@@ -14,6 +14,7 @@ import { problemLine, readTopology, topologySettings } from '../topology-input.j
 import { CliError, EXIT } from '../errors.js';
 import { numberOption, TIMEOUT_SECONDS } from '../number-option.js';
 import type { Io } from '../io.js';
+import { ioReason } from '../io-reason.js';
 
 export interface CheckArgs {
   /** A DB_CONFIG file, or the environment directory holding it. */
@@ -37,8 +38,7 @@ function readAnswers(file: string, shown: string): ReturnType<typeof siteFromAns
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read answers file ${shown}: ${code === 'EISDIR' ? 'it is a directory' : code}`, EXIT.usage, { cause: error });
+    throw new CliError(`cannot read answers file ${shown}: ${ioReason(error)}`, EXIT.usage, { cause: error });
   }
   const { site, problems } = siteFromAnswers(text);
   if (!site) throw new CliError(`${shown}:${problems[0]!.line}: ${problems[0]!.message}`);

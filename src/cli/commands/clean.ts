@@ -11,6 +11,7 @@ import { findLayoutManifest, LayoutManifestError } from '../../layout/manifest.j
 import type { Asker } from '../ask.js';
 import { CliError, EXIT } from '../errors.js';
 import { shownPath, type Io } from '../io.js';
+import { ioReason } from '../io-reason.js';
 
 export interface CleanArgs {
   readonly env?: string;
@@ -34,7 +35,7 @@ function environmentFrom(args: CleanArgs, io: Io): string {
     try {
       text = fs.readFileSync(path.resolve(io.cwd, args.answers), 'utf8');
     } catch (error) {
-      throw new CliError(`cannot read answers file ${args.answers}: ${(error as NodeJS.ErrnoException).code}`, EXIT.usage, { cause: error });
+      throw new CliError(`cannot read answers file ${args.answers}: ${ioReason(error)}`, EXIT.usage, { cause: error });
     }
     const env = readIni(text).entries.find((e) => e.section === '' && e.key === 'env');
     if (env && env.value !== '') return path.resolve(path.dirname(path.resolve(io.cwd, args.answers)), env.value);

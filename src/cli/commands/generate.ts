@@ -19,6 +19,7 @@ import { CliError, EXIT } from '../errors.js';
 import { regionFiles } from '../files.js';
 import { shownPath, type Io } from '../io.js';
 import { packageRoot } from '../package-root.js';
+import { ioReason } from '../io-reason.js';
 
 export interface GenerateArgs {
   readonly role: Role;
@@ -43,7 +44,7 @@ function readText(file: string, what: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new CliError(`cannot read ${what} ${file}: ${(error as NodeJS.ErrnoException).code}`, EXIT.usage, { cause: error });
+    throw new CliError(`cannot read ${what} ${file}: ${ioReason(error)}`, EXIT.usage, { cause: error });
   }
 }
 
@@ -51,8 +52,7 @@ function readExisting(file: string): Buffer | null {
   try {
     return readIfExists(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read ${file}: ${code === 'EISDIR' ? 'it is a directory' : code}`, EXIT.usage, { cause: error });
+    throw new CliError(`cannot read ${file}: ${ioReason(error)}`, EXIT.usage, { cause: error });
   }
 }
 

@@ -18,6 +18,7 @@ import type { Asker } from '../ask.js';
 import { CliError, EXIT } from '../errors.js';
 import { shownPath, type Io } from '../io.js';
 import { packageRoot } from '../package-root.js';
+import { ioReason } from '../io-reason.js';
 
 export interface LayoutArgs {
   readonly preset?: string;
@@ -54,8 +55,7 @@ function readText(file: string, shown: string, what: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read ${what} ${shown}: ${code === 'EISDIR' ? 'it is a directory' : code}`, EXIT.usage, { cause: error });
+    throw new CliError(`cannot read ${what} ${shown}: ${ioReason(error)}`, EXIT.usage, { cause: error });
   }
 }
 
@@ -198,7 +198,7 @@ export async function runLayout(args: LayoutArgs, io: Io, makeAsker: () => Promi
     planned = planLayout(layout, inspectLayout(layout));
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    throw new CliError(`cannot look at ${e.path ?? 'the layout folders'}: ${e.code ?? e.message}`, EXIT.usage, { cause: error });
+    throw new CliError(`cannot look at ${e.path ?? 'the layout folders'}: ${ioReason(e)}`, EXIT.usage, { cause: error });
   }
   if (!args.json && planned.refusals.length === 0) {
     io.stdout.write(previewTree(planned, io));

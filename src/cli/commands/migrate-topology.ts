@@ -8,6 +8,7 @@ import { lintTopology } from '../../topology/check.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 import { presetLoader, problemLine, readTopology } from '../topology-input.js';
+import { ioReason } from '../io-reason.js';
 
 /** A topology file read for a migration: parsed, free of errors, and its bytes. */
 export interface MigrationTopology {
@@ -23,7 +24,7 @@ export function loadTopology(file: string, io: Io): MigrationTopology {
   try {
     return { read, bytes: fs.readFileSync(read.file) };
   } catch (cause) {
-    throw new CliError(`cannot read the topology file ${read.shown}: ${(cause as NodeJS.ErrnoException).code}`, EXIT.usage, { cause });
+    throw new CliError(`cannot read the topology file ${read.shown}: ${ioReason(cause)}`, EXIT.usage, { cause });
   }
 }
 

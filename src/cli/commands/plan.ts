@@ -13,6 +13,7 @@ import { KEEP_AT_LEAST_ONE, numberOption, wholeAtLeast } from '../number-option.
 import { loadRc } from '../rc.js';
 import { problemLine, readTopology, topologySettings } from '../topology-input.js';
 import { templatesDir } from './generate.js';
+import { ioReason } from '../io-reason.js';
 
 export interface PlanArgs {
   readonly file: string;
@@ -28,7 +29,7 @@ function readTemplate(role: 'master' | 'replicant'): { name: string; text: strin
   try {
     return { name: `templates/${role}.DB_CONFIG.hbs`, text: fs.readFileSync(file, 'utf8') };
   } catch (error) {
-    throw new CliError(`cannot read the template ${file}: ${(error as NodeJS.ErrnoException).code}`, EXIT.usage, { cause: error });
+    throw new CliError(`cannot read the template ${file}: ${ioReason(error)}`, EXIT.usage, { cause: error });
   }
 }
 
@@ -62,8 +63,7 @@ export async function runPlan(args: PlanArgs, io: Io): Promise<number> {
     try {
       return readIfExists(file);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new CliError(`cannot read ${shownPath(io.cwd, file)}: ${code === 'EISDIR' ? 'it is a directory' : code}`, EXIT.usage, { cause: error });
+      throw new CliError(`cannot read ${shownPath(io.cwd, file)}: ${ioReason(error)}`, EXIT.usage, { cause: error });
     }
   };
   let planned: TopologyPlan;

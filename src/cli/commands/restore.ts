@@ -16,6 +16,7 @@ import { describeHolders, findHolders, type InUse } from '../../env/in-use.js';
 import { CliError, EXIT } from '../errors.js';
 import { shownPath, type Io } from '../io.js';
 import { backupRootFrom, describeInUse, humanBytes, layoutFor, progressBar } from './backup.js';
+import { ioReason } from '../io-reason.js';
 
 export interface RestoreArgs {
   readonly from?: string;
@@ -34,7 +35,7 @@ function inspectTarget(target: string): TargetState {
   try {
     st = fs.lstatSync(target);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new CliError(`--data ${target}: ${(error as NodeJS.ErrnoException).code}`, EXIT.usage, { cause: error });
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new CliError(`--data ${target}: ${ioReason(error)}`, EXIT.usage, { cause: error });
   }
   const kind: TargetState['kind'] = st === undefined ? 'absent' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : 'other';
   let entries: TreeEntry[] = [];
