@@ -12,6 +12,7 @@ import { lintDbConfig } from '../lint/lint.js';
 import type { EnvironmentFacts, RuleSetting } from '../lint/types.js';
 import { probeConnect, probeLocalPort, resolveHost } from './probe.js';
 import type { LintSummary, SiteAddress, SiteFacts, SiteInput } from './types.js';
+import { ioReason } from '../io-reason.js';
 
 const REP_IDENTITY = /^__db\.rep\./;
 /** Folders provision keeps beside the data that a backup never copies. */
@@ -52,7 +53,7 @@ function readAddresses(configPath: string): Pick<SiteFacts['config'], 'exists' |
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { exists: false, remotes: [] };
-    return { exists: true, remotes: [], error: code === 'EISDIR' ? 'it is a directory' : code ?? String(error) };
+    return { exists: true, remotes: [], error: ioReason(error) };
   }
   const site = describeSite(readStatements(parseDbConfig(bytes)));
   const toAddress = (s: (typeof site.sites)[number]): SiteAddress => ({ host: s.host, port: s.port, ...(s.flags.db_bootstrap_helper === true ? { helper: true } : {}) });

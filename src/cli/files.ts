@@ -5,7 +5,7 @@ import { directoryExistsFrom } from '../env/directories.js';
 import { REGION_FILE } from '../env/region-files.js';
 import type { EnvironmentFacts } from '../lint/types.js';
 import { CliError } from './errors.js';
-import { ioReason } from './io-reason.js';
+import { ioReason } from '../io-reason.js';
 import { globDirectories, globToRegExp, isGlob } from './glob.js';
 import type { ReaderHandle } from './reader-start.js';
 import { ReaderThread, type ReadFile } from './reader-thread.js';

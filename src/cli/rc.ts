@@ -6,7 +6,7 @@ import { RULES } from '../lint/rules/index.js';
 import { TOPOLOGY_RULES } from '../topology/rules.js';
 import type { RuleSetting } from '../lint/types.js';
 import { CliError } from './errors.js';
-import { ioReason } from './io-reason.js';
+import { ioReason } from '../io-reason.js';
 import { MAX_WARNINGS } from './lint-options.js';
 
 export const RC_NAME = '.provisionrc';

@@ -23,7 +23,7 @@ export const SLOTS = {
 
 /**
  * What the reader could not do ("cannot read X") and why: the system's error code, or the error's message
- * when it has none (the lint thread puts them in words, io-reason.ts).
+ * when it has none (the lint thread puts them in words, src/io-reason.ts).
  */
 export interface Failure {
   readonly message: string;

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import type * as WorkerThreads from 'node:worker_threads';
 import { CliError } from './errors.js';
 import type { RegionTimes } from './files.js';
-import { ioReason } from './io-reason.js';
+import { ioReason } from '../io-reason.js';
 import { SLOTS, startReader, stopReader, type Batch, type End, type Failure, type ReaderHandle } from './reader-start.js';
 import type { WalkState } from './walk.js';
 

@@ -7,7 +7,7 @@ import type { TopologyProblem } from '../topology/types.js';
 import { CliError, EXIT } from './errors.js';
 import { shownPath, type Io } from './io.js';
 import { packageRoot } from './package-root.js';
-import { ioReason } from './io-reason.js';
+import { ioReason } from '../io-reason.js';
 
 /** The shipped layout presets (templates/layouts/NAME.ini), read on first use. */
 export function presetLoader(): { layoutPreset: (name: string) => LayoutSpec | undefined; presetNames: string[] } {

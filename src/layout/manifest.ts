@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { readIni, type IniProblem } from '../config/ini.js';
 import { checkAbsolutePath, isSameOrInside, samePath } from './paths.js';
 import { nativeTarget, type Target } from './types.js';
+import { ioReason } from '../io-reason.js';
 
 /** The manifest's file name, in the program root. */
 export const LAYOUT_MANIFEST = 'provision-layout.ini';
@@ -109,7 +110,7 @@ function readManifestFile(file: string): LayoutManifest | undefined {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new LayoutManifestError(`cannot read the layout manifest: ${code === 'EISDIR' ? 'it is a directory' : code}`, file, undefined, { cause: error });
+    throw new LayoutManifestError(`cannot read the layout manifest: ${ioReason(error)}`, file, undefined, { cause: error });
   }
   const { manifest, problems } = parseLayoutManifest(text);
   if (!manifest) throw new LayoutManifestError(problems[0]!.message, file, problems[0]!.line);

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parseDbConfig } from '../dbconfig/document.js';
 import { MigrationError } from './role.js';
 import type { GroupSite } from './types.js';
+import { ioReason } from '../io-reason.js';
 
 /** Where a site's DB_CONFIG is: PATH itself, or PATH/DB_CONFIG when PATH is a directory. */
 export function configPath(p: string): string {
@@ -20,7 +21,7 @@ export function readSite(name: string, file: string): GroupSite {
   try {
     bytes = fs.readFileSync(p);
   } catch (error) {
-    throw new MigrationError(`cannot read ${p}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, p);
+    throw new MigrationError(`cannot read ${p}: ${ioReason(error)}`, p);
   }
   return { name, path: p, env: path.dirname(p), bytes, doc: parseDbConfig(bytes) };
 }
@@ -31,7 +32,7 @@ export function readGroupDir(dir: string): GroupSite[] {
   try {
     names = fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name).sort();
   } catch (error) {
-    throw new MigrationError(`cannot read group directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, dir);
+    throw new MigrationError(`cannot read group directory ${dir}: ${ioReason(error)}`, dir);
   }
   const sites = names.filter((n) => fs.existsSync(path.join(dir, n, 'DB_CONFIG'))).map((n) => readSite(n, path.join(dir, n, 'DB_CONFIG')));
   if (sites.length === 0) throw new MigrationError(`${dir} holds no <site>/DB_CONFIG files (give the folder provision plan rendered, or --site NAME=PATH)`, dir);

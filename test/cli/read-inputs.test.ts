@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CliError } from '../../src/cli/errors.js';
-import { ioReason } from '../../src/cli/io-reason.js';
+import { ioReason } from '../../src/io-reason.js';
 import { readInputs, type LintInput, type ReadInputsOptions } from '../../src/cli/files.js';
 import { main } from '../../src/cli/main.js';
 import { estimateEntries, lintsLargeTree, SLOTS, startReader } from '../../src/cli/reader-start.js';

@@ -14,7 +14,7 @@ import { findLayoutManifest, LayoutManifestError, type LayoutManifest } from '..
 import { CliError, EXIT } from '../errors.js';
 import { KEEP_AT_LEAST_ONE, numberOption, wholeAtLeast } from '../number-option.js';
 import { shownPath, type Io } from '../io.js';
-import { ioReason } from '../io-reason.js';
+import { ioReason } from '../../io-reason.js';
 
 export interface BackupArgs {
   readonly data?: string;

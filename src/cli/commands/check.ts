@@ -14,7 +14,7 @@ import { problemLine, readTopology, topologySettings } from '../topology-input.j
 import { CliError, EXIT } from '../errors.js';
 import { numberOption, TIMEOUT_SECONDS } from '../number-option.js';
 import type { Io } from '../io.js';
-import { ioReason } from '../io-reason.js';
+import { ioReason } from '../../io-reason.js';
 
 export interface CheckArgs {
   /** A DB_CONFIG file, or the environment directory holding it. */

@@ -11,7 +11,7 @@ import { findLayoutManifest, LayoutManifestError } from '../../layout/manifest.j
 import type { Asker } from '../ask.js';
 import { CliError, EXIT } from '../errors.js';
 import { shownPath, type Io } from '../io.js';
-import { ioReason } from '../io-reason.js';
+import { ioReason } from '../../io-reason.js';
 
 export interface CleanArgs {
   readonly env?: string;

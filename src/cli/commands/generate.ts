@@ -19,7 +19,7 @@ import { CliError, EXIT } from '../errors.js';
 import { regionFiles } from '../files.js';
 import { shownPath, type Io } from '../io.js';
 import { packageRoot } from '../package-root.js';
-import { ioReason } from '../io-reason.js';
+import { ioReason } from '../../io-reason.js';
 
 export interface GenerateArgs {
   readonly role: Role;

@@ -18,7 +18,7 @@ import type { Asker } from '../ask.js';
 import { CliError, EXIT } from '../errors.js';
 import { shownPath, type Io } from '../io.js';
 import { packageRoot } from '../package-root.js';
-import { ioReason } from '../io-reason.js';
+import { ioReason } from '../../io-reason.js';
 
 export interface LayoutArgs {
   readonly preset?: string;

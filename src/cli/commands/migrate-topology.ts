@@ -8,7 +8,7 @@ import { lintTopology } from '../../topology/check.js';
 import { CliError, EXIT } from '../errors.js';
 import type { Io } from '../io.js';
 import { presetLoader, problemLine, readTopology } from '../topology-input.js';
-import { ioReason } from '../io-reason.js';
+import { ioReason } from '../../io-reason.js';
 
 /** A topology file read for a migration: parsed, free of errors, and its bytes. */
 export interface MigrationTopology {

@@ -13,7 +13,7 @@ import { KEEP_AT_LEAST_ONE, numberOption, wholeAtLeast } from '../number-option.
 import { loadRc } from '../rc.js';
 import { problemLine, readTopology, topologySettings } from '../topology-input.js';
 import { templatesDir } from './generate.js';
-import { ioReason } from '../io-reason.js';
+import { ioReason } from '../../io-reason.js';
 
 export interface PlanArgs {
   readonly file: string;

@@ -16,7 +16,7 @@ import { describeHolders, findHolders, type InUse } from '../../env/in-use.js';
 import { CliError, EXIT } from '../errors.js';
 import { shownPath, type Io } from '../io.js';
 import { backupRootFrom, describeInUse, humanBytes, layoutFor, progressBar } from './backup.js';
-import { ioReason } from '../io-reason.js';
+import { ioReason } from '../../io-reason.js';
 
 export interface RestoreArgs {
   readonly from?: string;

@@ -1,3 +1,4 @@
+// Why a file or directory could not be read, for messages: shared by the commands and the library modules that read.
 const REASONS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',
   EPERM: 'permission denied',
